@@ -1,0 +1,47 @@
+# The targets README and CI call. Everything installs into .venv; nothing is installed by hand.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { echo $$p; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DB ?= reference.db
+
+.PHONY: help install run test serve check lint types clean
+
+help:
+	@echo "make run    - set up, then start the embedded reference server and print its base URL"
+	@echo "make test   - set up, then run the whole test suite"
+	@echo "make serve  - run the reference server (HOST=$(HOST) PORT=$(PORT) DB=$(DB))"
+	@echo "make check  - lint (ruff) and type-check (mypy --strict)"
+
+$(STAMP): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "error: Python >= 3.11 is required (none found as python3.11+ or python3)"; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/scim-harness serve --host $(HOST) --port $(PORT) --db $(DB)
+
+serve: $(STAMP)
+	$(BIN)/scim-harness serve --host $(HOST) --port $(PORT) --db $(DB)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+check: lint types
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: $(STAMP)
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) reports .mypy_cache .ruff_cache .hypothesis build *.egg-info

@@ -1,0 +1,24 @@
+"""The ``scim-harness`` command line.
+
+User mistakes end with one line on stderr and exit code 2 (click's usage errors); never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import click
+
+from harness.serve import serve
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="scim-harness")
+def cli() -> None:
+    """SCIM 2.0 conformance and OneLogin-simulation test harness."""
+
+
+cli.add_command(serve)
+
+
+def main() -> None:
+    cli(prog_name="scim-harness")

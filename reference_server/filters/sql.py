@@ -1,0 +1,369 @@
+"""Compiling SCIM filters and sort keys to SQLite (RFC 7644 §3.4.2.2, §3.4.2.3).
+
+:func:`compile_filter` gives a parameterised boolean expression over the row ``r`` (of
+``users`` or ``groups``) with the same result as :func:`~reference_server.filters.matches`:
+values are only ever bound as ``?`` parameters. Lookups the OneLogin and Entra traffic makes
+(``userName eq``, ``externalId eq``, ``id eq``, ``emails.value eq``, ``displayName eq``,
+``meta.lastModified gt``) use B-tree indexes; ``co`` / ``sw`` / ``ew`` on ``userName`` and
+``emails.value`` are narrowed by FTS5 trigram indexes and then checked exactly.
+
+SQL's three-valued logic is kept out of the way: every leaf is 0, 1 or NULL where NULL means
+"no value to compare", and ``not`` maps NULL to 0 before negating, so ``not (title eq "x")``
+matches a user without a title, as in the evaluator.
+
+:func:`compile_sort` gives an ``ORDER BY`` expression: "sortBy ... [follows] the attribute type
+... string ... caseExact" and, for a multi-valued attribute, "the value of the primary attribute,
+if any, or else the first value in the list".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Callable
+from dataclasses import replace
+
+from reference_server.casefold import fold
+from reference_server.errors import ScimError
+from reference_server.filters.ast import Filter
+from reference_server.filters.bind import (
+    BAnd,
+    BCompare,
+    BConst,
+    BNot,
+    BOr,
+    Bound,
+    BPresent,
+    BValuePath,
+    Kind,
+    Target,
+    bind,
+)
+from reference_server.filters.evaluate import is_present
+from reference_server.filters.layout import (
+    Accessor,
+    JsonAtom,
+    JsonValue,
+    Layout,
+    SqlText,
+    doc_keys,
+    json_path,
+    layout_of,
+)
+from reference_server.filters.parser import attr_path_syntax_ok
+from schemas.definitions import Attribute, ResourceType
+
+Sql = tuple[str, list[object]]
+Wrap = Callable[[str], str]
+Scope = Callable[[Attribute], Accessor]
+
+_SORT_KINDS: dict[str, Kind] = {
+    "boolean": "boolean",
+    "integer": "number",
+    "decimal": "number",
+    "dateTime": "dateTime",
+}
+_SQL_OPS = {"eq": "=", "ne": "!=", "gt": ">", "ge": ">=", "lt": "<", "le": "<="}
+_GLOB_SPECIAL = "*?["
+_PLAIN_RUN = re.compile(r"[^*?\[]{3,}")
+
+
+def _same(condition: str) -> str:
+    return condition
+
+
+def _each(path: str, alias: str, condition: str, *, objects: bool = True) -> str:
+    """Some element of the JSON array at ``path`` in ``r.doc`` (an object, unless not
+    ``objects``) satisfies ``condition``.
+
+    The CASE keeps JSON functions away from string elements, whatever order SQLite evaluates
+    the WHERE terms in (json_extract on a plain string raises "malformed JSON").
+    """
+    if objects:
+        condition = f"(CASE WHEN {alias}.type = 'object' THEN {condition} END)"
+    return (
+        f"EXISTS (SELECT 1 FROM json_each(r.doc, {path}) AS {alias} "
+        f"WHERE json_type(r.doc, {path}) = 'array' AND {condition})"
+    )
+
+
+def _glob(needle: str, op: str) -> str | None:
+    """A GLOB pattern for the trigram index, or None when the needle has no 3-character run the
+    index can look up (trigram GLOB then scans; the plain check is as good)."""
+    if not _PLAIN_RUN.search(needle):
+        return None
+    escaped = "".join(f"[{ch}]" if ch in _GLOB_SPECIAL else ch for ch in needle)
+    return {"co": f"*{escaped}*", "sw": f"{escaped}*"}.get(op, f"*{escaped}")
+
+
+def _condition(accessor: Accessor, node: BCompare) -> Sql:
+    value = accessor.typed(node.kind, node.folded)
+    if node.kind == "boolean":
+        wanted = node.value if node.op == "eq" else not node.value
+        return f"{value} = ?", ["true" if wanted else "false"]
+    if node.op == "co":
+        return f"instr({value}, ?) > 0", [node.value]
+    if node.op in ("sw", "ew"):
+        return f"scim_{node.op}({value}, ?)", [node.value]
+    return f"{value} {_SQL_OPS[node.op]} ?", [node.value]
+
+
+class _Compiler:
+    def __init__(self, rtype: ResourceType) -> None:
+        self.layout: Layout = layout_of(rtype)
+        self.aliases = 0
+
+    def alias(self, prefix: str) -> str:
+        self.aliases += 1
+        return f"{prefix}{self.aliases}"
+
+    # -- where a target's values are -------------------------------------------------------------
+
+    def source(self, target: Target) -> tuple[Wrap, Accessor]:
+        """How to reach the target's values: an accessor for one value and a wrapper turning a
+        condition on it into "some value satisfies it"."""
+        column = self.layout.column(target)
+        if column is not None:
+            return _same, column
+        if self.layout.is_email_value(target):
+            ue = self.alias("ue")
+            return (
+                lambda c: f"r.pk IN (SELECT {ue}.user_pk FROM user_emails AS {ue} WHERE {c})",
+                SqlText(f"{ue}.value", folded=True),
+            )
+        derived = self.layout.derived_of(target)
+        if derived is not None and target.sub is not None:
+            m, o = self.alias("m"), self.alias("o")
+            return lambda c: derived.exists(m, o, c), derived.accessor(target.sub, m, o)
+        keys = doc_keys(target)
+        if target.attribute.multi_valued:
+            e, path = self.alias("e"), json_path(*keys)
+            if target.sub is None:
+                return lambda c: _each(path, e, c, objects=False), JsonAtom(e)
+            return lambda c: _each(path, e, c), JsonValue(f"{e}.value", json_path(target.sub.name))
+        if target.sub is not None:
+            keys.append(target.sub.name)
+        return _same, JsonValue("r.doc", json_path(*keys))
+
+    # -- filters ---------------------------------------------------------------------------------
+
+    def compile(self, node: Bound, scope: Scope | None = None) -> Sql:
+        if isinstance(node, BAnd | BOr):
+            parts = [self.compile(o, scope) for o in node.operands]
+            joiner = " AND " if isinstance(node, BAnd) else " OR "
+            return "(" + joiner.join(s for s, _ in parts) + ")", [p for _, ps in parts for p in ps]
+        if isinstance(node, BNot):
+            sql, params = self.compile(node.operand, scope)
+            return f"NOT coalesce({sql}, 0)", params
+        if isinstance(node, BConst):
+            return ("1" if node.value else "0"), []
+        if isinstance(node, BValuePath):
+            return self.value_path(node)
+        target = node.target
+        if target.relative:
+            assert scope is not None
+            assert target.sub is not None
+            accessor = scope(target.sub)
+            return (accessor.present(), []) if isinstance(node, BPresent) else _condition(accessor, node)
+        if isinstance(node, BPresent):
+            return self.present(target), []
+        if node.op in ("co", "sw", "ew") and isinstance(node.value, str):
+            trigram = self.trigram(node, node.value)
+            if trigram is not None:
+                return trigram
+        wrap, accessor = self.source(target)
+        sql, params = _condition(accessor, node)
+        return wrap(sql), params
+
+    def present(self, target: Target) -> str:
+        if target.sub is not None:
+            wrap, accessor = self.source(target)
+            return wrap(accessor.present())
+        column = self.layout.column(target)
+        if column is not None:
+            return column.present()
+        derived = self.layout.derived_of(target)
+        if derived is not None:
+            # Every rendered member has a value (an id), so any link row makes it present.
+            m, o = self.alias("m"), self.alias("o")
+            return derived.exists(m, o, "1")
+        return JsonValue("r.doc", json_path(*doc_keys(target))).present()
+
+    def trigram(self, node: BCompare, needle: str) -> Sql | None:
+        """``co`` / ``sw`` / ``ew`` on userName or an email: the trigram index narrows, the
+        exact test decides."""
+        target = node.target
+        is_user_name = self.layout.users and self.layout.column(target) == SqlText("r.user_name", folded=True)
+        if not (is_user_name or self.layout.is_email_value(target)):
+            return None
+        if is_user_name:
+            pattern = _glob(needle, node.op)
+            if pattern is None:
+                return None
+            exact, params = _condition(SqlText("r.user_name", folded=True), node)
+            index = "r.pk IN (SELECT rowid FROM users_user_name_trigram WHERE user_name GLOB ?)"
+            return f"({index} AND {exact})", [pattern, *params]
+        # One trigram row per user holds all their addresses, so only "somewhere in it" is known.
+        pattern = _glob(needle, "co")
+        if pattern is None:
+            return None
+        ue = self.alias("ue")
+        exact, params = _condition(SqlText(f"{ue}.value", folded=True), node)
+        index = "r.pk IN (SELECT rowid FROM user_emails_trigram WHERE value GLOB ?)"
+        check = f"EXISTS (SELECT 1 FROM user_emails AS {ue} WHERE {ue}.user_pk = r.pk AND {exact})"
+        return f"({index} AND {check})", [pattern, *params]
+
+    def value_path(self, node: BValuePath) -> Sql:
+        target, inner = node.target, node.inner
+        if not target.attribute.multi_valued:
+            # A single complex attribute: its sub-attributes are plain paths, once it is an object.
+            path = json_path(*doc_keys(target))
+
+            def absolute(sub: Attribute) -> Accessor:
+                return self.source(replace(target, sub=sub))[1]
+
+            sql, params = self.compile(inner, absolute)
+            return f"(json_type(r.doc, {path}) = 'object' AND {sql})", params
+        derived = self.layout.derived_of(target)
+        if derived is not None:
+            m, o = self.alias("m"), self.alias("o")
+            sql, params = self.compile(inner, lambda sub: derived.accessor(sub, m, o))
+            return derived.exists(m, o, sql), params
+        prefilter = self.email_prefilter(target, inner)
+        if prefilter is not None and prefilter[0] is inner:
+            return self.compile(_absolute(target, inner))
+        e, path = self.alias("e"), json_path(*doc_keys(target))
+        sql, params = self.compile(inner, lambda sub: JsonValue(f"{e}.value", json_path(sub.name)))
+        exists = _each(path, e, sql)
+        if prefilter is None:
+            return exists, params
+        index_sql, index_params = self.compile(_absolute(target, prefilter[0]))
+        return f"({index_sql} AND {exists})", [*index_params, *params]
+
+    def email_prefilter(self, target: Target, inner: Bound) -> tuple[Bound] | None:
+        """A leaf of ``emails[...]`` on ``value`` that every matching email satisfies, which the
+        ``user_emails`` index can answer (the whole filter when it is that leaf)."""
+        if not self.layout.is_email_value(replace(target, sub=target.attribute.sub("value"))):
+            return None
+        candidates = inner.operands if isinstance(inner, BAnd) else (inner,)
+        for leaf in candidates:
+            sub = leaf.target.sub if isinstance(leaf, BCompare | BPresent) else None
+            if sub is not None and sub.name == "value":
+                return (leaf,)
+        return None
+
+    # -- sorting ---------------------------------------------------------------------------------
+
+    def sort_key(self, target: Target) -> str:
+        kind = _SORT_KINDS.get(target.leaf.type, "string")
+        folded = kind == "string" and not target.leaf.case_exact
+
+        def typed(accessor: Accessor) -> str:
+            value = accessor.typed(kind, folded)
+            if kind == "boolean":
+                return f"(CASE {value} WHEN 'true' THEN 1 WHEN 'false' THEN 0 END)"
+            return value
+
+        if not target.attribute.multi_valued:
+            return typed(self.source(target)[1])
+        derived = self.layout.derived_of(target)
+        if derived is not None and target.sub is not None:
+            m, o = "sort_m", "sort_o"
+            clause = derived.from_sql.format(m=m, o=o)
+            key = typed(derived.accessor(target.sub, m, o))
+            where = derived.correlate.format(m=m, o=o)
+            order = derived.order.format(m=m, o=o)
+            return f"(SELECT {key} FROM {clause} WHERE {where} ORDER BY {order} LIMIT 1)"
+        e, path = "sort_e", json_path(*doc_keys(target))
+        if target.sub is None:
+            key = typed(JsonAtom(e))
+            primary = "0"
+        else:
+            value = typed(JsonValue(f"{e}.value", json_path(target.sub.name)))
+            key = f"(CASE WHEN {e}.type = 'object' THEN {value} END)"
+            primary = f"(CASE WHEN {e}.type = 'object' THEN json_type({e}.value, '$.primary') = 'true' END)"
+        return (
+            f"(SELECT {key} FROM json_each(r.doc, {path}) AS {e} WHERE json_type(r.doc, {path}) = 'array' "
+            f"ORDER BY {primary} DESC, {e}.key LIMIT 1)"
+        )
+
+
+def _absolute(target: Target, node: Bound) -> Bound:
+    """A leaf of ``attr[...]`` as the plain path ``attr.sub``."""
+    if isinstance(node, BCompare | BPresent):
+        absolute = replace(target, sub=node.target.sub)
+        return replace(node, target=absolute)
+    raise AssertionError(node)
+
+
+def compile_filter(node: Filter, rtype: ResourceType) -> tuple[str, list[object]]:
+    """A SQL boolean expression over the row ``r`` and its parameters, selecting exactly the
+    resources :func:`~reference_server.filters.matches` accepts.
+
+    Raises 400 ``invalidFilter`` when the filter does not fit ``rtype``.
+    """
+    return _Compiler(rtype).compile(bind(node, rtype))
+
+
+def compile_sort(path: str, rtype: ResourceType) -> str:
+    """An ``ORDER BY`` expression (without direction) for ``sortBy=path`` (RFC 7644 §3.4.2.3).
+
+    Raises 400 ``invalidValue`` when ``path`` names no attribute that can be sorted on.
+    """
+    text = path.strip()
+    found = rtype.resolve(text) if attr_path_syntax_ok(text) else None
+    if found is None:
+        raise ScimError(400, f"sortBy {path[:80]!r} is not an attribute of a {rtype.name}", "invalidValue")
+    target = Target(found.schema, found.attribute, found.sub, extension=found.schema is not rtype.schema)
+    if target.leaf.returned == "never":
+        raise ScimError(400, f"sortBy {path!r} is never returned, so it cannot be sorted on", "invalidValue")
+    if target.leaf.type == "complex":
+        value = target.leaf.sub("value")
+        if value is None:
+            raise ScimError(
+                400, f"sortBy {path!r} is complex; sort by one of its sub-attributes", "invalidValue"
+            )
+        target = replace(target, sub=value)
+    try:
+        return _Compiler(rtype).sort_key(target)
+    except ScimError as exc:
+        raise ScimError(400, f"sortBy {path!r}: {exc.detail}", "invalidValue") from None
+
+
+# -- SQL functions -------------------------------------------------------------------------------
+
+
+def _scim_fold(value: object) -> str | None:
+    return fold(value) if isinstance(value, str) else None
+
+
+def _scim_sw(value: object, prefix: object) -> int | None:
+    if isinstance(value, str) and isinstance(prefix, str):
+        return int(value.startswith(prefix))
+    return None
+
+
+def _scim_ew(value: object, suffix: object) -> int | None:
+    if isinstance(value, str) and isinstance(suffix, str):
+        return int(value.endswith(suffix))
+    return None
+
+
+def _scim_present(text: object) -> int:
+    if not isinstance(text, str):
+        return 0
+    try:
+        return int(is_present(json.loads(text)))
+    except ValueError:
+        return 0
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """Register the deterministic SQL functions compiled filters use, on ``conn``:
+    ``scim_fold(x)`` (case folding of text, NULL otherwise), ``scim_sw(x, p)``, ``scim_ew(x, s)``
+    (exact prefix / suffix tests, NUL-safe), ``scim_present(json)`` (the ``pr`` rule)."""
+    conn.create_function("scim_fold", 1, _scim_fold, deterministic=True)
+    conn.create_function("scim_sw", 2, _scim_sw, deterministic=True)
+    conn.create_function("scim_ew", 2, _scim_ew, deterministic=True)
+    conn.create_function("scim_present", 1, _scim_present, deterministic=True)

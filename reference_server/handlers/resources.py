@@ -1,0 +1,149 @@
+"""``/Users`` and ``/Groups``: create, read, query, replace, patch, delete (RFC 7644 §3.3–§3.6).
+
+One router per resource type, built from the same handlers; the work is in
+:mod:`reference_server.service`, the representation in :mod:`reference_server.render`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, Router, delete, get, patch, post, put
+
+from reference_server.handlers.params import ListParams, list_params, lookup
+from reference_server.patch import apply_patch, parse_patch_request
+from reference_server.projection import parse_attribute_list
+from reference_server.render import list_response, render
+from reference_server.service import Resources, etag, version_of
+from reference_server.storage.base import Doc, Query
+from reference_server.wire import read_json, scim_response
+from schemas import urns
+from schemas.definitions import ResourceType
+
+AnyRequest = Request[Any, Any, Any]
+
+
+def _state(request: AnyRequest) -> Any:
+    return request.app.state
+
+
+def single(
+    request: AnyRequest, doc: Doc, rtype: ResourceType, status: int = 200, *, created: bool = False
+) -> Response[bytes]:
+    """One resource, with ``ETag`` (= ``meta.version``) and ``Location`` on a create (RFC 7644 §3.3)."""
+    base = _state(request).base_url(request)
+    body = render(
+        doc,
+        rtype,
+        base,
+        parse_attribute_list(lookup(request.query_params, "attributes")),
+        parse_attribute_list(lookup(request.query_params, "excludedAttributes")),
+    )
+    headers = {"ETag": etag(version_of(doc))}
+    if created:
+        headers["Location"] = f"{base}{rtype.endpoint}/{doc['id']}"
+    return scim_response(body, status, headers)
+
+
+def run_query(request: AnyRequest, service: Resources, params: ListParams) -> dict[str, Any]:
+    """RFC 7644 §3.4.2: a ListResponse; no match is 200 with totalResults 0, never 404."""
+    members = not any(e.lower() == "members" for e in params.excluded or ())
+    total, docs = service.query(
+        Query(
+            filter=params.filter,
+            sort_by=params.sort_by,
+            descending=params.descending,
+            start_index=params.start_index,
+            count=params.count,
+            members=members,
+        )
+    )
+    base = _state(request).base_url(request)
+    items = [render(d, service.rtype, base, params.attributes, params.excluded) for d in docs]
+    return list_response(items, total, params.start_index, with_resources=params.count > 0)
+
+
+def resource_router(rtype: ResourceType) -> Router:
+    """The routes of one resource type, mounted at its endpoint."""
+    kind = rtype.name
+
+    def service(request: AnyRequest) -> Resources:
+        return _state(request).resources[kind]  # type: ignore[no-any-return]
+
+    def config(request: AnyRequest) -> Any:
+        return _state(request).config
+
+    @post("/", status_code=201)
+    async def create(request: AnyRequest) -> Response[bytes]:
+        body = await read_json(request)
+        return single(request, service(request).create(body), rtype, 201, created=True)
+
+    @get("/")
+    async def query(request: AnyRequest) -> Response[bytes]:
+        cfg = config(request)
+        params = list_params(
+            request.query_params, default_count=cfg.default_count, max_results=cfg.max_results
+        )
+        return scim_response(run_query(request, service(request), params))
+
+    @post("/.search", status_code=200)
+    async def search(request: AnyRequest) -> Response[bytes]:
+        """RFC 7644 §3.4.3: POST ``.search`` with a SearchRequest body."""
+        body = await read_json(request)
+        cfg = config(request)
+        params = list_params(search_body(body), default_count=cfg.default_count, max_results=cfg.max_results)
+        return scim_response(run_query(request, service(request), params))
+
+    @get("/{resource_id:str}")
+    async def read(request: AnyRequest) -> Response[bytes]:
+        resource_id = request.path_params["resource_id"]
+        doc = service(request).get(resource_id)
+        if_none_match = request.headers.get("if-none-match")
+        if if_none_match is not None and _matches_any(if_none_match, etag(version_of(doc))):
+            # RFC 7644 §3.14 / RFC 7232 §3.2: the client's copy is current.
+            return scim_response(None, 304, {"ETag": etag(version_of(doc))})
+        return single(request, doc, rtype)
+
+    @put("/{resource_id:str}")
+    async def replace(request: AnyRequest) -> Response[bytes]:
+        resource_id = request.path_params["resource_id"]
+        body = await read_json(request)
+        doc = service(request).replace(resource_id, body, request.headers.get("if-match"))
+        return single(request, doc, rtype)
+
+    @patch("/{resource_id:str}")
+    async def modify(request: AnyRequest) -> Response[bytes]:
+        """RFC 7644 §3.5.2: answered 200 with the resource (or the requested attributes)."""
+        resource_id = request.path_params["resource_id"]
+        operations = parse_patch_request(await read_json(request))
+        doc = service(request).modify(
+            resource_id,
+            lambda before: apply_patch(before, operations, rtype),
+            request.headers.get("if-match"),
+        )
+        return single(request, doc, rtype)
+
+    @delete("/{resource_id:str}", status_code=204)
+    async def remove(request: AnyRequest) -> None:
+        """RFC 7644 §3.6: 204 and no body."""
+        resource_id = request.path_params["resource_id"]
+        service(request).delete(resource_id, request.headers.get("if-match"))
+
+    return Router(path=rtype.endpoint, route_handlers=[create, query, search, read, replace, modify, remove])
+
+
+def search_body(body: object) -> dict[str, Any]:
+    """The SearchRequest parameters (RFC 7644 §3.4.3), checked for shape."""
+    from reference_server.errors import ScimError
+
+    if not isinstance(body, dict):
+        raise ScimError(400, "a SearchRequest must be a JSON object", "invalidSyntax")
+    schemas = body.get("schemas")
+    if not isinstance(schemas, list) or urns.SEARCH_REQUEST not in schemas:
+        raise ScimError(400, f"schemas must contain {urns.SEARCH_REQUEST}", "invalidSyntax")
+    return {k: v for k, v in body.items() if k != "schemas"}
+
+
+def _matches_any(header: str, current: str) -> bool:
+    tags = [t.strip() for t in header.split(",")]
+    return "*" in tags or any(t.removeprefix("W/") == current.removeprefix("W/") for t in tags)

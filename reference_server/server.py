@@ -1,0 +1,34 @@
+"""Assemble the full reference server: the SCIM API plus the app-side domain and its observer API."""
+
+from __future__ import annotations
+
+from litestar import Litestar
+
+from reference_server.app import create_app
+from reference_server.config import ServerConfig
+from reference_server.domain import Accounts, Deprovisioning, RotationWorker, observer_router
+from reference_server.domain.ddl import STATEMENTS as DOMAIN_STATEMENTS
+from reference_server.service import utc_now
+from reference_server.storage.sqlite import SqliteStore
+
+
+def build_server(config: ServerConfig) -> Litestar:
+    """The server as ``scim-harness serve`` and the embedded target run it."""
+    store = SqliteStore(config.db_path, extra_statements=DOMAIN_STATEMENTS)
+    accounts = Accounts(store, utc_now)
+    worker = RotationWorker(accounts, delay=config.rotation_delay)
+
+    async def start_worker(_: Litestar) -> None:
+        await worker.start()
+
+    async def stop_worker(_: Litestar) -> None:
+        await worker.stop()
+
+    return create_app(
+        config,
+        store=store,
+        effects=Deprovisioning(utc_now),
+        extra_routers=[observer_router(accounts)],
+        on_startup=[start_worker],
+        on_shutdown=[stop_worker],
+    )

@@ -1,0 +1,317 @@
+"""SQLite implementation of the storage contract: one connection, WAL, one transaction per call.
+
+The server runs every transaction to completion on the event loop without awaiting inside it,
+so a single connection serialises writers without locks, and a read never sees half a write.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import Any
+
+from reference_server.casefold import fold
+from reference_server.storage import ddl
+from reference_server.storage.base import Doc, Kind, Query, UniquenessConflict, UnknownMember, iter_member_ids
+from schemas import GROUP_TYPE, USER_TYPE
+
+_TABLE: dict[Kind, str] = {"User": "users", "Group": "groups"}
+_RTYPE = {"User": USER_TYPE, "Group": GROUP_TYPE}
+
+
+def _dumps(doc: Doc) -> str:
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+
+
+def _version(doc: Doc) -> int:
+    """The integer counter behind ``meta.version`` (``W/"<n>"``)."""
+    return int(str(doc["meta"]["version"]).removeprefix("W/").strip('"'))
+
+
+def _folded(value: Any) -> str | None:
+    return fold(value) if isinstance(value, str) else None
+
+
+class SqliteTransaction:
+    """A transaction on the store's connection (see :class:`reference_server.storage.base.Transaction`)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    # -- reads -----------------------------------------------------------------------------------
+
+    def get(self, kind: Kind, resource_id: str) -> Doc | None:
+        row = self.conn.execute(
+            f"SELECT pk, doc FROM {_TABLE[kind]} WHERE id = ?",
+            (resource_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return self._hydrate(kind, [row], members=True)[0]
+
+    def search(self, kind: Kind, query: Query) -> tuple[int, list[Doc]]:
+        from reference_server.filters import compile_filter, compile_sort
+
+        table = _TABLE[kind]
+        where, params = ("1", []) if query.filter is None else compile_filter(query.filter, _RTYPE[kind])
+        total = self.conn.execute(
+            f"SELECT count(*) FROM {table} AS r WHERE {where}",
+            params,
+        ).fetchone()[0]
+        if query.count <= 0 or total < query.start_index:
+            return total, []
+        order = "r.pk"
+        if query.sort_by is not None:
+            direction = "DESC" if query.descending else "ASC"
+            order = f"{compile_sort(query.sort_by, _RTYPE[kind])} {direction}, r.pk {direction}"
+        rows = self.conn.execute(
+            f"SELECT r.pk, r.doc FROM {table} AS r WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+            [*params, query.count, query.start_index - 1],
+        ).fetchall()
+        return total, self._hydrate(kind, rows, members=query.members)
+
+    def group_ids_of(self, user_id: str) -> list[str]:
+        rows = self.conn.execute(
+            "SELECT g.id FROM users u JOIN group_members m ON m.user_pk = u.pk "
+            "JOIN groups g ON g.pk = m.group_pk WHERE u.id = ? ORDER BY g.pk",
+            (user_id,),
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def missing_users(self, user_ids: Sequence[str]) -> list[str]:
+        wanted = list(dict.fromkeys(user_ids))
+        found: set[str] = set()
+        for chunk in range(0, len(wanted), 500):
+            part = wanted[chunk : chunk + 500]
+            marks = ",".join("?" * len(part))
+            found.update(r[0] for r in self.conn.execute(f"SELECT id FROM users WHERE id IN ({marks})", part))
+        return [u for u in wanted if u not in found]
+
+    def leave_all_groups(self, user_id: str, now: str) -> list[str]:
+        rows = self.conn.execute(
+            "DELETE FROM group_members WHERE user_pk = (SELECT pk FROM users WHERE id = ?) "
+            "RETURNING group_pk",
+            (user_id,),
+        ).fetchall()
+        group_pks = sorted(r[0] for r in rows)
+        if not group_pks:
+            return []
+        marks = ",".join("?" * len(group_pks))
+        # The groups' membership changed, so their version and lastModified do too.
+        changed = self.conn.execute(
+            "UPDATE groups SET version = version + 1, last_modified = ?1, "
+            "doc = json_set(doc, '$.meta.version', 'W/\"' || (version + 1) || '\"', "
+            f"'$.meta.lastModified', ?1) WHERE pk IN ({marks}) RETURNING id",
+            [now, *group_pks],
+        ).fetchall()
+        return sorted(r[0] for r in changed)
+
+    def _hydrate(self, kind: Kind, rows: Sequence[tuple[int, str]], *, members: bool) -> list[Doc]:
+        """Decode documents and attach the derived ``groups`` / ``members`` in one query per page."""
+        docs = {pk: json.loads(text) for pk, text in rows}
+        if not docs:
+            return []
+        pks = list(docs)
+        marks = ",".join("?" * len(pks))
+        if kind == "User":
+            for doc in docs.values():
+                doc.pop("groups", None)
+            related = self.conn.execute(
+                "SELECT m.user_pk, g.id, json_extract(g.doc, '$.displayName') FROM group_members m "
+                f"JOIN groups g ON g.pk = m.group_pk WHERE m.user_pk IN ({marks}) ORDER BY g.pk",
+                pks,
+            )
+            for user_pk, group_id, display in related:
+                docs[user_pk].setdefault("groups", []).append(
+                    {"value": group_id, "display": display, "type": "direct"}
+                )
+        elif members:
+            related = self.conn.execute(
+                "SELECT m.group_pk, u.id, coalesce(json_extract(u.doc, '$.displayName'), "
+                "json_extract(u.doc, '$.userName')) FROM group_members m "
+                f"JOIN users u ON u.pk = m.user_pk WHERE m.group_pk IN ({marks}) ORDER BY u.pk",
+                pks,
+            )
+            for group_pk, user_id, display in related:
+                docs[group_pk].setdefault("members", []).append(
+                    {"value": user_id, "display": display, "type": "User"}
+                )
+        return [docs[pk] for pk in pks]
+
+    # -- writes ----------------------------------------------------------------------------------
+
+    def insert(self, kind: Kind, doc: Doc) -> None:
+        stored = {k: v for k, v in doc.items() if k not in ("members", "groups")}
+        meta = doc["meta"]
+        try:
+            if kind == "User":
+                cur = self.conn.execute(
+                    "INSERT INTO users (id, user_name, external_id, display_name, active, created, "
+                    "last_modified, version, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        doc["id"],
+                        fold(doc["userName"]),
+                        doc.get("externalId"),
+                        _folded(doc.get("displayName")),
+                        0 if doc.get("active") is False else 1,
+                        meta["created"],
+                        meta["lastModified"],
+                        _version(doc),
+                        _dumps(stored),
+                    ),
+                )
+                self._write_emails(int(cur.lastrowid or 0), doc)
+            else:
+                cur = self.conn.execute(
+                    "INSERT INTO groups (id, display_name, external_id, created, last_modified, version, doc)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        doc["id"],
+                        fold(doc["displayName"]),
+                        doc.get("externalId"),
+                        meta["created"],
+                        meta["lastModified"],
+                        _version(doc),
+                        _dumps(stored),
+                    ),
+                )
+                self._write_members(int(cur.lastrowid or 0), list(iter_member_ids(doc)), replace=False)
+        except sqlite3.IntegrityError as exc:
+            raise self._conflict(kind, exc) from exc
+
+    def update(self, kind: Kind, doc: Doc) -> None:
+        stored = {k: v for k, v in doc.items() if k not in ("members", "groups")}
+        meta = doc["meta"]
+        try:
+            if kind == "User":
+                row = self.conn.execute(
+                    "UPDATE users SET user_name = ?, external_id = ?, display_name = ?, active = ?, "
+                    "last_modified = ?, version = ?, doc = ? WHERE id = ? RETURNING pk",
+                    (
+                        fold(doc["userName"]),
+                        doc.get("externalId"),
+                        _folded(doc.get("displayName")),
+                        0 if doc.get("active") is False else 1,
+                        meta["lastModified"],
+                        _version(doc),
+                        _dumps(stored),
+                        doc["id"],
+                    ),
+                ).fetchone()
+                if row is not None:
+                    self.conn.execute("DELETE FROM user_emails WHERE user_pk = ?", (row[0],))
+                    self._write_emails(row[0], doc)
+            else:
+                row = self.conn.execute(
+                    "UPDATE groups SET display_name = ?, external_id = ?, last_modified = ?, version = ?, "
+                    "doc = ? WHERE id = ? RETURNING pk",
+                    (
+                        fold(doc["displayName"]),
+                        doc.get("externalId"),
+                        meta["lastModified"],
+                        _version(doc),
+                        _dumps(stored),
+                        doc["id"],
+                    ),
+                ).fetchone()
+                if row is not None:
+                    self._write_members(row[0], list(iter_member_ids(doc)), replace=True)
+        except sqlite3.IntegrityError as exc:
+            raise self._conflict(kind, exc) from exc
+
+    def delete(self, kind: Kind, resource_id: str) -> bool:
+        cur = self.conn.execute(f"DELETE FROM {_TABLE[kind]} WHERE id = ?", (resource_id,))
+        return cur.rowcount > 0
+
+    def _write_emails(self, user_pk: int, doc: Doc) -> None:
+        values = {
+            fold(e["value"])
+            for e in doc.get("emails") or ()
+            if isinstance(e, dict) and isinstance(e.get("value"), str)
+        }
+        self.conn.executemany(
+            "INSERT INTO user_emails (user_pk, value) VALUES (?, ?)", [(user_pk, v) for v in sorted(values)]
+        )
+
+    def _write_members(self, group_pk: int, member_ids: list[str], *, replace: bool) -> None:
+        wanted = list(dict.fromkeys(member_ids))
+        pks: dict[str, int] = {}
+        for chunk in range(0, len(wanted), 500):
+            part = wanted[chunk : chunk + 500]
+            marks = ",".join("?" * len(part))
+            pks.update(self.conn.execute(f"SELECT id, pk FROM users WHERE id IN ({marks})", part))
+        missing = [m for m in wanted if m not in pks]
+        if missing:
+            raise UnknownMember(missing[0])
+        if replace:
+            current = {
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT user_pk FROM group_members WHERE group_pk = ?", (group_pk,)
+                )
+            }
+            target = set(pks.values())
+            gone = current - target
+            self.conn.executemany(
+                "DELETE FROM group_members WHERE group_pk = ? AND user_pk = ?", [(group_pk, u) for u in gone]
+            )
+            new = [u for u in pks.values() if u not in current]
+        else:
+            new = list(pks.values())
+        self.conn.executemany(
+            "INSERT INTO group_members (group_pk, user_pk) VALUES (?, ?)", [(group_pk, u) for u in new]
+        )
+
+    @staticmethod
+    def _conflict(kind: Kind, exc: sqlite3.IntegrityError) -> Exception:
+        text = str(exc)
+        if "user_name" in text:
+            return UniquenessConflict(kind, "userName")
+        if "display_name" in text:
+            return UniquenessConflict(kind, "displayName")
+        if ".id" in text:
+            return UniquenessConflict(kind, "id")
+        return exc
+
+
+class SqliteStore:
+    """The reference server's store: a SQLite file (or ``:memory:``) in WAL mode."""
+
+    def __init__(self, path: str | Path, extra_statements: tuple[str, ...] = ()) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE ... COMMIT) below.
+        self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        for pragma in ddl.PRAGMAS:
+            self.conn.execute(pragma)
+        from reference_server.filters import register_functions
+
+        register_functions(self.conn)
+        with self._transaction("BEGIN IMMEDIATE") as tx:
+            for statement in (*ddl.STATEMENTS, *extra_statements):
+                tx.conn.execute(statement)
+
+    @contextmanager
+    def _transaction(self, begin: str) -> Iterator[SqliteTransaction]:
+        self.conn.execute(begin)
+        try:
+            yield SqliteTransaction(self.conn)
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def read(self) -> AbstractContextManager[SqliteTransaction]:
+        """A read transaction: a consistent snapshot."""
+        return self._transaction("BEGIN")
+
+    def write(self) -> AbstractContextManager[SqliteTransaction]:
+        """A write transaction, committed when the block ends and rolled back on any exception."""
+        return self._transaction("BEGIN IMMEDIATE")
+
+    def close(self) -> None:
+        self.conn.close()

@@ -1,0 +1,86 @@
+"""HTTP-level helpers shared by every handler: SCIM responses, JSON bodies, bearer tokens.
+
+RFC 7644 §3.8: SCIM messages use ``application/scim+json``; ``application/json`` is accepted on
+the way in (OneLogin sends it by default).
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from typing import Any
+
+from litestar import Request, Response
+
+from reference_server.errors import ScimError
+
+SCIM_MEDIA_TYPE = "application/scim+json"
+_JSON_TYPES = ("application/scim+json", "application/json")
+
+
+def scim_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response[bytes]:
+    """A response with a SCIM JSON body (or none for 204/304)."""
+    content = b"" if body is None else json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    return Response(content=content, status_code=status, media_type=SCIM_MEDIA_TYPE, headers=headers)
+
+
+def error_response(error: ScimError) -> Response[bytes]:
+    return scim_response(error.body(), error.status, error.headers or None)
+
+
+def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ScimError(400, f"duplicate JSON member {key!r}", "invalidSyntax")
+        out[key] = value
+    return out
+
+
+def _reject_constant(name: str) -> Any:
+    raise ScimError(400, f"{name} is not valid JSON", "invalidSyntax")
+
+
+def parse_json(raw: bytes, content_type: str | None) -> Any:
+    """The JSON body of a request, or a SCIM error: 415 for a non-JSON media type, 400 for bad JSON."""
+    if content_type:
+        media = content_type.split(";", 1)[0].strip().lower()
+        if media not in _JSON_TYPES:
+            raise ScimError(415, f"Content-Type {media} is not supported; send {SCIM_MEDIA_TYPE}")
+    if not raw.strip():
+        raise ScimError(400, "the request body is empty; a JSON object is required", "invalidSyntax")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ScimError(400, "the request body is not valid UTF-8", "invalidSyntax") from None
+    try:
+        return json.loads(text, object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise ScimError(
+            400, f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", "invalidSyntax"
+        ) from None
+    except RecursionError:
+        raise ScimError(400, "the JSON body is nested too deeply", "invalidSyntax") from None
+
+
+async def read_json(request: Request[Any, Any, Any]) -> Any:
+    return parse_json(await request.body(), request.headers.get("content-type"))
+
+
+def bearer_matches(header: str | None, token: str) -> bool:
+    """Whether an Authorization header carries ``token``, compared in constant time."""
+    if not header:
+        return False
+    scheme, _, presented = header.partition(" ")
+    if scheme.lower() != "bearer":
+        return False
+    return hmac.compare_digest(presented.strip().encode(), token.encode())
+
+
+def unauthorized(realm: str) -> ScimError:
+    """RFC 7644 §3.12 / RFC 6750 §3: 401 with a Bearer challenge."""
+    return ScimError(
+        401,
+        "missing or invalid bearer token",
+        headers={"WWW-Authenticate": f'Bearer realm="{realm}"'},
+    )

@@ -1,0 +1,130 @@
+"""Building blocks shared by the event plans: status checks, ListResponse reading, lookups, paging.
+
+Each block is a sub-generator used with ``yield from``. A response the IdP would not accept raises
+:class:`Abort`; the connector turns it into a failed Outcome whose detail names the request, the
+status and what the IdP accepts, so a vendor sees *why* provisioning breaks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from typing import TYPE_CHECKING, Any
+
+from simulator.wire import WireRequest, WireResponse
+
+if TYPE_CHECKING:
+    from simulator.connector import Connector
+    from simulator.tenant import OneLoginUser
+
+Step = Generator[WireRequest, WireResponse, Any]
+MAX_PAGES = 10_000  # a server that never reaches totalResults must not keep a plan alive forever
+
+
+class Abort(Exception):
+    """The event cannot go on; the message is the Outcome's detail."""
+
+
+def expect(c: Connector, request: WireRequest, response: WireResponse) -> None:
+    """Raise :class:`Abort` unless ``response`` is one the profile accepts for ``request``."""
+    if response.error is not None:
+        raise Abort(f"{request} failed: {response.error}")
+    accepted = c.profile.accepted.of(request.operation)
+    if response.status not in accepted:
+        wanted = " or ".join(str(s) for s in accepted)
+        raise Abort(f"{request} answered {response.status}; {c.profile.name} accepts {wanted}")
+
+
+def body_object(request: WireRequest, response: WireResponse) -> dict[str, Any]:
+    """The response body as a JSON object, or :class:`Abort`."""
+    try:
+        body = response.json()
+    except ValueError:
+        raise Abort(f"{request} answered {response.status} with a body that is not JSON") from None
+    if not isinstance(body, dict):
+        raise Abort(f"{request} answered {response.status} with JSON that is not an object")
+    return body
+
+
+def resources(request: WireRequest, response: WireResponse) -> tuple[list[dict[str, Any]], int]:
+    """The ``Resources`` and ``totalResults`` of a ListResponse (RFC 7644 §3.4.2), or :class:`Abort`."""
+    body = body_object(request, response)
+    found = body.get("Resources", [])
+    total = body.get("totalResults", len(found) if isinstance(found, list) else 0)
+    if not isinstance(found, list) or not all(isinstance(r, dict) for r in found):
+        raise Abort(f"{request}: Resources is not a list of objects")
+    if not isinstance(total, int) or isinstance(total, bool):
+        raise Abort(f"{request}: totalResults is not an integer")
+    if total > 0 and not found and "startIndex" not in (request.query or ""):
+        raise Abort(f"{request}: totalResults is {total} but Resources is empty")
+    return found, total
+
+
+def resource_id(request: WireRequest, resource: dict[str, Any], what: str) -> str:
+    """The ``id`` of a returned resource, or :class:`Abort`: the IdP links by it."""
+    value = resource.get("id")
+    if not isinstance(value, str) or not value:
+        raise Abort(f"{request} returned {what} without an id; OneLogin cannot link it")
+    return value
+
+
+def lookup_user(c: Connector, user: OneLoginUser, event: str) -> Step:
+    """``GET /Users?filter=userName eq …``; links and returns the app id, or None when absent."""
+    request = c.requests.lookup_user(c.tenant.scim_username(user), event, user.id)
+    response = yield request
+    if response.status == 404 and response.error is None and c.profile.lookup_404_means_absent:
+        c.links.unlink_user(user.id)
+        return None
+    expect(c, request, response)
+    found, _ = resources(request, response)
+    if not found:
+        c.links.unlink_user(user.id)
+        return None
+    if len(found) > 1:
+        raise Abort(f"{request} matched {len(found)} users; OneLogin links exactly one")
+    scim_id = resource_id(request, found[0], "a user")
+    c.links.link_user(user.id, scim_id)
+    return scim_id
+
+
+def lookup_group(c: Connector, name: str, event: str, user_id: int | None) -> Step:
+    """``GET /Groups?filter=displayName eq …``; links and returns the app id, or None when absent."""
+    request = c.requests.lookup_group(name, event, user_id)
+    response = yield request
+    if response.status == 404 and response.error is None and c.profile.lookup_404_means_absent:
+        return None
+    expect(c, request, response)
+    found, _ = resources(request, response)
+    if not found:
+        return None
+    if len(found) > 1:
+        raise Abort(f"{request} matched {len(found)} groups; OneLogin links exactly one")
+    group_id = resource_id(request, found[0], "a group")
+    c.links.link_group(name, group_id)
+    return group_id
+
+
+def paged(
+    c: Connector,
+    make: Callable[[int | None], WireRequest],
+    page_size: int | None,
+    on_page: Callable[[list[dict[str, Any]]], None],
+) -> Step:
+    """GET a list page after page (startIndex from 1, following totalResults); returns the count seen.
+
+    Pages are handed to ``on_page`` and dropped, so importing 100,000 users holds one page at a time.
+    """
+    start, seen, previous = 1, 0, None
+    for _ in range(MAX_PAGES):
+        request = make(start if page_size is not None else None)
+        response = yield request
+        expect(c, request, response)
+        page, total = resources(request, response)
+        ids = [r.get("id") for r in page]
+        if page and ids == previous:
+            raise Abort(f"{request} returned the previous page again; startIndex is ignored")
+        on_page(page)
+        seen += len(page)
+        if page_size is None or not page or seen >= total:
+            return seen
+        start, previous = start + len(page), ids
+    raise Abort(f"listing stopped after {MAX_PAGES} pages without reaching totalResults")

@@ -1,0 +1,101 @@
+"""The group conversations: role → group membership pushes and the entitlement refresh.
+
+Roles map to app groups by the app's rule [doc]; membership changes are ``PATCH /Groups/{id}``
+[seen] with an RFC PatchOp body whose exact form is a profile knob [?]. A group OneLogin has not
+linked yet is looked up by displayName and created with ``POST /Groups`` when missing [doc]; a 409
+from that POST (another user's event created it first) sends it back to the lookup.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from simulator.flow import Abort, Step, body_object, expect, lookup_group, lookup_user, paged, resource_id
+from simulator.plans import Outcome
+
+if TYPE_CHECKING:
+    from simulator.connector import Connector
+    from simulator.tenant import OneLoginUser, Role
+
+
+def ensure_group(c: Connector, name: str, event: str, user_id: int | None) -> Step:
+    """The app id of group ``name``: linked, looked up, or created."""
+    group_id = c.links.group(name)
+    if group_id is not None:
+        return group_id
+    if c.profile.group_lookup_before_create:
+        group_id = yield from lookup_group(c, name, event, user_id)
+        if group_id is not None:
+            return group_id
+    request = c.requests.create_group(name, event, user_id)
+    response = yield request
+    if response.status == 409 and response.error is None:
+        group_id = yield from lookup_group(c, name, event, user_id)
+        if group_id is None:
+            raise Abort(f"{request} answered 409 but no group named {name!r} can be found")
+        return group_id
+    expect(c, request, response)
+    group_id = resource_id(request, body_object(request, response), "the group")
+    c.links.link_group(name, group_id)
+    return group_id
+
+
+def add_member(c: Connector, group: str, member_id: str, event: str, user_id: int | None) -> Step:
+    """Ensure the group exists, then ``PATCH /Groups/{id}`` adding the member."""
+    group_id = yield from ensure_group(c, group, event, user_id)
+    request = c.requests.add_member(group_id, member_id, event, user_id)
+    response = yield request
+    expect(c, request, response)
+    return group_id
+
+
+def remove_member(c: Connector, group: str, member_id: str, event: str, user_id: int | None) -> Step:
+    """``PATCH /Groups/{id}`` removing the member; nothing to do when the app has no such group."""
+    group_id = c.links.group(group)
+    if group_id is None:
+        group_id = yield from lookup_group(c, group, event, user_id)
+        if group_id is None:
+            return None
+    request = c.requests.remove_member(group_id, member_id, event, user_id)
+    response = yield request
+    expect(c, request, response)
+    return group_id
+
+
+def role_changed(c: Connector, user: OneLoginUser, role: Role, event: str) -> Step:
+    """The group pushes a role change causes: the difference between the groups before and after.
+
+    With the multi-value flag that is one group; without it the user moves from one ``;``-joined
+    group to another. Works whether or not ``user.roles`` was already updated.
+    """
+    with_role = sorted({*user.roles, role.id})
+    without = sorted(set(user.roles) - {role.id})
+    before, after = (without, with_role) if event == "role_added" else (with_role, without)
+    old, new = c.tenant.groups_of(user, before), c.tenant.groups_of(user, after)
+    leaving, joining = [g for g in old if g not in new], [g for g in new if g not in old]
+    if not leaving and not joining:
+        return Outcome(event, user.id, True, "no group change", c.links.user(user.id))
+    member_id = c.links.user(user.id)
+    if member_id is None:
+        member_id = yield from lookup_user(c, user, event)
+    if member_id is None:
+        return Outcome(event, user.id, True, "the app has no such user: no membership change")
+    for group in leaving:
+        yield from remove_member(c, group, member_id, event, user.id)
+    for group in joining:
+        yield from add_member(c, group, member_id, event, user.id)
+    moves = [f"-{g}" for g in leaving] + [f"+{g}" for g in joining]
+    return Outcome(event, user.id, True, " ".join(moves), member_id)
+
+
+def refresh(c: Connector) -> Step:
+    """``GET /Groups`` [doc]: link every group the app reports by displayName."""
+
+    def on_page(page: list[dict[str, Any]]) -> None:
+        for group in page:
+            name, group_id = group.get("displayName"), group.get("id")
+            if isinstance(name, str) and isinstance(group_id, str):
+                c.links.link_group(name, group_id)
+
+    seen = yield from paged(c, c.requests.list_groups, c.profile.groups_page_size, on_page)
+    return Outcome("entitlement_refresh", None, True, f"{seen} groups")

@@ -1,0 +1,224 @@
+"""What an identity provider's SCIM client does on the wire, as plain data: the profile and its knobs.
+
+Every fact onelogin-profile.md marks [guess] or [?] is a knob here with the documented default; each
+knob's docstring says how well the default is known ([doc], [seen], [guess], [?]). The event plans
+and the engine read these values and nothing else, so an Okta or Entra profile is another instance
+of :class:`Profile`, not new engine code.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any, Literal
+from urllib.parse import quote, quote_plus
+
+Operation = Literal[
+    "connection_test",
+    "lookup_user",
+    "create_user",
+    "replace_user",
+    "patch_user",
+    "delete_user",
+    "lookup_group",
+    "create_group",
+    "patch_group",
+    "list_groups",
+    "list_users",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class AcceptedStatuses:
+    """The statuses the IdP treats as success, per operation; anything else fails the event."""
+
+    connection_test: tuple[int, ...] = (200, 404)  # [doc] 200 with an empty ListResponse, or 404
+    lookup_user: tuple[int, ...] = (200,)  # [doc]; a 404 is handled by Profile.lookup_404_means_absent
+    create_user: tuple[int, ...] = (201,)  # [doc]
+    replace_user: tuple[int, ...] = (200,)  # [seen]
+    patch_user: tuple[int, ...] = (
+        200,
+        204,
+    )  # [guess] OneLogin sends no user PATCH unless suspend_style="patch"
+    delete_user: tuple[int, ...] = (200, 204)  # [doc]
+    lookup_group: tuple[int, ...] = (200,)  # [guess]
+    create_group: tuple[int, ...] = (201,)  # [doc]; a 409 (duplicate) makes the plan look the group up
+    patch_group: tuple[int, ...] = (200, 204)  # [doc]
+    list_groups: tuple[int, ...] = (200,)  # [doc]
+    list_users: tuple[int, ...] = (200,)  # [doc]
+
+    def of(self, operation: str) -> tuple[int, ...]:
+        """The accepted statuses of ``operation``."""
+        statuses: tuple[int, ...] = getattr(self, operation)
+        return statuses
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """[?] OneLogin's retries are undocumented. Default: never retry a 4xx except 429; retry 5xx,
+    429 and timeouts ``retries`` times with exponential backoff, honouring ``Retry-After``."""
+
+    retries: int = 3
+    backoff: float = 1.0
+    """Seconds before the first retry; multiplied by ``factor`` for each further one."""
+    factor: float = 2.0
+    max_delay: float = 30.0
+    retry_5xx: bool = True
+    retry_429: bool = True
+    retry_transport_errors: bool = True
+    """Timeouts and refused or reset connections (``status == 0``)."""
+    honour_retry_after: bool = True
+    max_retry_after: float = 120.0
+
+    def delay(
+        self, attempt: int, status: int, retry_after: str | None = None, now: float | None = None
+    ) -> float | None:
+        """Seconds to wait before retry number ``attempt`` (1 = first retry), or None to give up.
+
+        ``status`` is the response status, 0 for a transport error; ``retry_after`` the header value
+        (delta-seconds or an HTTP-date, RFC 9110 §10.2.3).
+        """
+        if attempt > self.retries:
+            return None
+        retryable = (
+            (status == 0 and self.retry_transport_errors)
+            or (status == 429 and self.retry_429)
+            or (status >= 500 and self.retry_5xx)
+        )
+        if not retryable:
+            return None
+        backoff = min(self.max_delay, self.backoff * self.factor ** (attempt - 1))
+        if self.honour_retry_after and retry_after and status in (429, 503):
+            asked = _retry_after_seconds(retry_after, time.time() if now is None else now)
+            if asked is not None:
+                return min(max(asked, 0.0), self.max_retry_after)
+        return backoff
+
+
+def _retry_after_seconds(value: str, now: float) -> float | None:
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        return email.utils.parsedate_to_datetime(value).timestamp() - now
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Timeouts:
+    """[?] Seconds; OneLogin's own timeouts are not published."""
+
+    connect: float = 10.0
+    read: float = 30.0
+    write: float = 30.0
+    pool: float = 30.0
+
+    def as_dict(self) -> dict[str, float]:
+        """The form httpx/httpcore take as the ``timeout`` request extension."""
+        return {"connect": self.connect, "read": self.read, "write": self.write, "pool": self.pool}
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """One identity provider's SCIM client behaviour. ``ONELOGIN`` holds OneLogin's defaults."""
+
+    name: str = "onelogin"
+
+    # --- headers ---------------------------------------------------------------------------------
+    content_type: str = "application/json"
+    """[guess] Content-Type of requests with a body (custom headers may override it)."""
+    user_agent: str | None = None
+    """[?] OneLogin's own User-Agent is unknown; None sends none (admins add one as a custom header)."""
+    accept: str | None = None
+    """[?] None sends no Accept header."""
+
+    # --- URLs --------------------------------------------------------------------------------------
+    filter_encoding: Literal["form", "percent"] = "form"
+    """[seen] ``form``: ``userName+eq+%22…%22`` (quote_plus); ``percent``: ``userName%20eq%20%22…%22``."""
+    filter_suffix: str = "&"
+    """[seen] What follows the filter parameter: OneLogin leaves a trailing ``&``."""
+    put_query: str | None = ""
+    """[seen] PUT URLs end in ``?`` (an empty query); None for no ``?``."""
+
+    # --- flows -------------------------------------------------------------------------------------
+    update_preceded_by_lookup: bool = True
+    """[?] Whether a filtered GET precedes each update (update, suspend, reactivate)."""
+    delete_preceded_by_lookup: bool = False
+    """[?] Whether a filtered GET precedes DELETE when the app id is already linked."""
+    lookup_404_means_absent: bool = True
+    """[guess] A 404 to the userName lookup counts as "no such user" (as in the connection test)."""
+    suspend_style: Literal["put", "patch"] = "put"
+    """[guess] ``put``: the whole template plus ``"active": false``; ``patch``:
+    ``{"op": "replace", "value": {"active": false}}``."""
+    active_as_string: bool = False
+    """[guess] Send ``"active": "False"`` (a string, as Entra does) instead of a JSON boolean."""
+    assign_pushes_groups: bool = True
+    """[guess] After creating or linking a user, add it to the groups of its roles."""
+    group_lookup_before_create: bool = True
+    """[guess] ``GET /Groups?filter=displayName eq`` before ``POST /Groups``."""
+    connection_test_username: str | None = None
+    """[doc: a random non-existent userName] None draws a random one per test."""
+
+    # --- bodies ------------------------------------------------------------------------------------
+    patch_op_case: Literal["lower", "capitalized"] = "lower"
+    """[?] ``add``/``remove``/``replace``, or ``Add``/``Remove``/``Replace`` as Entra sends."""
+    member_remove_style: Literal["path_filter", "value_array"] = "path_filter"
+    """[?] ``path_filter``: ``"path": "members[value eq \\"<id>\\"]"``; ``value_array``:
+    ``"path": "members", "value": [{"value": "<id>"}]``."""
+    patch_schemas: bool = True
+    """[?] Include ``schemas: [PatchOp URN]`` in PATCH bodies (RFC 7644 §3.5.2)."""
+    group_create_schemas: bool = True
+    """[guess] Include the Group schema URN in ``POST /Groups`` (the doc shows only displayName)."""
+    empty_placeholder: str = ""
+    """[guess] What an empty placeholder renders as."""
+    manager_id_source: Literal["scim_id", "onelogin_id"] = "scim_id"
+    """[guess] ``{$parameters.external_manager_id}``: the manager's id in the app, or in OneLogin."""
+    json_ensure_ascii: bool = False
+    """[?] Escape non-ASCII as ``\\uXXXX`` in bodies; default sends UTF-8."""
+    json_compact: bool = True
+    """[?] ``{"a":1}`` rather than ``{"a": 1}``."""
+    require_name_in_create_response: bool = True
+    """[doc] A 201 must carry ``id`` and ``name.givenName``/``familyName`` for OneLogin to link."""
+
+    # --- paging ------------------------------------------------------------------------------------
+    import_page_size: int | None = 100
+    """[?] Import pages with ``startIndex=1&count=100`` following totalResults; None: one plain GET."""
+    groups_page_size: int | None = None
+    """[?] Entitlement refresh: None sends a plain ``GET /Groups``."""
+
+    # --- transport ---------------------------------------------------------------------------------
+    accepted: AcceptedStatuses = field(default_factory=AcceptedStatuses)
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    timeouts: Timeouts = field(default_factory=Timeouts)
+
+    def filter_query(self, attribute: str, value: str) -> str:
+        """``filter=<attribute> eq "<value>"`` encoded as this IdP does, with its suffix."""
+        # the value is a JSON string inside the filter (RFC 7644 §3.4.2.2), so quotes are escaped
+        expression = f"{attribute} eq {json.dumps(value, ensure_ascii=False)}"
+        encode = quote_plus if self.filter_encoding == "form" else quote
+        return f"filter={encode(expression, safe='')}{self.filter_suffix}"
+
+    @staticmethod
+    def paging_query(start_index: int, count: int) -> str:
+        """``startIndex=…&count=…`` (RFC 7644 §3.4.2.4)."""
+        return f"startIndex={start_index}&count={count}"
+
+    def op(self, name: str) -> str:
+        """A PatchOp ``op`` value in this IdP's casing."""
+        return name.capitalize() if self.patch_op_case == "capitalized" else name
+
+    def active(self, value: bool) -> bool | str:
+        """``active`` as this IdP writes it."""
+        return str(value) if self.active_as_string else value
+
+    def dumps(self, body: Any) -> bytes:
+        """A request body as this IdP serialises JSON."""
+        separators = (",", ":") if self.json_compact else (", ", ": ")
+        return json.dumps(body, ensure_ascii=self.json_ensure_ascii, separators=separators).encode("utf-8")
+
+
+ONELOGIN = Profile()
+"""OneLogin's profile, every knob at the default onelogin-profile.md gives."""

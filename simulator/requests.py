@@ -1,0 +1,223 @@
+"""The single requests an IdP sends, built from its profile, the app's settings and the token.
+
+Each builder returns the exact :class:`WireRequest` (URL form, headers, body bytes) for one
+operation; the event plans chain them into conversations, and Gherkin steps call them directly for
+"the request OneLogin would send". :func:`template_values` supplies the template's placeholders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from schemas import urns
+from simulator.links import Links
+from simulator.profile import Profile
+from simulator.settings import AppSettings
+from simulator.template import CUSTOM_FIELD_PREFIX, Template
+from simulator.tenant import OneLoginUser, Tenant
+from simulator.wire import Headers, WireRequest
+
+
+def template_values(
+    user: OneLoginUser, tenant: Tenant, links: Links, profile: Profile
+) -> Callable[[str], str]:
+    """The value of each placeholder for ``user``: OneLogin's attribute names → this tenant's data."""
+    manager = tenant.manager_of(user)
+    simple = {
+        "parameters.scimusername": tenant.scim_username(user),
+        "parameters.title": user.title,
+        "parameters.department": user.department,
+        "user.firstname": user.firstname,
+        "user.lastname": user.lastname,
+        "user.display_name": user.display_name,
+        "user.email": user.email,
+        "user.phone": user.phone,
+        "user.department": user.department,
+        "user.title": user.title,
+        "user.manager_firstname": manager.firstname if manager else "",
+        "user.manager_lastname": manager.lastname if manager else "",
+        "user.active": "false" if user.suspended else "true",
+    }
+
+    def value(name: str) -> str:
+        if name.startswith(CUSTOM_FIELD_PREFIX):
+            return user.custom_fields().get(name[len(CUSTOM_FIELD_PREFIX) :], "")
+        if name == "parameters.external_manager_id":
+            if manager is None:
+                return ""
+            if profile.manager_id_source == "onelogin_id":
+                return str(manager.id)
+            return links.user(manager.id) or ""
+        return simple.get(name, "")
+
+    return value
+
+
+def _id(scim_id: str) -> str:
+    # [guess] ids are appended percent-encoded; the usual UUIDs and integers are left unchanged
+    return quote(scim_id, safe="")
+
+
+@dataclass(frozen=True, slots=True)
+class Requests:
+    """Builds every request of one configured app: profile + settings + bearer token + template."""
+
+    profile: Profile
+    settings: AppSettings
+    token: str
+    template: Template
+
+    def headers(self, with_body: bool) -> Headers:
+        """Authorization, Content-Type (with a body), profile headers, then the admin's custom headers."""
+        headers: list[tuple[str, str]] = [("Authorization", f"Bearer {self.token}")]
+        if with_body:
+            headers.append(("Content-Type", self.profile.content_type))
+        if self.profile.user_agent is not None:
+            headers.append(("User-Agent", self.profile.user_agent))
+        if self.profile.accept is not None:
+            headers.append(("Accept", self.profile.accept))
+        for name, value in self.settings.custom_headers:
+            if name.lower() == "authorization":
+                continue  # [guess] the SCIM Bearer Token field wins over a custom Authorization line
+            # a custom header replaces the profile's header of the same name, in place
+            same = [i for i, (n, _) in enumerate(headers) if n.lower() == name.lower()]
+            if same:
+                headers[same[0]] = (name, value)
+            else:
+                headers.append((name, value))
+        return tuple(headers)
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        operation: str,
+        *,
+        query: str | None = None,
+        body: Any = None,
+        event: str = "",
+        user_id: int | None = None,
+    ) -> WireRequest:
+        data = None if body is None else self.profile.dumps(body)
+        return WireRequest(
+            method, path, query, self.headers(data is not None), data, event, user_id, operation
+        )
+
+    def user_body(
+        self, user: OneLoginUser, tenant: Tenant, links: Links, active: bool | None = None
+    ) -> dict[str, Any]:
+        """The rendered template for ``user``, plus ``"active"`` when the event sets it."""
+        body = self.template.render(
+            template_values(user, tenant, links, self.profile), self.profile.empty_placeholder
+        )
+        if active is not None:
+            body["active"] = self.profile.active(active)
+        return body
+
+    # --- users -------------------------------------------------------------------------------------
+    def connection_test(self, user_name: str) -> WireRequest:
+        """``GET /Users?filter=userName+eq+%22<random>%22&`` (API status → Enable)."""
+        query = self.profile.filter_query("userName", user_name)
+        return self._request("GET", "/Users", "connection_test", query=query, event="connection_test")
+
+    def lookup_user(self, user_name: str, event: str = "", user_id: int | None = None) -> WireRequest:
+        """``GET /Users?filter=userName+eq+%22<scimusername>%22&``."""
+        query = self.profile.filter_query("userName", user_name)
+        return self._request("GET", "/Users", "lookup_user", query=query, event=event, user_id=user_id)
+
+    def create_user(self, body: dict[str, Any], event: str = "", user_id: int | None = None) -> WireRequest:
+        """``POST /Users`` with the rendered template."""
+        return self._request("POST", "/Users", "create_user", body=body, event=event, user_id=user_id)
+
+    def replace_user(
+        self, scim_id: str, body: dict[str, Any], event: str = "", user_id: int | None = None
+    ) -> WireRequest:
+        """``PUT /Users/{id}?`` with the whole rendered template."""
+        path = f"/Users/{_id(scim_id)}"
+        return self._request(
+            "PUT", path, "replace_user", query=self.profile.put_query, body=body, event=event, user_id=user_id
+        )
+
+    def set_active(
+        self, scim_id: str, active: bool, event: str = "", user_id: int | None = None
+    ) -> WireRequest:
+        """``PATCH /Users/{id}`` with ``{"op": "replace", "value": {"active": …}}`` (no path)."""
+        operation = {"op": self.profile.op("replace"), "value": {"active": self.profile.active(active)}}
+        return self._request(
+            "PATCH",
+            f"/Users/{_id(scim_id)}",
+            "patch_user",
+            body=self._patch(operation),
+            event=event,
+            user_id=user_id,
+        )
+
+    def delete_user(self, scim_id: str, event: str = "", user_id: int | None = None) -> WireRequest:
+        """``DELETE /Users/{id}``."""
+        return self._request("DELETE", f"/Users/{_id(scim_id)}", "delete_user", event=event, user_id=user_id)
+
+    def list_users(self, start_index: int | None, event: str = "import") -> WireRequest:
+        """``GET /Users`` (with ``startIndex=…&count=…`` when the profile pages)."""
+        size = self.profile.import_page_size
+        query = None if size is None or start_index is None else self.profile.paging_query(start_index, size)
+        return self._request("GET", "/Users", "list_users", query=query, event=event)
+
+    # --- groups ------------------------------------------------------------------------------------
+    def list_groups(self, start_index: int | None, event: str = "entitlement_refresh") -> WireRequest:
+        """``GET /Groups`` (paged only when the profile says so)."""
+        size = self.profile.groups_page_size
+        query = None if size is None or start_index is None else self.profile.paging_query(start_index, size)
+        return self._request("GET", "/Groups", "list_groups", query=query, event=event)
+
+    def lookup_group(self, name: str, event: str = "", user_id: int | None = None) -> WireRequest:
+        """``GET /Groups?filter=displayName+eq+%22<name>%22&``."""
+        query = self.profile.filter_query("displayName", name)
+        return self._request("GET", "/Groups", "lookup_group", query=query, event=event, user_id=user_id)
+
+    def create_group(self, name: str, event: str = "", user_id: int | None = None) -> WireRequest:
+        """``POST /Groups {"displayName": …}``."""
+        body: dict[str, Any] = {"displayName": name}
+        if self.profile.group_create_schemas:
+            body = {"schemas": [urns.GROUP], **body}
+        return self._request("POST", "/Groups", "create_group", body=body, event=event, user_id=user_id)
+
+    def add_member(
+        self, group_id: str, member_id: str, event: str = "", user_id: int | None = None
+    ) -> WireRequest:
+        """``PATCH /Groups/{id}`` adding ``member_id`` to ``members``."""
+        operation = {"op": self.profile.op("add"), "path": "members", "value": [{"value": member_id}]}
+        return self._request(
+            "PATCH",
+            f"/Groups/{_id(group_id)}",
+            "patch_group",
+            body=self._patch(operation),
+            event=event,
+            user_id=user_id,
+        )
+
+    def remove_member(
+        self, group_id: str, member_id: str, event: str = "", user_id: int | None = None
+    ) -> WireRequest:
+        """``PATCH /Groups/{id}`` removing ``member_id``: by path filter, or with a value array."""
+        operation: dict[str, Any] = {"op": self.profile.op("remove")}
+        if self.profile.member_remove_style == "path_filter":
+            operation["path"] = f'members[value eq "{member_id}"]'
+        else:
+            operation.update(path="members", value=[{"value": member_id}])
+        return self._request(
+            "PATCH",
+            f"/Groups/{_id(group_id)}",
+            "patch_group",
+            body=self._patch(operation),
+            event=event,
+            user_id=user_id,
+        )
+
+    def _patch(self, operation: dict[str, Any]) -> dict[str, Any]:
+        body: dict[str, Any] = {"Operations": [operation]}
+        if self.profile.patch_schemas:
+            body = {"schemas": [urns.PATCH_OP], **body}
+        return body

@@ -1,0 +1,134 @@
+"""OneLogin's SCIM JSON template: parsing, validation and rendering (onelogin-profile.md, "Templates").
+
+A template is JSON text with ``{$user.…}`` / ``{$parameters.…}`` placeholders. OneLogin substitutes
+text, so rendering does the same, but every value is JSON-string-escaped first: a family name like
+``O"Brien\\`` must still give valid JSON. Parsing checks the template once (known placeholders, valid
+JSON, an object at the top) and reports the first problem in one line an admin can act on.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+# The placeholders OneLogin documents [doc], plus {$user.active} which the profile doc mentions [guess].
+PLACEHOLDERS: frozenset[str] = frozenset(
+    {
+        "parameters.scimusername",
+        "parameters.title",
+        "parameters.department",
+        "parameters.external_manager_id",
+        "user.firstname",
+        "user.lastname",
+        "user.display_name",
+        "user.email",
+        "user.phone",
+        "user.department",
+        "user.title",
+        "user.manager_firstname",
+        "user.manager_lastname",
+        "user.active",
+    }
+)
+CUSTOM_FIELD_PREFIX = "user.custom_fields."
+
+_PLACEHOLDER = re.compile(r"\{\$([^{}\s\"]*)\}")
+_OPENING = re.compile(r"\{\$")
+
+# The profile's default SCIM v2 template, exactly as onelogin-profile.md gives it.
+DEFAULT_TEMPLATE_TEXT = """\
+{
+  "schemas": ["urn:scim:schemas:core:2.0", "urn:scim:schemas:extension:enterprise:2.0"],
+  "userName": "{$parameters.scimusername}",
+  "name": {"familyName": "{$user.lastname}", "givenName": "{$user.firstname}", "formatted": "{$user.display_name}"},
+  "emails": [{"value": "{$user.email}", "type": "work", "primary": true}],
+  "title": "{$parameters.title}",
+  "urn:scim:schemas:extension:enterprise:2.0": {
+    "department": "{$parameters.department}",
+    "manager": {"managerId": "{$parameters.external_manager_id}", "displayName": "{$user.manager_firstname} {$user.manager_lastname}"}
+  }
+}
+"""  # noqa: E501  (kept byte for byte as onelogin-profile.md gives it)
+
+
+class TemplateError(ValueError):
+    """The SCIM JSON template cannot be used; the message says where and why, in one line."""
+
+
+def _known(name: str) -> bool:
+    return name in PLACEHOLDERS or (
+        name.startswith(CUSTOM_FIELD_PREFIX) and len(name) > len(CUSTOM_FIELD_PREFIX)
+    )
+
+
+def _line_of(text: str, index: int) -> int:
+    return text.count("\n", 0, index) + 1
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A checked SCIM JSON template. Build it with :meth:`parse`."""
+
+    text: str
+    placeholders: tuple[str, ...] = field(default=())
+
+    @classmethod
+    def parse(cls, text: str) -> Template:
+        """Check ``text`` and return the template; raise :class:`TemplateError` on the first problem."""
+        for opening in _OPENING.finditer(text):
+            match = _PLACEHOLDER.match(text, opening.start())
+            line = _line_of(text, opening.start())
+            if match is None:
+                raise TemplateError(f"SCIM JSON template line {line}: unterminated placeholder '{{$…'")
+            if not _known(match.group(1)):
+                raise TemplateError(
+                    f"SCIM JSON template line {line}: unknown placeholder {match.group(0)}; "
+                    f"known: {', '.join('{$' + p + '}' for p in sorted(PLACEHOLDERS))}, "
+                    f"{{${CUSTOM_FIELD_PREFIX}<name>}}"
+                )
+        # "0" is valid both inside a JSON string and as a bare value, so this checks the structure
+        # whichever way the admin quoted the placeholders.
+        probe = _PLACEHOLDER.sub("0", text)
+        try:
+            parsed = json.loads(probe)
+        except json.JSONDecodeError as exc:
+            raise TemplateError(f"SCIM JSON template line {exc.lineno}: not valid JSON ({exc.msg})") from None
+        if not isinstance(parsed, dict):
+            raise TemplateError("SCIM JSON template must be a JSON object ({...}) at the top level")
+        names = tuple(dict.fromkeys(m.group(1) for m in _PLACEHOLDER.finditer(text)))
+        return cls(text, names)
+
+    def render_text(self, values: Mapping[str, str] | Callable[[str], str], empty: str = "") -> str:
+        """The template with every placeholder replaced by its JSON-escaped value.
+
+        ``values`` maps placeholder names (``"user.firstname"``) to strings; a missing or empty value
+        renders as ``empty`` [guess: OneLogin renders an empty string].
+        """
+        lookup = values if callable(values) else values.get
+
+        def substitute(match: re.Match[str]) -> str:
+            value = lookup(match.group(1)) or empty
+            # json.dumps gives the escaped string with its quotes; the template supplies the quotes
+            return json.dumps(value, ensure_ascii=False)[1:-1]
+
+        return _PLACEHOLDER.sub(substitute, self.text)
+
+    def render(self, values: Mapping[str, str] | Callable[[str], str], empty: str = "") -> dict[str, Any]:
+        """The rendered template as a JSON object (raises :class:`TemplateError` if it stops being JSON)."""
+        text = self.render_text(values, empty)
+        try:
+            rendered = json.loads(text)
+        except json.JSONDecodeError as exc:
+            # only possible when a placeholder stands outside quotes and renders to a non-JSON word
+            raise TemplateError(
+                f"rendered SCIM JSON template line {exc.lineno} is not valid JSON ({exc.msg}); "
+                "a placeholder outside quotes must render to a JSON value"
+            ) from None
+        assert isinstance(rendered, dict)  # parse() checked the top level
+        return rendered
+
+
+DEFAULT_TEMPLATE = Template.parse(DEFAULT_TEMPLATE_TEXT)

@@ -1,0 +1,128 @@
+"""The user conversations: connection test, push (assign / update / reactivate), deprovision, import.
+
+Shapes from onelogin-profile.md: a push is a userName lookup followed by ``POST /Users`` (nothing
+found) or ``PUT /Users/{id}?`` with the whole template (one found) [seen]; deprovisioning follows the
+app's action (Delete → ``DELETE /Users/{id}`` [doc], Suspend → ``"active": false`` [guess], Do nothing
+→ no request [doc]).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from simulator.flow import Abort, Step, body_object, expect, lookup_user, paged, resource_id, resources
+from simulator.groups_flow import add_member
+from simulator.plans import Outcome
+from simulator.settings import DeletionAction
+
+if TYPE_CHECKING:
+    from simulator.connector import Connector
+    from simulator.tenant import OneLoginUser
+
+
+def connection_test(c: Connector, user_name: str) -> Step:
+    """One filtered GET for a userName nobody has: 200 with no resources, or 404 [doc]."""
+    request = c.requests.connection_test(user_name)
+    response = yield request
+    expect(c, request, response)
+    if response.status == 200:
+        found, _ = resources(request, response)
+        if found:
+            raise Abort(
+                f"{request} returned {len(found)} user(s) for a random userName: the filter seems ignored"
+            )
+    return Outcome("connection_test", None, True, f"answered {response.status}")
+
+
+def create(c: Connector, user: OneLoginUser, event: str, active: bool | None) -> Step:
+    """``POST /Users`` with the rendered template; links the 201's id [doc]."""
+    request = c.requests.create_user(c.requests.user_body(user, c.tenant, c.links, active), event, user.id)
+    response = yield request
+    expect(c, request, response)
+    body = body_object(request, response)
+    scim_id = resource_id(request, body, "the user")
+    name = body.get("name")
+    if c.profile.require_name_in_create_response and not (
+        isinstance(name, dict) and "givenName" in name and "familyName" in name
+    ):
+        raise Abort(f"{request} answered 201 without name.givenName and name.familyName; OneLogin needs both")
+    c.links.link_user(user.id, scim_id)
+    return scim_id
+
+
+def replace(c: Connector, user: OneLoginUser, scim_id: str, event: str, active: bool | None) -> Step:
+    """``PUT /Users/{id}?`` with the whole rendered template (not a diff) [seen]."""
+    body = c.requests.user_body(user, c.tenant, c.links, active)
+    request = c.requests.replace_user(scim_id, body, event, user.id)
+    response = yield request
+    expect(c, request, response)
+    return scim_id
+
+
+def push(
+    c: Connector, user: OneLoginUser, event: str, active: bool | None, *, lookup: bool | None = None
+) -> Step:
+    """Lookup (per the profile, or when not linked), then POST when absent or PUT when present."""
+    scim_id = c.links.user(user.id)
+    if scim_id is None or (c.profile.update_preceded_by_lookup if lookup is None else lookup):
+        scim_id = yield from lookup_user(c, user, event)
+    if scim_id is None:
+        scim_id = yield from create(c, user, event, active)
+        return Outcome(event, user.id, True, "created", scim_id)
+    yield from replace(c, user, scim_id, event, active)
+    return Outcome(event, user.id, True, "replaced", scim_id)
+
+
+def assign(c: Connector, user: OneLoginUser) -> Step:
+    """Push with a lookup every time [seen], then add the user to its roles' groups [guess]."""
+    outcome: Outcome = yield from push(c, user, "assign", None, lookup=True)
+    if c.profile.assign_pushes_groups and outcome.scim_id is not None:
+        for group in c.tenant.groups_of(user):
+            yield from add_member(c, group, outcome.scim_id, "assign", user.id)
+    return outcome
+
+
+def deprovision(c: Connector, user: OneLoginUser, event: str, action: DeletionAction) -> Step:
+    """What the app's action says for a deleted, unassigned or suspended user."""
+    if action == "nothing":
+        return Outcome(event, user.id, True, "action is Do nothing: no request", c.links.user(user.id))
+    scim_id = c.links.user(user.id)
+    lookup = (
+        c.profile.update_preceded_by_lookup if action == "suspend" else c.profile.delete_preceded_by_lookup
+    )
+    if scim_id is None or lookup:
+        scim_id = yield from lookup_user(c, user, event)
+    if scim_id is None:
+        return Outcome(event, user.id, True, "the app has no such user: nothing to do")
+    if action == "delete":
+        request = c.requests.delete_user(scim_id, event, user.id)
+        response = yield request
+        expect(c, request, response)
+        c.links.unlink_user(user.id)
+        return Outcome(event, user.id, True, "deleted")
+    if c.profile.suspend_style == "patch":
+        request = c.requests.set_active(scim_id, False, event, user.id)
+        response = yield request
+        expect(c, request, response)
+    else:
+        yield from replace(c, user, scim_id, event, False)
+    return Outcome(event, user.id, True, "suspended", scim_id)
+
+
+def import_users(c: Connector) -> Step:
+    """``GET /Users`` paged; each app user whose userName matches a OneLogin user gets linked."""
+    linked = 0
+
+    def on_page(page: list[dict[str, Any]]) -> None:
+        nonlocal linked
+        for resource in page:
+            name, scim_id = resource.get("userName"), resource.get("id")
+            if not isinstance(name, str) or not isinstance(scim_id, str):
+                continue
+            user = c.tenant.find_by_scim_username(name)
+            if user is not None:
+                c.links.link_user(user.id, scim_id)
+                linked += 1
+
+    seen = yield from paged(c, c.requests.list_users, c.profile.import_page_size, on_page)
+    return Outcome("import", None, True, f"{seen} app users, {linked} linked to OneLogin users")

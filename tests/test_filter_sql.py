@@ -1,0 +1,311 @@
+"""The SQL compiler against a real SQLite file laid out as ``storage/ddl.py`` says: same results as
+the evaluator for every operator and combination, indexes used for the lookups clients make,
+values only ever bound as parameters, and sort keys (RFC 7644 §3.4.2.2, §3.4.2.3)."""
+
+from __future__ import annotations
+
+import pytest
+from filterdb import ENTERPRISE, Directory, open_db
+
+from reference_server.errors import ScimError
+from reference_server.filters import compile_filter, compile_sort, parse_filter
+from schemas.definitions import GROUP_TYPE, USER_TYPE
+
+STAMP = "2024-0{m}-01T12:00:00.{ms:03d}Z"
+
+USERS = [
+    {
+        "id": "alice",
+        "externalId": "Ext-Alice",
+        "userName": "Alice.Smith@Example.com",
+        "name": {"familyName": "Smith", "givenName": "Alice"},
+        "displayName": "Alice Smith",
+        "title": "Engineer",
+        "active": True,
+        "emails": [
+            {"value": "Alice@Example.com", "type": "work", "primary": True},
+            {"value": "alice@home.org", "type": "home"},
+        ],
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", ENTERPRISE],
+        ENTERPRISE: {"department": "R&D", "manager": {"value": "bob", "displayName": "Bob"}},
+        "meta": {"resourceType": "User", "created": STAMP.format(m=1, ms=0), "lastModified": STAMP.format(m=6, ms=500),
+                 "version": 'W/"3"'},
+    },
+    {
+        "id": "bob",
+        "userName": "bob",
+        "title": "",
+        "name": {},
+        "active": False,
+        "emails": [{"value": "bob@example.org", "type": "work"}, {"type": "home"}, "stray-string"],
+        "meta": {"resourceType": "User", "created": STAMP.format(m=2, ms=0), "lastModified": STAMP.format(m=2, ms=0),
+                 "version": 'W/"1"'},
+    },
+    {
+        "id": "grete",
+        "externalId": "ext-grete",
+        "userName": "grete@straße.de",
+        "displayName": "Grete ÄRGER",
+        "emails": [{"value": "G@Straße.de", "type": "other"}, {"value": "grete@work.de", "type": "work",
+                                                                "primary": True}],
+        ENTERPRISE: {"department": "Ops"},
+    },
+    {"id": "pct", "userName": "100%_sure*?[x]", "title": "it's \"quoted\"", "emails": [{"value": "50%_off@x.io"}]},
+    {"id": "under", "userName": "a_b", "title": "Engineer", "active": True, "emails": [{"value": "ab@x.io"}]},
+    {"id": "plain", "userName": "axb", "nickName": "'); DROP TABLE users; --", "emails": []},
+]
+GROUPS = [
+    ({"id": "admins", "displayName": "Admins", "externalId": "EXT-1"}, ["alice", "grete"]),
+    ({"id": "ops", "displayName": "Ops Team"}, ["grete", "bob"]),
+    ({"id": "empty", "displayName": "Nobody"}, []),
+]
+
+
+@pytest.fixture(scope="module")
+def directory(tmp_path_factory):
+    conn = open_db(tmp_path_factory.mktemp("filters") / "filters.db")
+    d = Directory(conn)
+    for user in USERS:
+        d.add_user(user)
+    for group, members in GROUPS:
+        d.add_group(group, members)
+    yield d
+    conn.close()
+
+
+USER_FILTERS = [
+    ('userName eq "ALICE.SMITH@example.com"', {"alice"}),
+    ('userName eq "A_B"', {"under"}),
+    ('userName ne "bob"', {"alice", "grete", "pct", "under", "plain"}),
+    ('userName co "STRASSE"', {"grete"}),
+    ('userName co "%_"', {"pct"}),
+    ('userName co "_"', {"pct", "under"}),
+    ('userName co "x"', {"alice", "pct", "plain"}),
+    ('userName co "*?["', {"pct"}),
+    ('userName co "sure*?[x]"', {"pct"}),
+    ('userName sw "100%"', {"pct"}),
+    ('userName sw "a"', {"alice", "under", "plain"}),
+    ('userName sw "alice.smith"', {"alice"}),
+    ('userName ew "[x]"', {"pct"}),
+    ('userName ew ".com"', {"alice"}),
+    ('userName ew "smith"', set()),
+    ('userName gt "b"', {"bob", "grete"}),
+    ('userName le "a_b"', {"pct", "under"}),
+    ('externalId eq "Ext-Alice"', {"alice"}),
+    ('externalId eq "ext-alice"', set()),
+    ('externalId sw "ext"', {"grete"}),
+    ("externalId pr", {"alice", "grete"}),
+    ('id eq "bob"', {"bob"}),
+    ('id eq "BOB"', set()),
+    ('displayName eq "grete ärger"', {"grete"}),
+    ('displayName co "SMITH"', {"alice"}),
+    ("displayName pr", {"alice", "grete"}),
+    ('title eq "engineer"', {"alice", "under"}),
+    ('title ne "engineer"', {"bob", "pct"}),
+    ("title pr", {"alice", "pct", "under"}),
+    ("title eq null", {"bob", "grete", "plain"}),
+    ('title co "\'s \\"quo"', {"pct"}),
+    ("not (title pr)", {"bob", "grete", "plain"}),
+    ('nickName eq "\'); DROP TABLE users; --"', {"plain"}),
+    ('emails eq "alice@example.com"', {"alice"}),
+    ('emails.value eq "G@STRASSE.DE"', {"grete"}),
+    ('emails.value co "straße"', {"grete"}),
+    ('emails.value co "%_o"', {"pct"}),
+    ('emails co "_"', {"pct"}),
+    ('emails co "ex"', {"alice", "bob"}),
+    ('emails sw "alice@"', {"alice"}),
+    ('emails sw "home.org"', set()),
+    ('emails ew "HOME.ORG"', {"alice"}),
+    ('emails ew ".de"', {"grete"}),
+    ('emails.value gt "g"', {"grete"}),
+    ('emails.value ne "bob@example.org"', {"alice", "grete", "pct", "under"}),
+    ("emails.value pr", {"alice", "bob", "grete", "pct", "under"}),
+    ("emails pr", {"alice", "bob", "grete", "pct", "under"}),
+    ('emails.type eq "home"', {"alice", "bob"}),
+    ("emails.primary eq true", {"alice", "grete"}),
+    ("emails.primary pr", {"alice", "grete"}),
+    ('emails[type eq "work" and value co "example.com"]', {"alice"}),
+    ('emails[type eq "home" and value co "example"]', set()),
+    ('emails[type eq "home" and not (value pr)]', {"bob"}),
+    ('emails[not (type eq "work")]', {"alice", "bob", "grete", "pct", "under"}),
+    ('emails[value eq "ab@x.io"]', {"under"}),
+    ('emails[value co "x.io"]', {"pct", "under"}),
+    ("emails[primary eq true and value ew \".de\"]", {"grete"}),
+    ('emails[type eq "work" or type eq "other"] and not (emails[type eq "home"])', {"grete"}),
+    ('name[givenName eq "ALICE"]', {"alice"}),
+    ("name[not (givenName pr)]", {"bob"}),
+    ("name pr", {"alice"}),
+    ('name.familyName sw "sm"', {"alice"}),
+    ("active eq true", {"alice", "under"}),
+    ("active eq false", {"bob"}),
+    ("active ne false", {"alice", "under"}),
+    ("not (active eq true)", {"bob", "grete", "pct", "plain"}),
+    ("active pr", {"alice", "bob", "under"}),
+    ('meta.lastModified gt "2024-02-01T12:00:00Z"', {"alice"}),
+    ('meta.lastModified ge "2024-02-01T12:00:00Z"', {"alice", "bob"}),
+    ('meta.lastModified eq "2024-06-01T14:00:00.5+02:00"', {"alice"}),
+    ('meta.created gt "2024-01-04T23:59:59Z"', {"bob", "pct", "under", "plain"}),
+    ('meta.created le "2024-01-04T03:00:00.003Z"', {"alice", "grete"}),
+    ('meta.created lt "2024-01-01T12:00:00.0001Z"', {"alice"}),
+    ('meta.created eq "2024-01-01T12:00:00.0001Z"', set()),
+    ('meta.version eq "W/\\"1\\""', {"bob"}),
+    (f'{ENTERPRISE}:department eq "r&d"', {"alice"}),
+    (f'{ENTERPRISE}:department pr', {"alice", "grete"}),
+    (f'{ENTERPRISE}:manager eq "BOB"', {"alice"}),
+    (f'{ENTERPRISE}:manager[value eq "bob" and displayName sw "b"]', {"alice"}),
+    (f'schemas eq "{ENTERPRISE}"', {"alice"}),
+    ('groups.value eq "admins"', {"alice", "grete"}),
+    ('groups[display eq "ops team"]', {"bob", "grete"}),
+    ('groups[value eq "admins"] and groups[value eq "ops"]', {"grete"}),
+    ('groups.type eq "direct"', {"alice", "bob", "grete"}),
+    ("groups pr", {"alice", "bob", "grete"}),
+    ("not (groups pr)", {"pct", "under", "plain"}),
+    ('userName eq "bob" or emails[type eq "other"] or title eq "engineer"', {"alice", "bob", "grete", "under"}),
+    ('(userName sw "a" or userName sw "b") and not (active eq false)', {"alice", "under", "plain"}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), USER_FILTERS, ids=[t for t, _ in USER_FILTERS])
+def test_user_filters(directory, text, expected):
+    assert directory.expected(text) == expected
+    assert directory.select(text) == expected
+
+
+GROUP_FILTERS = [
+    ('displayName eq "ADMINS"', {"admins"}),
+    ('displayName sw "o"', {"ops"}),
+    ('externalId eq "EXT-1"', {"admins"}),
+    ('members eq "ALICE"', {"admins"}),
+    ('members.value eq "grete"', {"admins", "ops"}),
+    ('members[value eq "bob" or display co "smith"]', {"admins", "ops"}),
+    ('members.display eq "grete ärger"', {"admins", "ops"}),
+    ('members.display eq "bob"', {"ops"}),
+    ('members.type eq "user"', {"admins", "ops"}),
+    ("members pr", {"admins", "ops"}),
+    ("not (members pr)", {"empty"}),
+    ('meta.resourceType eq "Group"', {"admins", "ops", "empty"}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), GROUP_FILTERS, ids=[t for t, _ in GROUP_FILTERS])
+def test_group_filters(directory, text, expected):
+    assert directory.expected(text, GROUP_TYPE) == expected
+    assert directory.select(text, GROUP_TYPE) == expected
+
+
+INDEXED = [
+    ('userName eq "bob"', USER_TYPE, "users_user_name"),
+    ('externalId eq "Ext-Alice"', USER_TYPE, "users_external_id"),
+    ('id eq "bob"', USER_TYPE, "sqlite_autoindex_users_1"),
+    ('emails.value eq "ab@x.io"', USER_TYPE, "user_emails_value"),
+    ('emails eq "ab@x.io"', USER_TYPE, "user_emails_value"),
+    ('emails[value eq "ab@x.io"]', USER_TYPE, "user_emails_value"),
+    ('emails[type eq "work" and value eq "ab@x.io"]', USER_TYPE, "user_emails_value"),
+    ('displayName eq "Alice Smith"', USER_TYPE, "users_display_name"),
+    ('meta.lastModified gt "2024-02-01T00:00:00Z"', USER_TYPE, "users_last_modified"),
+    ('meta.created le "2024-02-01T00:00:00Z"', USER_TYPE, "users_created"),
+    ('userName co "smith"', USER_TYPE, "users_user_name_trigram"),
+    ('userName sw "alice"', USER_TYPE, "users_user_name_trigram"),
+    ('userName ew ".com"', USER_TYPE, "users_user_name_trigram"),
+    ('emails co "example"', USER_TYPE, "user_emails_trigram"),
+    ('emails[value ew "x.io"]', USER_TYPE, "user_emails_trigram"),
+    ('userName eq "bob" or emails.value eq "ab@x.io"', USER_TYPE, "user_emails_value"),
+    ('displayName eq "Admins"', GROUP_TYPE, "groups_display_name"),
+    ('externalId eq "EXT-1"', GROUP_TYPE, "groups_external_id"),
+    ('id eq "ops"', GROUP_TYPE, "sqlite_autoindex_groups_1"),
+    ('meta.lastModified gt "2024-02-01T00:00:00Z"', GROUP_TYPE, "groups_last_modified"),
+]
+
+
+@pytest.mark.parametrize(("text", "rtype", "index"), INDEXED, ids=[t for t, _, _ in INDEXED])
+def test_lookups_use_indexes(directory, text, rtype, index):
+    plan = directory.plan(text, rtype)
+    assert "SCAN r" not in plan, plan
+    assert index in plan, plan
+    if "trigram" in index:
+        assert "VIRTUAL TABLE INDEX 0:G" in plan, plan  # the GLOB is answered by the trigram index
+
+
+def test_short_needles_scan_correctly(directory):
+    """A trigram index needs three characters; shorter needles are checked on every row."""
+    assert "trigram" not in directory.plan('userName co "_b"')
+    assert directory.select('userName co "_b"') == {"under"}
+    assert directory.select('userName sw "ax"') == {"plain"}
+    assert directory.select('emails co "%"') == {"pct"}
+
+
+def test_values_are_parameters_never_sql(directory):
+    nasty = "x' OR '1'='1; DROP TABLE users; --%_*"
+    for op in ("eq", "co", "sw", "ew", "gt"):
+        tree = parse_filter(f'userName {op} "{nasty}" or emails {op} "{nasty}"')
+        sql, params = compile_filter(tree, USER_TYPE)
+        assert "DROP" not in sql
+        assert "1'='1" not in sql
+        assert nasty.casefold() in params
+        assert directory.select(tree) == directory.expected(tree)
+    assert directory.conn.execute("SELECT count(*) FROM users").fetchone()[0] == len(USERS)
+
+
+def test_compile_rejects_filters_that_do_not_fit(directory):
+    for text, rtype in [('nosuch eq "x"', USER_TYPE), ("active gt true", USER_TYPE), ('userName eq "x"', GROUP_TYPE)]:
+        with pytest.raises(ScimError) as caught:
+            compile_filter(parse_filter(text), rtype)
+        assert caught.value.scim_type == "invalidFilter"
+
+
+def test_trigram_indexes_follow_updates_and_deletes(tmp_path):
+    d = Directory(open_db(tmp_path / "sync.db"))
+    d.add_user({"id": "u1", "userName": "Original-Name", "emails": [{"value": "first@example.com"}]})
+    d.add_user({"id": "u2", "userName": "other-person", "emails": [{"value": "second@example.com"}]})
+    assert d.select('userName co "original"') == {"u1"}
+    d.conn.execute("UPDATE users SET user_name = 'renamed-user' WHERE id = 'u1'")
+    assert d.select('userName co "original"') == set()
+    assert d.select('userName co "renamed"') == {"u1"}
+    d.conn.execute("DELETE FROM user_emails WHERE user_pk = 1")
+    d.conn.execute("INSERT INTO user_emails (user_pk, value) VALUES (1, 'new@elsewhere.org'), (1, 'x@y.org')")
+    assert d.select('emails co "first@"') == set()
+    assert d.select('emails co "elsewhere"') == {"u1"}
+    assert d.select('emails ew "y.org"') == {"u1"}
+    d.conn.execute("UPDATE user_emails SET user_pk = 2 WHERE value = 'x@y.org'")
+    assert d.select('emails ew "y.org"') == {"u2"}
+    d.conn.execute("DELETE FROM users WHERE id = 'u2'")
+    assert d.conn.execute("SELECT count(*) FROM user_emails_trigram WHERE rowid = 2").fetchone()[0] == 0
+    assert d.conn.execute("SELECT count(*) FROM users_user_name_trigram").fetchone()[0] == 1
+    # Re-running the DDL (every open does) is harmless.
+    d.conn.close()
+    again = open_db(tmp_path / "sync.db")
+    assert again.execute("SELECT rowid FROM users_user_name_trigram WHERE user_name GLOB '*renamed*'").fetchall() == [
+        (1,)
+    ]
+    again.close()
+
+
+SORTS = [
+    ("userName", USER_TYPE, ["pct", "under", "alice", "plain", "bob", "grete"]),
+    ("externalId", USER_TYPE, ["bob", "pct", "under", "plain", "alice", "grete"]),
+    ("name.familyName", USER_TYPE, ["bob", "grete", "pct", "under", "plain", "alice"]),
+    ("emails", USER_TYPE, ["plain", "pct", "under", "alice", "bob", "grete"]),
+    ("emails.type", USER_TYPE, ["pct", "under", "plain", "alice", "bob", "grete"]),
+    ("active", USER_TYPE, ["grete", "pct", "plain", "bob", "alice", "under"]),
+    ("meta.lastModified", USER_TYPE, ["grete", "pct", "under", "plain", "bob", "alice"]),
+    (f"{ENTERPRISE}:department", USER_TYPE, ["bob", "pct", "under", "plain", "grete", "alice"]),
+    ("groups", USER_TYPE, ["pct", "under", "plain", "alice", "grete", "bob"]),
+    ("displayName", GROUP_TYPE, ["admins", "empty", "ops"]),
+    ("members", GROUP_TYPE, ["empty", "admins", "ops"]),
+    ("members.display", GROUP_TYPE, ["empty", "admins", "ops"]),
+]
+
+
+@pytest.mark.parametrize(("path", "rtype", "order"), SORTS, ids=[p for p, _, _ in SORTS])
+def test_sort_keys(directory, path, rtype, order):
+    """Q-09: type and caseExact respected; multi-valued by the primary value, else the first.
+    (NULLs first, then the directory's insertion order as the tie-breaker.)"""
+    assert directory.sorted_ids(path, rtype) == order
+
+
+@pytest.mark.parametrize("path", ["nosuch", "name", "password", "emails[type eq \"work\"]", "", "a b"])
+def test_sort_rejects_what_cannot_be_sorted(path):
+    with pytest.raises(ScimError) as caught:
+        compile_sort(path, USER_TYPE)
+    assert caught.value.status == 400
+    assert caught.value.scim_type == "invalidValue"
