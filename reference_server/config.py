@@ -27,5 +27,7 @@ class ServerConfig:
     """The most resources one query page returns (advertised as ``filter.maxResults``)."""
     default_count: int = 100
     """Page size when a query gives no ``count``."""
+    max_filter_matches: int = 50_000
+    """A filter matching more resources than this is refused with 400 ``tooMany`` (RFC 7644 Table 9)."""
     rotation_delay: float = 0.2
     """Seconds a scheduled password rotation waits before the worker completes it."""

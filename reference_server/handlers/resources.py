@@ -10,6 +10,7 @@ from typing import Any
 
 from litestar import Request, Response, Router, delete, get, patch, post, put
 
+from reference_server.errors import ScimError
 from reference_server.handlers.params import ListParams, list_params, lookup
 from reference_server.patch import apply_patch, parse_patch_request
 from reference_server.projection import parse_attribute_list
@@ -45,6 +46,14 @@ def single(
     return scim_response(body, status, headers)
 
 
+def check_too_many(request: AnyRequest, params: ListParams, total: int) -> None:
+    """RFC 7644 Table 9 ``tooMany``: a filter that "yields many more results than the server is
+    willing to calculate or process" (e.g. ``userName pr`` on a large tenant)."""
+    limit = _state(request).config.max_filter_matches
+    if params.filter is not None and total > limit:
+        raise ScimError(400, f"the filter matches {total} resources; narrow it (limit {limit})", "tooMany")
+
+
 def run_query(request: AnyRequest, service: Resources, params: ListParams) -> dict[str, Any]:
     """RFC 7644 §3.4.2: a ListResponse; no match is 200 with totalResults 0, never 404."""
     members = not any(e.lower() == "members" for e in params.excluded or ())
@@ -58,6 +67,7 @@ def run_query(request: AnyRequest, service: Resources, params: ListParams) -> di
             members=members,
         )
     )
+    check_too_many(request, params, total)
     base = _state(request).base_url(request)
     items = [render(d, service.rtype, base, params.attributes, params.excluded) for d in docs]
     return list_response(items, total, params.start_index, with_resources=params.count > 0)
@@ -134,8 +144,6 @@ def resource_router(rtype: ResourceType) -> Router:
 
 def search_body(body: object) -> dict[str, Any]:
     """The SearchRequest parameters (RFC 7644 §3.4.3), checked for shape."""
-    from reference_server.errors import ScimError
-
     if not isinstance(body, dict):
         raise ScimError(400, "a SearchRequest must be a JSON object", "invalidSyntax")
     schemas = body.get("schemas")

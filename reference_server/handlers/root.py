@@ -13,7 +13,7 @@ from litestar import Request, Response, Router, post
 
 from reference_server.errors import ScimError
 from reference_server.handlers.params import list_params
-from reference_server.handlers.resources import search_body
+from reference_server.handlers.resources import check_too_many, search_body
 from reference_server.render import list_response, render
 from reference_server.service import Resources
 from reference_server.storage.base import Doc, Query
@@ -60,6 +60,7 @@ async def root_search(request: Request[Any, Any, Any]) -> Response[bytes]:
         items.extend(_render_all(docs, service, base, params.attributes, params.excluded))
     if failures and len(failures) == len(services):
         raise failures[0]
+    check_too_many(request, params, total)
     return scim_response(list_response(items, total, params.start_index, with_resources=params.count > 0))
 
 
