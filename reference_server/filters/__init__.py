@@ -22,8 +22,9 @@ from reference_server.filters.ast import (
 )
 from reference_server.filters.bind import bind
 from reference_server.filters.evaluate import matches, matches_value
+from reference_server.filters.functions import register_functions
 from reference_server.filters.parser import parse_filter, parse_patch_path
-from reference_server.filters.sql import compile_filter, compile_sort, register_functions
+from reference_server.filters.sql import compile_filter, compile_sort
 
 __all__ = [
     "And",

@@ -158,9 +158,20 @@ def normalize_datetime(text: str) -> tuple[str, bool] | None:
     return stamp, digits[3:].strip("0") != ""
 
 
+Unknown = Literal["error", "unassigned"]
+"""What an attribute the resource type does not define means: 400 ``invalidFilter``, or an
+unassigned attribute (a root search over several types: ``displayName pr or userName eq "x"``
+must still find Groups)."""
+
+
+class _Unassigned(Exception):
+    """The path names no attribute of the type, and that is to be read as "unassigned"."""
+
+
 class _Binder:
-    def __init__(self, rtype: ResourceType | None) -> None:
+    def __init__(self, rtype: ResourceType | None, unknown: Unknown = "error") -> None:
         self.rtype = rtype
+        self.unknown = unknown
 
     def target(self, path: str, element_of: Target | None) -> Target:
         if element_of is not None:
@@ -176,6 +187,8 @@ class _Binder:
                 target = Target(found.schema, found.attribute, found.sub, extension=extension)
             elif path.lower() == "schemas":
                 target = Target(self.rtype.schema, SCHEMAS)
+            elif self.unknown == "unassigned":
+                raise _Unassigned(path)
             else:
                 raise invalid_filter(f"{path!r} is not an attribute of a {self.rtype.name}")
         names = (target.attribute.name.lower(), target.sub.name.lower() if target.sub else "")
@@ -186,6 +199,13 @@ class _Binder:
         return target
 
     def bind(self, node: Filter, element_of: Target | None) -> Bound:
+        try:
+            return self.node(node, element_of)
+        except _Unassigned:
+            # Unassigned: every comparison fails, "pr" too; only "eq null" holds.
+            return BConst(isinstance(node, Comparison) and node.op == "eq" and node.value is None)
+
+    def node(self, node: Filter, element_of: Target | None) -> Bound:
         if isinstance(node, And):
             return BAnd(tuple(self.bind(o, element_of) for o in node.operands))
         if isinstance(node, Or):
@@ -260,9 +280,13 @@ class _Binder:
         return BCompare(target, "gt" if op in ("gt", "ge") else "le", stamp, "dateTime")
 
 
-def bind(node: Filter, rtype: ResourceType) -> Bound:
-    """``node`` checked against ``rtype`` and normalised; 400 ``invalidFilter`` if it does not fit."""
-    return _Binder(rtype).bind(node, None)
+def bind(node: Filter, rtype: ResourceType, *, unknown: Unknown = "error") -> Bound:
+    """``node`` checked against ``rtype`` and normalised; 400 ``invalidFilter`` if it does not fit.
+
+    With ``unknown="unassigned"`` an attribute ``rtype`` does not define is taken as unassigned
+    instead of an error (other misfits, like ``active gt true``, remain errors).
+    """
+    return _Binder(rtype, unknown).bind(node, None)
 
 
 def bind_element(node: Filter, attribute: Attribute) -> Bound:

@@ -30,6 +30,7 @@ from reference_server.filters.bind import (
     BPresent,
     BValuePath,
     Target,
+    Unknown,
     bind,
     bind_element,
     normalize_datetime,
@@ -150,12 +151,15 @@ def _eval(node: Bound, resource: Mapping[str, Any], element: Any) -> bool:
     return any(_compare(v, node) for v in _candidates(node.target, resource, element))
 
 
-def matches(node: Filter, resource: Mapping[str, Any], rtype: ResourceType) -> bool:
+def matches(
+    node: Filter, resource: Mapping[str, Any], rtype: ResourceType, *, unknown: Unknown = "error"
+) -> bool:
     """Whether ``resource`` (as the server returns it) satisfies the filter ``node``.
 
-    Raises 400 ``invalidFilter`` when the filter does not fit ``rtype`` (see :func:`bind`).
+    Raises 400 ``invalidFilter`` when the filter does not fit ``rtype`` (see :func:`bind`, also
+    for ``unknown``).
     """
-    return _eval(bind(node, rtype), resource, None)
+    return _eval(bind(node, rtype, unknown=unknown), resource, None)
 
 
 def matches_value(node: Filter, element: Mapping[str, Any], attribute: Attribute) -> bool:

@@ -99,6 +99,8 @@ class SqlText:
     sql: str
     folded: bool = False
     guarded: bool = False
+    not_null: bool = False
+    """A ``NOT NULL`` column (every row has the attribute)."""
 
     def typed(self, kind: Kind, folded: bool) -> str:
         if kind in ("boolean", "number"):
@@ -115,19 +117,19 @@ class SqlText:
 
 
 _USER_COLUMNS: dict[tuple[str, str], SqlText] = {
-    ("id", ""): SqlText("r.id"),
+    ("id", ""): SqlText("r.id", not_null=True),
     ("externalid", ""): SqlText("r.external_id"),
-    ("username", ""): SqlText("r.user_name", folded=True),
+    ("username", ""): SqlText("r.user_name", folded=True, not_null=True),
     ("displayname", ""): SqlText("r.display_name", folded=True),
-    ("meta", "created"): SqlText("r.created"),
-    ("meta", "lastmodified"): SqlText("r.last_modified"),
+    ("meta", "created"): SqlText("r.created", not_null=True),
+    ("meta", "lastmodified"): SqlText("r.last_modified", not_null=True),
 }
 _GROUP_COLUMNS: dict[tuple[str, str], SqlText] = {
-    ("id", ""): SqlText("r.id"),
+    ("id", ""): SqlText("r.id", not_null=True),
     ("externalid", ""): SqlText("r.external_id"),
-    ("displayname", ""): SqlText("r.display_name", folded=True),
-    ("meta", "created"): SqlText("r.created"),
-    ("meta", "lastmodified"): SqlText("r.last_modified"),
+    ("displayname", ""): SqlText("r.display_name", folded=True, not_null=True),
+    ("meta", "created"): SqlText("r.created", not_null=True),
+    ("meta", "lastmodified"): SqlText("r.last_modified", not_null=True),
 }
 
 

@@ -57,7 +57,7 @@ class Token:
 
     def describe(self) -> str:
         if self.kind == "end":
-            return "the end of the filter"
+            return "the end"
         shown = self.text if len(self.text) <= 40 else self.text[:37] + "..."
         return repr(shown)
 
@@ -77,7 +77,8 @@ def _string(text: str, start: int) -> Token:
     try:
         value = json.loads(text[start:end])
     except json.JSONDecodeError as exc:
-        raise LexError(f"malformed string literal: {exc.msg}", start + exc.pos + 1) from None
+        message = exc.msg.removesuffix(" at")  # json's "Invalid control character at"
+        raise LexError(f"malformed string literal: {message}", start + exc.pos + 1) from None
     for offset, ch in enumerate(value):
         if 0xD800 <= ord(ch) <= 0xDFFF:
             raise LexError(f"string literal holds an unpaired surrogate {describe_char(ch)}", start + 1)

@@ -11,20 +11,21 @@ SQL's three-valued logic is kept out of the way: every leaf is 0, 1 or NULL wher
 "no value to compare", and ``not`` maps NULL to 0 before negating, so ``not (title eq "x")``
 matches a user without a title, as in the evaluator.
 
-:func:`compile_sort` gives an ``ORDER BY`` expression: "sortBy ... [follows] the attribute type
-... string ... caseExact" and, for a multi-valued attribute, "the value of the primary attribute,
-if any, or else the first value in the list".
+:func:`compile_sort` gives an ``ORDER BY`` key (RFC 7644 §3.4.2.3): "for case-insensitive
+attributes, sort the result using case-insensitive Unicode alphabetic sort order ..., and for
+case-exact attribute types ... case-sensitive Unicode alphabetic sort order" (folded text, then
+code point order); a multi-valued attribute sorts "by the value of the primary attribute ..., if
+any, or else the first value in the list, if any"; and resources with "no data for the specified
+"sortBy" value ... are ordered last if ascending and first if descending": a missing key is an
+empty BLOB, which SQLite orders after every number and text.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import sqlite3
 from collections.abc import Callable
 from dataclasses import replace
 
-from reference_server.casefold import fold
 from reference_server.errors import ScimError
 from reference_server.filters.ast import Filter
 from reference_server.filters.bind import (
@@ -38,9 +39,9 @@ from reference_server.filters.bind import (
     BValuePath,
     Kind,
     Target,
+    Unknown,
     bind,
 )
-from reference_server.filters.evaluate import is_present
 from reference_server.filters.layout import (
     Accessor,
     JsonAtom,
@@ -194,7 +195,8 @@ class _Compiler:
         """``co`` / ``sw`` / ``ew`` on userName or an email: the trigram index narrows, the
         exact test decides."""
         target = node.target
-        is_user_name = self.layout.users and self.layout.column(target) == SqlText("r.user_name", folded=True)
+        column = self.layout.column(target)
+        is_user_name = self.layout.users and column is not None and column.sql == "r.user_name"
         if not (is_user_name or self.layout.is_email_value(target)):
             return None
         if is_user_name:
@@ -297,13 +299,16 @@ def _absolute(target: Target, node: Bound) -> Bound:
     raise AssertionError(node)
 
 
-def compile_filter(node: Filter, rtype: ResourceType) -> tuple[str, list[object]]:
+def compile_filter(
+    node: Filter, rtype: ResourceType, *, unknown: Unknown = "error"
+) -> tuple[str, list[object]]:
     """A SQL boolean expression over the row ``r`` and its parameters, selecting exactly the
     resources :func:`~reference_server.filters.matches` accepts.
 
-    Raises 400 ``invalidFilter`` when the filter does not fit ``rtype``.
+    Raises 400 ``invalidFilter`` when the filter does not fit ``rtype`` (see
+    :func:`~reference_server.filters.bind`, also for ``unknown``).
     """
-    return _Compiler(rtype).compile(bind(node, rtype))
+    return _Compiler(rtype).compile(bind(node, rtype, unknown=unknown))
 
 
 def compile_sort(path: str, rtype: ResourceType) -> str:
@@ -325,45 +330,12 @@ def compile_sort(path: str, rtype: ResourceType) -> str:
                 400, f"sortBy {path!r} is complex; sort by one of its sub-attributes", "invalidValue"
             )
         target = replace(target, sub=value)
+    compiler = _Compiler(rtype)
     try:
-        return _Compiler(rtype).sort_key(target)
+        key = compiler.sort_key(target)
     except ScimError as exc:
         raise ScimError(400, f"sortBy {path!r}: {exc.detail}", "invalidValue") from None
-
-
-# -- SQL functions -------------------------------------------------------------------------------
-
-
-def _scim_fold(value: object) -> str | None:
-    return fold(value) if isinstance(value, str) else None
-
-
-def _scim_sw(value: object, prefix: object) -> int | None:
-    if isinstance(value, str) and isinstance(prefix, str):
-        return int(value.startswith(prefix))
-    return None
-
-
-def _scim_ew(value: object, suffix: object) -> int | None:
-    if isinstance(value, str) and isinstance(suffix, str):
-        return int(value.endswith(suffix))
-    return None
-
-
-def _scim_present(text: object) -> int:
-    if not isinstance(text, str):
-        return 0
-    try:
-        return int(is_present(json.loads(text)))
-    except ValueError:
-        return 0
-
-
-def register_functions(conn: sqlite3.Connection) -> None:
-    """Register the deterministic SQL functions compiled filters use, on ``conn``:
-    ``scim_fold(x)`` (case folding of text, NULL otherwise), ``scim_sw(x, p)``, ``scim_ew(x, s)``
-    (exact prefix / suffix tests, NUL-safe), ``scim_present(json)`` (the ``pr`` rule)."""
-    conn.create_function("scim_fold", 1, _scim_fold, deterministic=True)
-    conn.create_function("scim_sw", 2, _scim_sw, deterministic=True)
-    conn.create_function("scim_ew", 2, _scim_ew, deterministic=True)
-    conn.create_function("scim_present", 1, _scim_present, deterministic=True)
+    column = compiler.layout.column(target)
+    if column is not None and column.not_null:
+        return key  # a bare column, so that an index can deliver the order
+    return f"coalesce({key}, x'')"

@@ -48,6 +48,9 @@ class Query:
     count: int = 100
     members: bool = True
     """Whether Group documents carry ``members`` (skipped when excluded, as Entra asks)."""
+    lenient: bool = False
+    """Attributes the resource type lacks read as unassigned instead of failing the filter
+    (for queries at the server root, which span types)."""
 
 
 class Transaction(Protocol):

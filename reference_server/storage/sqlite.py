@@ -11,7 +11,7 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from reference_server.casefold import fold
 from reference_server.storage import ddl
@@ -56,7 +56,10 @@ class SqliteTransaction:
         from reference_server.filters import compile_filter, compile_sort
 
         table = _TABLE[kind]
-        where, params = ("1", []) if query.filter is None else compile_filter(query.filter, _RTYPE[kind])
+        unknown: Literal["error", "unassigned"] = "unassigned" if query.lenient else "error"
+        where, params = (
+            ("1", []) if query.filter is None else compile_filter(query.filter, _RTYPE[kind], unknown=unknown)
+        )
         total = self.conn.execute(
             f"SELECT count(*) FROM {table} AS r WHERE {where}",
             params,

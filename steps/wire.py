@@ -1,0 +1,226 @@
+"""The suite's HTTP client: every exchange is recorded (token redacted) and every body validated.
+
+Steps never talk to the target through anything else, so the report of a failing scenario can
+show its whole wire, and each response body is checked against ``schemas/`` as it arrives:
+the resource's schema plus its extensions, the ListResponse, or the Error — a violation fails
+the step with the JSON pointer of the offending value and the rule it broke.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from schemas import urns
+from schemas.validation import Violation, validate, validate_list_response, validate_resource
+
+REDACTED = "Bearer ***"
+_MAX_BODY = 20_000
+
+
+@dataclass
+class Exchange:
+    """One request and its response, as the report shows them (never with a token)."""
+
+    method: str
+    url: str
+    request_headers: dict[str, str]
+    request_body: str | None
+    status: int | None
+    response_headers: dict[str, str]
+    response_body: str | None
+    elapsed_ms: float
+    error: str | None = None
+
+    def as_text(self) -> str:
+        lines = [f"> {self.method} {self.url}"]
+        lines += [f"> {k}: {v}" for k, v in self.request_headers.items()]
+        if self.request_body:
+            lines += [">", *("> " + line for line in self.request_body.splitlines())]
+        if self.error:
+            lines.append(f"< ({self.error})")
+        else:
+            lines.append(f"< {self.status} ({self.elapsed_ms:.1f} ms)")
+            lines += [f"< {k}: {v}" for k, v in self.response_headers.items()]
+            if self.response_body:
+                lines += ["<", *("< " + line for line in self.response_body.splitlines())]
+        return "\n".join(lines)
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _text(content: bytes) -> str | None:
+    if not content:
+        return None
+    text = content[:_MAX_BODY].decode("utf-8", errors="replace")
+    with contextlib.suppress(ValueError):
+        text = json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+    if len(content) > _MAX_BODY:
+        text += f"\n... ({len(content)} bytes in all)"
+    return text
+
+
+def record(
+    request: httpx.Request, response: httpx.Response | None, secrets: list[str], error: str | None = None
+) -> Exchange:
+    """The one place where an exchange is recorded, so the one place tokens are removed."""
+
+    def scrub(value: str) -> str:
+        for secret in secrets:
+            if secret:
+                value = value.replace(secret, "***")
+        return value
+
+    req_headers = {
+        k: (REDACTED if k.lower() == "authorization" else scrub(v))
+        for k, v in request.headers.items()
+        if k.lower() not in ("host", "content-length", "accept-encoding", "connection")
+    }
+    request_body = _text(request.content)
+    exchange = Exchange(
+        method=request.method,
+        url=scrub(str(request.url)),
+        request_headers=req_headers,
+        request_body=scrub(request_body) if request_body else None,
+        status=None,
+        response_headers={},
+        response_body=None,
+        elapsed_ms=0.0,
+        error=error,
+    )
+    if response is not None:
+        response_body = _text(response.content)
+        exchange.status = response.status_code
+        exchange.response_headers = {k: scrub(v) for k, v in response.headers.items()}
+        exchange.response_body = scrub(response_body) if response_body else None
+        exchange.elapsed_ms = response.elapsed.total_seconds() * 1000
+    return exchange
+
+
+def body_violations(response: httpx.Response) -> list[Violation]:
+    """Schema violations of a response body (RFC 7643 §8.7, RFC 7644 §3.12), or none."""
+    if not response.content or response.status_code in (204, 304):
+        return []
+    try:
+        body = response.json()
+    except ValueError:
+        return [Violation("", "json", "the response body is not JSON")]
+    if not isinstance(body, dict):
+        return [Violation("", "type", "the response body is not a JSON object")]
+    declared = body.get("schemas") or []
+    if response.status_code >= 400 or urns.ERROR in declared:
+        return validate("Error", body)
+    if urns.LIST_RESPONSE in declared:
+        return validate_list_response(body, None)
+    for name, urn in (
+        ("User", urns.USER),
+        ("Group", urns.GROUP),
+        ("ServiceProviderConfig", urns.SERVICE_PROVIDER_CONFIG),
+        ("ResourceType", urns.RESOURCE_TYPE),
+        ("Schema", urns.SCHEMA),
+    ):
+        if urn in declared:
+            if name in ("User", "Group"):
+                return validate_resource(body, name)
+            return validate(name, body)
+    return []
+
+
+class SchemaViolation(AssertionError):
+    """A response body broke a JSON Schema rule; the message names each pointer and rule."""
+
+
+@dataclass
+class ScimClient:
+    """An httpx client bound to one target, recording into ``wire`` and validating each answer."""
+
+    base_url: str
+    token: str = field(repr=False)
+    wire: list[Exchange]
+    timeout: float = 30.0
+    validate_bodies: bool = True
+    on_created: Callable[[str, str], None] | None = None
+    """Called with (endpoint, id) for each 201 to ``/Users`` or ``/Groups``, for cleanup."""
+    _http: httpx.Client = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._http = httpx.Client(timeout=self.timeout, follow_redirects=False)
+
+    def close(self) -> None:
+        self._http.close()
+
+    def url(self, path: str) -> str:
+        return self.base_url.rstrip("/") + path
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        content: bytes | None = None,
+        params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        raw_url: str | None = None,
+        token: str | None = None,
+        validate_body: bool | None = None,
+    ) -> httpx.Response:
+        """Send one request. ``raw_url`` sends a URL exactly as written (OneLogin's wire form)."""
+        all_headers = {
+            "Authorization": f"Bearer {self.token if token is None else token}",
+            "Accept": "application/scim+json",
+        }
+        if json_body is not None or content is not None:
+            all_headers["Content-Type"] = "application/scim+json"
+        all_headers.update(headers or {})
+        if json_body is not None:
+            content = json.dumps(json_body).encode()
+        url = httpx.URL(raw_url) if raw_url is not None else httpx.URL(self.url(path), params=params)
+        request = httpx.Request(method, url, headers=all_headers, content=content)
+        secrets = [self.token, *([token] if token else [])]
+        try:
+            response = self._http.send(request)
+        except httpx.HTTPError as exc:
+            self.wire.append(record(request, None, secrets, f"{type(exc).__name__}: {exc}"))
+            raise AssertionError(
+                f"{method} {path}: no answer from the target ({type(exc).__name__})"
+            ) from None
+        self.wire.append(record(request, response, secrets))
+        if response.status_code == 201 and method == "POST" and self.on_created is not None:
+            try:
+                created = response.json().get("id")
+            except ValueError:
+                created = None
+            endpoint = "/" + path.strip("/").split("/")[0] if raw_url is None else ""
+            if isinstance(created, str) and endpoint in ("/Users", "/Groups"):
+                self.on_created(endpoint, created)
+        if validate_body if validate_body is not None else self.validate_bodies:
+            problems = body_violations(response)
+            if problems:
+                listed = "; ".join(str(p) for p in problems[:10])
+                raise SchemaViolation(
+                    f"{method} {path} answered {response.status_code} with a body that breaks "
+                    f"the schema: {listed}"
+                )
+        return response
+
+    def get(self, path: str, **kw: Any) -> httpx.Response:
+        return self.request("GET", path, **kw)
+
+    def post(self, path: str, body: Any = None, **kw: Any) -> httpx.Response:
+        return self.request("POST", path, json_body=body, **kw)
+
+    def put(self, path: str, body: Any = None, **kw: Any) -> httpx.Response:
+        return self.request("PUT", path, json_body=body, **kw)
+
+    def patch(self, path: str, body: Any = None, **kw: Any) -> httpx.Response:
+        return self.request("PATCH", path, json_body=body, **kw)
+
+    def delete(self, path: str, **kw: Any) -> httpx.Response:
+        return self.request("DELETE", path, **kw)
