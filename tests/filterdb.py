@@ -40,6 +40,10 @@ def _folded(value: Any) -> str | None:
     return fold(value) if isinstance(value, str) else None
 
 
+def _coalesce(*values: Any) -> Any:
+    return next((v for v in values if v is not None), None)
+
+
 def _meta(resource_type: str, n: int) -> dict[str, str]:
     stamp = f"2024-01-{1 + n % 28:02d}T{n % 24:02d}:00:00.{n % 1000:03d}Z"
     return {"resourceType": resource_type, "created": stamp, "lastModified": stamp, "version": f'W/"{n}"'}
@@ -77,7 +81,8 @@ class Directory:
             ),
         )
         pk = int(cur.lastrowid or 0)
-        emails = doc.get("emails") if isinstance(doc.get("emails"), list) else []
+        given = doc.get("emails")
+        emails = given if isinstance(given, list) else []
         values = {fold(e["value"]) for e in emails if isinstance(e, dict) and isinstance(e.get("value"), str)}
         self.conn.executemany(
             "INSERT INTO user_emails (user_pk, value) VALUES (?, ?)", [(pk, v) for v in sorted(values)]
@@ -107,7 +112,8 @@ class Directory:
         )
         pk = int(cur.lastrowid or 0)
         self.conn.executemany(
-            "INSERT INTO group_members (group_pk, user_pk) VALUES (?, ?)", [(pk, self._pk[m]) for m in member_ids]
+            "INSERT INTO group_members (group_pk, user_pk) VALUES (?, ?)",
+            [(pk, self._pk[m]) for m in member_ids],
         )
         self._pk[doc["id"]] = pk
         self.groups[doc["id"]] = doc
@@ -134,7 +140,8 @@ class Directory:
             doc["members"] = [
                 {
                     "value": m,
-                    "display": self.users[m].get("displayName") or self.users[m].get("userName"),
+                    # As the store renders it: coalesce(displayName, userName).
+                    "display": _coalesce(self.users[m].get("displayName"), self.users[m].get("userName")),
                     "type": "User",
                 }
                 for m in members
@@ -153,7 +160,7 @@ class Directory:
         tree = parse_filter(node) if isinstance(node, str) else node
         where, params = compile_filter(tree, rtype)
         table = "users" if rtype is USER_TYPE else "groups"
-        rows = self.conn.execute(f"SELECT r.id FROM {table} AS r WHERE {where}", params)  # noqa: S608
+        rows = self.conn.execute(f"SELECT r.id FROM {table} AS r WHERE {where}", params)
         return {r[0] for r in rows}
 
     def expected(self, node: Filter | str, rtype: ResourceType = USER_TYPE) -> set[str]:
@@ -164,15 +171,19 @@ class Directory:
     def plan(self, text: str, rtype: ResourceType = USER_TYPE) -> str:
         where, params = compile_filter(parse_filter(text), rtype)
         table = "users" if rtype is USER_TYPE else "groups"
-        rows = self.conn.execute(f"EXPLAIN QUERY PLAN SELECT r.id FROM {table} AS r WHERE {where}", params)  # noqa: S608
+        rows = self.conn.execute(f"EXPLAIN QUERY PLAN SELECT r.id FROM {table} AS r WHERE {where}", params)
         return "\n".join(r[3] for r in rows)
 
-    def sorted_ids(self, path: str, rtype: ResourceType = USER_TYPE) -> list[str]:
+    def sorted_ids(
+        self, path: str, rtype: ResourceType = USER_TYPE, *, descending: bool = False
+    ) -> list[str]:
+        """Ids in ``sortBy=path`` order, ties by insertion, the way the store orders a page."""
         from reference_server.filters import compile_sort
 
         table = "users" if rtype is USER_TYPE else "groups"
-        order = compile_sort(path, rtype)
-        return [r[0] for r in self.conn.execute(f"SELECT r.id FROM {table} AS r ORDER BY {order}, r.pk")]  # noqa: S608
+        direction = "DESC" if descending else "ASC"
+        order = f"{compile_sort(path, rtype)} {direction}, r.pk {direction}"
+        return [r[0] for r in self.conn.execute(f"SELECT r.id FROM {table} AS r ORDER BY {order}")]
 
 
 __all__ = ["ENTERPRISE", "GROUP_TYPE", "USER_TYPE", "Directory", "open_db"]

@@ -172,10 +172,16 @@ def test_filters(text, expected):
 
 
 def test_attribute_keys_match_case_insensitively():
-    odd = {"USERNAME": "Zed", "Emails": [{"VALUE": "z@x.org", "Type": "work"}], "urn:IETF:params:scim:schemas:"
-           "extension:enterprise:2.0:user": {"Department": "Ops"}}
-    for text in ('userName eq "zed"', 'emails[type eq "work" and value eq "z@x.org"]',
-                 f'{ENTERPRISE}:department eq "ops"'):
+    odd = {
+        "USERNAME": "Zed",
+        "Emails": [{"VALUE": "z@x.org", "Type": "work"}],
+        "urn:IETF:params:scim:schemas:extension:enterprise:2.0:user": {"Department": "Ops"},
+    }
+    for text in (
+        'userName eq "zed"',
+        'emails[type eq "work" and value eq "z@x.org"]',
+        f'{ENTERPRISE}:department eq "ops"',
+    ):
         assert matches(parse_filter(text), odd, USER_TYPE), text
 
 

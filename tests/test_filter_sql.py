@@ -8,7 +8,7 @@ import pytest
 from filterdb import ENTERPRISE, Directory, open_db
 
 from reference_server.errors import ScimError
-from reference_server.filters import compile_filter, compile_sort, parse_filter
+from reference_server.filters import compile_filter, compile_sort, matches, parse_filter
 from schemas.definitions import GROUP_TYPE, USER_TYPE
 
 STAMP = "2024-0{m}-01T12:00:00.{ms:03d}Z"
@@ -28,8 +28,12 @@ USERS = [
         ],
         "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", ENTERPRISE],
         ENTERPRISE: {"department": "R&D", "manager": {"value": "bob", "displayName": "Bob"}},
-        "meta": {"resourceType": "User", "created": STAMP.format(m=1, ms=0), "lastModified": STAMP.format(m=6, ms=500),
-                 "version": 'W/"3"'},
+        "meta": {
+            "resourceType": "User",
+            "created": STAMP.format(m=1, ms=0),
+            "lastModified": STAMP.format(m=6, ms=500),
+            "version": 'W/"3"',
+        },
     },
     {
         "id": "bob",
@@ -38,19 +42,30 @@ USERS = [
         "name": {},
         "active": False,
         "emails": [{"value": "bob@example.org", "type": "work"}, {"type": "home"}, "stray-string"],
-        "meta": {"resourceType": "User", "created": STAMP.format(m=2, ms=0), "lastModified": STAMP.format(m=2, ms=0),
-                 "version": 'W/"1"'},
+        "meta": {
+            "resourceType": "User",
+            "created": STAMP.format(m=2, ms=0),
+            "lastModified": STAMP.format(m=2, ms=0),
+            "version": 'W/"1"',
+        },
     },
     {
         "id": "grete",
         "externalId": "ext-grete",
         "userName": "grete@straße.de",
         "displayName": "Grete ÄRGER",
-        "emails": [{"value": "G@Straße.de", "type": "other"}, {"value": "grete@work.de", "type": "work",
-                                                                "primary": True}],
+        "emails": [
+            {"value": "G@Straße.de", "type": "other"},
+            {"value": "grete@work.de", "type": "work", "primary": True},
+        ],
         ENTERPRISE: {"department": "Ops"},
     },
-    {"id": "pct", "userName": "100%_sure*?[x]", "title": "it's \"quoted\"", "emails": [{"value": "50%_off@x.io"}]},
+    {
+        "id": "pct",
+        "userName": "100%_sure*?[x]",
+        "title": 'it\'s "quoted"',
+        "emails": [{"value": "50%_off@x.io"}],
+    },
     {"id": "under", "userName": "a_b", "title": "Engineer", "active": True, "emails": [{"value": "ab@x.io"}]},
     {"id": "plain", "userName": "axb", "nickName": "'); DROP TABLE users; --", "emails": []},
 ]
@@ -130,7 +145,7 @@ USER_FILTERS = [
     ('emails[not (type eq "work")]', {"alice", "bob", "grete", "pct", "under"}),
     ('emails[value eq "ab@x.io"]', {"under"}),
     ('emails[value co "x.io"]', {"pct", "under"}),
-    ("emails[primary eq true and value ew \".de\"]", {"grete"}),
+    ('emails[primary eq true and value ew ".de"]', {"grete"}),
     ('emails[type eq "work" or type eq "other"] and not (emails[type eq "home"])', {"grete"}),
     ('name[givenName eq "ALICE"]', {"alice"}),
     ("name[not (givenName pr)]", {"bob"}),
@@ -150,7 +165,7 @@ USER_FILTERS = [
     ('meta.created eq "2024-01-01T12:00:00.0001Z"', set()),
     ('meta.version eq "W/\\"1\\""', {"bob"}),
     (f'{ENTERPRISE}:department eq "r&d"', {"alice"}),
-    (f'{ENTERPRISE}:department pr', {"alice", "grete"}),
+    (f"{ENTERPRISE}:department pr", {"alice", "grete"}),
     (f'{ENTERPRISE}:manager eq "BOB"', {"alice"}),
     (f'{ENTERPRISE}:manager[value eq "bob" and displayName sw "b"]', {"alice"}),
     (f'schemas eq "{ENTERPRISE}"', {"alice"}),
@@ -160,7 +175,10 @@ USER_FILTERS = [
     ('groups.type eq "direct"', {"alice", "bob", "grete"}),
     ("groups pr", {"alice", "bob", "grete"}),
     ("not (groups pr)", {"pct", "under", "plain"}),
-    ('userName eq "bob" or emails[type eq "other"] or title eq "engineer"', {"alice", "bob", "grete", "under"}),
+    (
+        'userName eq "bob" or emails[type eq "other"] or title eq "engineer"',
+        {"alice", "bob", "grete", "under"},
+    ),
     ('(userName sw "a" or userName sw "b") and not (active eq false)', {"alice", "under", "plain"}),
 ]
 
@@ -247,7 +265,11 @@ def test_values_are_parameters_never_sql(directory):
 
 
 def test_compile_rejects_filters_that_do_not_fit(directory):
-    for text, rtype in [('nosuch eq "x"', USER_TYPE), ("active gt true", USER_TYPE), ('userName eq "x"', GROUP_TYPE)]:
+    for text, rtype in [
+        ('nosuch eq "x"', USER_TYPE),
+        ("active gt true", USER_TYPE),
+        ('userName eq "x"', GROUP_TYPE),
+    ]:
         with pytest.raises(ScimError) as caught:
             compile_filter(parse_filter(text), rtype)
         assert caught.value.scim_type == "invalidFilter"
@@ -274,38 +296,69 @@ def test_trigram_indexes_follow_updates_and_deletes(tmp_path):
     # Re-running the DDL (every open does) is harmless.
     d.conn.close()
     again = open_db(tmp_path / "sync.db")
-    assert again.execute("SELECT rowid FROM users_user_name_trigram WHERE user_name GLOB '*renamed*'").fetchall() == [
-        (1,)
-    ]
+    assert again.execute(
+        "SELECT rowid FROM users_user_name_trigram WHERE user_name GLOB '*renamed*'"
+    ).fetchall() == [(1,)]
     again.close()
 
 
 SORTS = [
     ("userName", USER_TYPE, ["pct", "under", "alice", "plain", "bob", "grete"]),
-    ("externalId", USER_TYPE, ["bob", "pct", "under", "plain", "alice", "grete"]),
-    ("name.familyName", USER_TYPE, ["bob", "grete", "pct", "under", "plain", "alice"]),
-    ("emails", USER_TYPE, ["plain", "pct", "under", "alice", "bob", "grete"]),
-    ("emails.type", USER_TYPE, ["pct", "under", "plain", "alice", "bob", "grete"]),
-    ("active", USER_TYPE, ["grete", "pct", "plain", "bob", "alice", "under"]),
+    ("externalId", USER_TYPE, ["alice", "grete", "bob", "pct", "under", "plain"]),
+    ("name.familyName", USER_TYPE, ["alice", "bob", "grete", "pct", "under", "plain"]),
+    ("emails", USER_TYPE, ["pct", "under", "alice", "bob", "grete", "plain"]),
+    ("emails.type", USER_TYPE, ["alice", "bob", "grete", "pct", "under", "plain"]),
+    ("active", USER_TYPE, ["bob", "alice", "under", "grete", "pct", "plain"]),
     ("meta.lastModified", USER_TYPE, ["grete", "pct", "under", "plain", "bob", "alice"]),
-    (f"{ENTERPRISE}:department", USER_TYPE, ["bob", "pct", "under", "plain", "grete", "alice"]),
-    ("groups", USER_TYPE, ["pct", "under", "plain", "alice", "grete", "bob"]),
+    (f"{ENTERPRISE}:department", USER_TYPE, ["grete", "alice", "bob", "pct", "under", "plain"]),
+    ("groups", USER_TYPE, ["alice", "grete", "bob", "pct", "under", "plain"]),
     ("displayName", GROUP_TYPE, ["admins", "empty", "ops"]),
-    ("members", GROUP_TYPE, ["empty", "admins", "ops"]),
-    ("members.display", GROUP_TYPE, ["empty", "admins", "ops"]),
+    ("members", GROUP_TYPE, ["admins", "ops", "empty"]),
+    ("members.display", GROUP_TYPE, ["admins", "ops", "empty"]),
 ]
 
 
 @pytest.mark.parametrize(("path", "rtype", "order"), SORTS, ids=[p for p, _, _ in SORTS])
 def test_sort_keys(directory, path, rtype, order):
-    """Q-09: type and caseExact respected; multi-valued by the primary value, else the first.
-    (NULLs first, then the directory's insertion order as the tie-breaker.)"""
+    """Q-09: type and caseExact respected (externalId is case-exact: "E" < "e"); multi-valued by
+    the primary value, else the first; no value sorts last ascending and first descending; ties
+    in insertion order (the store adds r.pk)."""
     assert directory.sorted_ids(path, rtype) == order
+    assert directory.sorted_ids(path, rtype, descending=True) == order[::-1]
 
 
-@pytest.mark.parametrize("path", ["nosuch", "name", "password", "emails[type eq \"work\"]", "", "a b"])
+def test_sort_by_an_indexed_column_walks_the_index(directory):
+    order = compile_sort("userName", USER_TYPE)
+    plan = directory.conn.execute(f"EXPLAIN QUERY PLAN SELECT r.id FROM users AS r ORDER BY {order} LIMIT 5")
+    assert "USING INDEX users_user_name" in "\n".join(r[3] for r in plan)
+
+
+@pytest.mark.parametrize("path", ["nosuch", "name", "password", 'emails[type eq "work"]', "", "a b"])
 def test_sort_rejects_what_cannot_be_sorted(path):
     with pytest.raises(ScimError) as caught:
         compile_sort(path, USER_TYPE)
     assert caught.value.status == 400
     assert caught.value.scim_type == "invalidValue"
+
+
+def test_unknown_attributes_can_read_as_unassigned(directory):
+    """For a root search over several types: an attribute a type lacks is unassigned there."""
+    table = [
+        ('displayName pr or userName eq "bob"', {"admins", "ops", "empty"}),
+        ('userName eq "bob"', set()),
+        ("userName pr", set()),
+        ("not (userName pr)", {"admins", "ops", "empty"}),
+        ("userName eq null", {"admins", "ops", "empty"}),
+        ('emails[type eq "work"] or members.value eq "bob"', {"ops"}),
+    ]
+    for text, expected in table:
+        tree = parse_filter(text)
+        where, params = compile_filter(tree, GROUP_TYPE, unknown="unassigned")
+        rows = directory.conn.execute(f"SELECT r.id FROM groups AS r WHERE {where}", params)
+        assert {r[0] for r in rows} == expected, text
+        rendered = [directory.group_resource(g) for g in directory.groups]
+        assert {g["id"] for g in rendered if matches(tree, g, GROUP_TYPE, unknown="unassigned")} == expected
+    with pytest.raises(ScimError):
+        compile_filter(parse_filter("displayName gt true"), GROUP_TYPE, unknown="unassigned")
+    with pytest.raises(ScimError):
+        compile_filter(parse_filter('members[nosuch eq "x"]'), GROUP_TYPE, unknown="unassigned")
