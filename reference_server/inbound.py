@@ -144,6 +144,9 @@ def coerce_single(attribute: Attribute, value: Any, where: str) -> Any:
         return None
     kind = attribute.type
     if kind == "complex":
+        if attribute.name == "manager" and isinstance(value, str):
+            # Entra sends the manager as the bare id of the manager's user.
+            value = {"value": value}
         if not isinstance(value, Mapping):
             raise bad_request(f"{where} must be an object")
         value = dict(value)

@@ -172,3 +172,9 @@ def test_attribute_names_are_case_insensitive(client: httpx.Client) -> None:
     ).json()
     assert created["name"] == {"givenName": "Ana"}
     assert "userName" in created
+
+
+def test_entra_manager_as_a_bare_id(client: httpx.Client) -> None:
+    body = {"schemas": [USER_URN, ENTERPRISE_URN], "userName": unique(), ENTERPRISE_URN: {"manager": "mgr-9"}}
+    created = client.post("/Users", json=body).json()
+    assert created[ENTERPRISE_URN]["manager"] == {"value": "mgr-9"}
