@@ -27,6 +27,10 @@ class EmbeddedServer:
         self.app = app or build_server(config)
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # Accepted connections inherit TCP_NODELAY from this socket. Without it, a keep-alive
+        # client waits out the peer's delayed ACK (~40 ms) on every response: asyncio does not
+        # set it on connections from a socket handed to uvicorn.
+        self._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._sock.bind((host, 0))
         self.host = host
         self.port: int = self._sock.getsockname()[1]

@@ -134,45 +134,53 @@ def test_kill_9_after_an_acknowledged_suspension_keeps_its_effects(tmp_path: Pat
         again.stop()
 
 
-async def _race_round(server: EmbeddedServer, grant_requests: int) -> tuple[str, str, list[int]]:
+async def _race_rounds(
+    server: EmbeddedServer, rounds: int, grant_requests: int
+) -> list[tuple[str, list[str], list[int]]]:
+    """Each round: fire grant requests for one user concurrently with that user's suspension."""
     headers = {"Authorization": f"Bearer {TOKEN}"}
     observer_headers = {"Authorization": f"Bearer {OBSERVER_TOKEN}"}
+    out = []
     async with (
         httpx.AsyncClient(base_url=server.base_url, headers=headers) as client,
         httpx.AsyncClient(base_url=server.observer_url, headers=observer_headers) as observer,
     ):
-        user = (
-            await client.post(
-                "/Users", json={"schemas": [USER_URN], "userName": f"race-{time.monotonic_ns()}@example.com"}
+        for round_no in range(rounds):
+            created = await client.post(
+                "/Users", json={"schemas": [USER_URN], "userName": f"race-{round_no}@example.com"}
             )
-        ).json()
-        accounts = [
-            (await observer.post("/accounts", json={"name": f"vault-{i}", "privileged": True})).json()
-            for i in range(grant_requests)
-        ]
-        grants = [observer.post(f"/accounts/{a['id']}/grants", json={"userId": user["id"]}) for a in accounts]
-        suspension = client.put(
-            f"/Users/{user['id']}",
-            json={"schemas": [USER_URN], "userName": user["userName"], "active": False},
-        )
-        half = grant_requests // 2
-        results = await asyncio.gather(*grants[:half], suspension, *grants[half:])
-        statuses = [r.status_code for r in results]
-        granted = [
-            a["id"]
-            for a, r in zip(accounts, results[:half] + results[half + 1 :], strict=True)
-            if r.status_code == 201
-        ]
-        assert statuses[half] == 200
-        return user["id"], ",".join(granted), [s for i, s in enumerate(statuses) if i != half]
+            user = created.json()
+            accounts = [
+                (
+                    await observer.post(
+                        "/accounts", json={"name": f"vault-{round_no}-{i}", "privileged": True}
+                    )
+                ).json()
+                for i in range(grant_requests)
+            ]
+            grants = [
+                observer.post(f"/accounts/{a['id']}/grants", json={"userId": user["id"]}) for a in accounts
+            ]
+            suspension = client.put(
+                f"/Users/{user['id']}",
+                json={"schemas": [USER_URN], "userName": user["userName"], "active": False},
+            )
+            half = grant_requests // 2
+            results = await asyncio.gather(*grants[:half], suspension, *grants[half:])
+            assert results[half].status_code == 200
+            grant_results = results[:half] + results[half + 1 :]
+            granted = [a["id"] for a, r in zip(accounts, grant_results, strict=True) if r.status_code == 201]
+            out.append((user["id"], granted, [r.status_code for r in grant_results]))
+    return out
 
 
-def test_grants_racing_a_suspension_never_survive_it(server: EmbeddedServer) -> None:
+def test_grants_racing_a_suspension_never_survive_it(fresh_server: EmbeddedServer) -> None:
     """No race leaves a grant on a suspended user, and every grant that landed got its rotation."""
-    with observer_client(server) as observer:
-        for _ in range(25):
-            user_id, granted, statuses = asyncio.run(_race_round(server, 6))
-            assert set(statuses) <= {201, 409}
+    rounds = asyncio.run(_race_rounds(fresh_server, rounds=25, grant_requests=6))
+    outcomes = {s for _, _, statuses in rounds for s in statuses}
+    assert outcomes <= {201, 409}
+    with observer_client(fresh_server) as observer:
+        for user_id, granted, _ in rounds:
             assert grants_of(observer, user_id) == []
-            for account_id in filter(None, granted.split(",")):
+            for account_id in granted:
                 assert [r["reason"] for r in rotations_of(observer, account_id)] == ["user_suspended"]
