@@ -170,14 +170,19 @@ class ScimClient:
         raw_url: str | None = None,
         token: str | None = None,
         validate_body: bool | None = None,
+        exact_headers: bool = False,
     ) -> httpx.Response:
-        """Send one request. ``raw_url`` sends a URL exactly as written (OneLogin's wire form)."""
-        all_headers = {
-            "Authorization": f"Bearer {self.token if token is None else token}",
-            "Accept": "application/scim+json",
-        }
-        if json_body is not None or content is not None:
-            all_headers["Content-Type"] = "application/scim+json"
+        """Send one request.
+
+        ``raw_url`` sends a URL exactly as written (OneLogin's wire form); ``exact_headers`` sends
+        only ``headers`` and the bearer token, as an identity provider would, without the
+        client's own ``Accept`` and ``Content-Type``.
+        """
+        all_headers = {"Authorization": f"Bearer {self.token if token is None else token}"}
+        if not exact_headers:
+            all_headers["Accept"] = "application/scim+json"
+            if json_body is not None or content is not None:
+                all_headers["Content-Type"] = "application/scim+json"
         all_headers.update(headers or {})
         if json_body is not None:
             content = json.dumps(json_body).encode()
@@ -192,14 +197,8 @@ class ScimClient:
                 f"{method} {path}: no answer from the target ({type(exc).__name__})"
             ) from None
         self.wire.append(record(request, response, secrets))
-        if response.status_code == 201 and method == "POST" and self.on_created is not None:
-            try:
-                created = response.json().get("id")
-            except ValueError:
-                created = None
-            endpoint = "/" + path.strip("/").split("/")[0] if raw_url is None else ""
-            if isinstance(created, str) and endpoint in ("/Users", "/Groups"):
-                self.on_created(endpoint, created)
+        if response.status_code == 201 and method == "POST":
+            self._register_created(request, response)
         if validate_body if validate_body is not None else self.validate_bodies:
             problems = body_violations(response)
             if problems:
@@ -209,6 +208,19 @@ class ScimClient:
                     f"the schema: {listed}"
                 )
         return response
+
+    def _register_created(self, request: httpx.Request, response: httpx.Response) -> None:
+        """Tell cleanup about a resource a POST to ``/Users`` or ``/Groups`` created, however sent."""
+        if self.on_created is None:
+            return
+        base_path = httpx.URL(self.base_url).path.rstrip("/")
+        endpoint = request.url.path.removeprefix(base_path).rstrip("/")
+        try:
+            created = response.json().get("id")
+        except (ValueError, AttributeError):
+            return
+        if isinstance(created, str) and endpoint in ("/Users", "/Groups"):
+            self.on_created(endpoint, created)
 
     def get(self, path: str, **kw: Any) -> httpx.Response:
         return self.request("GET", path, **kw)

@@ -1,0 +1,353 @@
+"""Steps of the OneLogin user areas: connection test, push, update, suspend, reactivate, delete.
+
+Each ``When`` runs one of the simulator's OneLogin event plans (``Connector.assign``, ``.update``,
+``.suspend``, ...) against the target and returns the :class:`Conversation`; the ``Then`` steps
+judge it the way OneLogin does (onelogin-profile.md, "Requests per lifecycle event") and read the
+app's state back with plain SCIM requests. When OneLogin's event fails, the failure names the
+OneLogin quirk the server refused (see :mod:`steps.idp_diagnosis`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from urllib.parse import quote
+
+from pytest_bdd import given, then, when
+
+from schemas import urns
+from simulator import Connector, OneLoginUser, Outcome, Template, parse_custom_headers, run
+from steps.common import assert_status, body_of
+from steps.idp import (
+    Conversation,
+    OneLogin,
+    Sent,
+    app_user,
+    converse,
+    phrase,
+    send_one,
+    sender,
+)
+from steps.idp_diagnosis import assert_accepted
+from steps.wire import ScimClient
+
+DELETION_ACTIONS = {"Delete": "delete", "Suspend": "suspend", "Do nothing": "nothing"}
+FIELDS = {
+    "title": "title",
+    "department": "department",
+    "first name": "firstname",
+    "last name": "lastname",
+    "phone": "phone",
+}
+
+
+def pushed(scim: ScimClient, onelogin: OneLogin) -> OneLogin:
+    """Push the current user as OneLogin does on assignment; fail with the reason if it breaks."""
+    conversation = converse(scim, onelogin, "assign", onelogin.connector.assign(onelogin.user))
+    assert_accepted(conversation, scim, onelogin)
+    return onelogin.remembering()
+
+
+def _person_with(onelogin: OneLogin, name: str, field: str, value: str) -> OneLoginUser:
+    if field == "email":
+        return onelogin.person(name, value)
+    if field == "role":
+        return onelogin.person(name, roles=(value,))
+    if field == "manager":
+        return onelogin.person(name, manager=onelogin.named(value))
+    if field == "title":
+        return onelogin.person(name, title=value)
+    if field == "department":
+        return onelogin.person(name, department=value)
+    raise AssertionError(f"unknown OneLogin user field {field!r}")
+
+
+# --- the tenant -------------------------------------------------------------------------------------
+@given(phrase('a OneLogin user "{name:Q}" assigned to the app'), target_fixture="onelogin")
+def _(onelogin: OneLogin, name: str) -> OneLogin:
+    return onelogin.adding(onelogin.person(name))
+
+
+@given(
+    phrase('a OneLogin user "{name:Q}" with the {field:w} "{value:Q}" assigned to the app'),
+    target_fixture="onelogin",
+)
+def _(onelogin: OneLogin, name: str, field: str, value: str) -> OneLogin:
+    return onelogin.adding(_person_with(onelogin, name, field, value))
+
+
+@given(
+    phrase('a OneLogin user "{name:Q}" with no title, department or manager assigned to the app'),
+    target_fixture="onelogin",
+)
+def _(onelogin: OneLogin, name: str) -> OneLogin:
+    """Empty placeholders render as empty strings [guess]: ``"title": ""``, ``"managerId": ""``."""
+    return onelogin.adding(onelogin.person(name, title="", department=""))
+
+
+@given(phrase('a OneLogin user "{name:Q}" pushed to the app'), target_fixture="onelogin")
+def _(scim: ScimClient, onelogin: OneLogin, name: str) -> OneLogin:
+    return pushed(scim, onelogin.adding(onelogin.person(name)))
+
+
+@given(
+    phrase('a OneLogin user "{name:Q}" with the {field:w} "{value:Q}" pushed to the app'),
+    target_fixture="onelogin",
+)
+def _(scim: ScimClient, onelogin: OneLogin, name: str, field: str, value: str) -> OneLogin:
+    return pushed(scim, onelogin.adding(_person_with(onelogin, name, field, value)))
+
+
+@given(phrase('a OneLogin user "{name:Q}" who already exists in the app'), target_fixture="onelogin")
+def _(scim: ScimClient, onelogin: OneLogin, name: str) -> OneLogin:
+    """The app got the user some other way (a CSV, another IdP): a plain RFC POST, same userName."""
+    state = onelogin.adding(onelogin.person(name))
+    user = state.user
+    body = {
+        "schemas": [urns.USER],
+        "userName": state.scim_username(user),
+        "name": {"givenName": user.firstname, "familyName": user.lastname},
+        "emails": [{"value": user.email, "type": "work", "primary": True}],
+    }
+    assert_status(scim.post("/Users", body), 201)
+    return state
+
+
+@given(
+    phrase("a OneLogin tenant of {count:d} users with unusual names, generated from seed {seed:d}"),
+    target_fixture="onelogin",
+)
+def _(onelogin: OneLogin, count: int, seed: int) -> OneLogin:
+    """``Tenant.generate``: non-ASCII, apostrophes, hyphens, stray whitespace, plus-addressing."""
+    return onelogin.with_tenant(onelogin.generated(count, seed))
+
+
+@given("OneLogin has suspended the user")
+def _(scim: ScimClient, onelogin: OneLogin) -> None:
+    onelogin.user.suspended = True
+    conversation = converse(scim, onelogin, "suspend", onelogin.connector.suspend(onelogin.user))
+    assert_accepted(conversation, scim, onelogin)
+
+
+@given("the app's user was deleted on the app side")
+def _(scim: ScimClient, onelogin: OneLogin) -> None:
+    scim_id = onelogin.app_id(onelogin.user)
+    assert scim_id, "OneLogin never linked the user"
+    assert_status(scim.delete(f"/Users/{quote(scim_id, safe='')}"), 204, 200)
+
+
+# --- the app's settings in OneLogin ----------------------------------------------------------------
+@given(phrase('the app\'s deletion action is "{action:Q}"'), target_fixture="onelogin")
+def _(onelogin: OneLogin, action: str) -> OneLogin:
+    """Provisioning tab: "When users are deleted in OneLogin, or the user's app access is removed"."""
+    assert action in DELETION_ACTIONS, f"the deletion action is one of {', '.join(DELETION_ACTIONS)}"
+    return onelogin.with_settings(deletion_action=DELETION_ACTIONS[action])
+
+
+@given("the app's SCIM JSON template is", target_fixture="onelogin")
+def _(onelogin: OneLogin, docstring: str) -> OneLogin:
+    return onelogin.with_template(Template.parse(docstring))
+
+
+@given("the app's custom headers are", target_fixture="onelogin")
+def _(onelogin: OneLogin, docstring: str) -> OneLogin:
+    return onelogin.with_settings(custom_headers=parse_custom_headers(docstring))
+
+
+@given("OneLogin is set to suspend users by PATCH", target_fixture="onelogin")
+def _(onelogin: OneLogin) -> OneLogin:
+    """The profile's ``suspend_style`` knob [guess]: ``{"op": "replace", "value": {"active": false}}``."""
+    return onelogin.with_profile(suspend_style="patch")
+
+
+# --- events -----------------------------------------------------------------------------------------
+@when("OneLogin tests the connection", target_fixture="conversation")
+def _(scim: ScimClient, onelogin: OneLogin) -> Conversation:
+    return converse(scim, onelogin, "connection test", onelogin.connector.connection_test())
+
+
+@when("OneLogin tests the connection with a wrong bearer token", target_fixture="conversation")
+def _(scim: ScimClient, onelogin: OneLogin) -> Conversation:
+    wrong = Connector(onelogin.tenant, f"wrong-{uuid.uuid4().hex}")
+    sent: list[Sent] = []
+    # No schema check: a refusal of the token need not be a SCIM Error for OneLogin to fail the test.
+    outcome = run(wrong.connection_test(), sender(scim, onelogin.base_url, sent, validate=False))
+    return Conversation("connection test", tuple(sent), outcome)
+
+
+@when("OneLogin pushes the user", target_fixture="conversation")
+def _(scim: ScimClient, onelogin: OneLogin) -> Conversation:
+    return converse(scim, onelogin, "push", onelogin.connector.assign(onelogin.user))
+
+
+@when("OneLogin pushes every assigned user", target_fixture="conversation")
+def _(scim: ScimClient, onelogin: OneLogin) -> Conversation:
+    exchanges: list[Sent] = []
+    failed: Outcome | None = None
+    for user in onelogin.tenant.users:
+        if not user.assigned:
+            continue
+        one = converse(scim, onelogin, "push", onelogin.connector.assign(user))
+        exchanges.extend(one.exchanges)
+        if one.outcome is not None and not one.outcome.ok:
+            failed = one.outcome
+            break
+    outcome = failed or Outcome("assign", None, True, "every assigned user pushed")
+    return Conversation("push", tuple(exchanges), outcome)
+
+
+@when("OneLogin looks the user up by userName", target_fixture="conversation")
+def _(scim: ScimClient, onelogin: OneLogin) -> Conversation:
+    user = onelogin.user
+    request = onelogin.connector.requests.lookup_user(onelogin.scim_username(user), "lookup", user.id)
+    return send_one(scim, onelogin, "lookup", request)
+
+
+@when(
+    phrase('OneLogin changes the user\'s {field} to "{value:Q}" and pushes the update'),
+    target_fixture="conversation",
+)
+def _(scim: ScimClient, onelogin: OneLogin, field: str, value: str) -> Conversation:
+    user = onelogin.user
+    if field == "manager":
+        user.manager_id = onelogin.named(value).id
+    else:
+        assert field in FIELDS, f"OneLogin's user fields here: {', '.join([*FIELDS, 'manager'])}"
+        setattr(user, FIELDS[field], value)
+    return converse(scim, onelogin, "update", onelogin.connector.update(user))
+
+
+@when("OneLogin suspends the user", target_fixture="conversation")
+def _(scim: ScimClient, onelogin: OneLogin) -> Conversation:
+    onelogin.user.suspended = True
+    return converse(scim, onelogin, "suspend", onelogin.connector.suspend(onelogin.user))
+
+
+@when("OneLogin reactivates the user", target_fixture="conversation")
+def _(scim: ScimClient, onelogin: OneLogin) -> Conversation:
+    onelogin.user.suspended = False
+    return converse(scim, onelogin, "reactivate", onelogin.connector.reactivate(onelogin.user))
+
+
+@when("OneLogin deletes the user", target_fixture="conversation")
+def _(scim: ScimClient, onelogin: OneLogin) -> Conversation:
+    before = body_of(app_user(scim, onelogin, onelogin.user))
+    plan = onelogin.connector.delete(onelogin.user)
+    return converse(scim, onelogin, "delete", plan, before)
+
+
+@when("OneLogin removes the app from the user", target_fixture="conversation")
+def _(scim: ScimClient, onelogin: OneLogin) -> Conversation:
+    before = body_of(app_user(scim, onelogin, onelogin.user))
+    onelogin.user.assigned = False
+    plan = onelogin.connector.unassign(onelogin.user)
+    return converse(scim, onelogin, "unassign", plan, before)
+
+
+# --- what OneLogin saw -----------------------------------------------------------------------------
+@then("OneLogin accepts the connection")
+def _(scim: ScimClient, onelogin: OneLogin, conversation: Conversation) -> None:
+    """OneLogin passes the test on 200 with an empty ListResponse, or on 404 [doc]."""
+    assert_accepted(conversation, scim, onelogin)
+
+
+@then("OneLogin reports that the connection failed")
+def _(conversation: Conversation) -> None:
+    assert conversation.outcome is not None
+    assert not conversation.outcome.ok, (
+        f"the app accepted a wrong bearer token: {conversation.trace()} — anyone could provision users"
+    )
+
+
+@then(phrase("the app refused the token with {status:d}"))
+def _(conversation: Conversation, status: int) -> None:
+    """RFC 7644 §3.12 Table 8: missing or invalid credentials → 401."""
+    last = conversation.exchanges[-1]
+    assert last.status == status, f"{last.request} with a wrong token answered {last.status}, not {status}"
+
+
+@then("OneLogin created the user in the app")
+def _(scim: ScimClient, onelogin: OneLogin, conversation: Conversation) -> None:
+    """A userName lookup finding nothing, then ``POST /Users`` → 201 with ``id`` and the name [doc]."""
+    assert_accepted(conversation, scim, onelogin)
+    creates = conversation.of("create_user")
+    assert creates, f"OneLogin did not create the user: {conversation.trace()}"
+    assert conversation.operations.index("lookup_user") < conversation.operations.index("create_user")
+    body = body_of(creates[0].response)
+    assert body.get("id"), "the 201 carries no id"
+    name = body.get("name") or {}
+    missing = [n for n in ("givenName", "familyName") if n not in name]
+    assert not missing, f"the 201 lacks name.{missing[0]}, which OneLogin needs to link the user: {body}"
+
+
+@then("OneLogin linked the user to the app's existing user and replaced it")
+def _(scim: ScimClient, onelogin: OneLogin, conversation: Conversation) -> None:
+    """One lookup result → OneLogin links its ``id`` and sends ``PUT /Users/{id}?`` [seen]."""
+    assert_accepted(conversation, scim, onelogin)
+    assert not conversation.of("create_user"), f"OneLogin created a second user: {conversation.trace()}"
+    lookups = conversation.of("lookup_user")
+    assert lookups, f"OneLogin did not look the user up: {conversation.trace()}"
+    found = lookups[0].json()["Resources"][0]["id"]
+    puts = conversation.of("replace_user")
+    assert puts, f"OneLogin did not replace the user: {conversation.trace()}"
+    assert puts[0].request.path == f"/Users/{quote(found, safe='')}", (
+        f"OneLogin replaced {puts[0].request.path}, not the user the lookup found ({found})"
+    )
+
+
+@then("the app accepted every request OneLogin sent")
+def _(scim: ScimClient, onelogin: OneLogin, conversation: Conversation) -> None:
+    assert_accepted(conversation, scim, onelogin)
+
+
+@then("the app accepted OneLogin's full replacement of the user")
+def _(scim: ScimClient, onelogin: OneLogin, conversation: Conversation) -> None:
+    """``PUT /Users/{id}?`` with the whole template → 200 [seen] (RFC 7644 §3.5.1)."""
+    assert_accepted(conversation, scim, onelogin)
+    puts = conversation.of("replace_user")
+    assert puts, f"OneLogin sent no replacement: {conversation.trace()}"
+    assert all(p.status == 200 for p in puts), conversation.trace()
+
+
+@then('OneLogin\'s replacement URL ended in a bare "?"')
+def _(conversation: Conversation) -> None:
+    """[seen] PUT URLs end in ``?``: the request-target on the wire really carried it."""
+    puts = conversation.of("replace_user")
+    assert puts, f"OneLogin sent no replacement: {conversation.trace()}"
+    for put in puts:
+        raw = put.response.request.url.raw_path
+        assert raw.endswith(b"?"), f"the request-target was {raw!r}, not OneLogin's '...?'"
+
+
+@then('OneLogin\'s lookup went out form-encoded with a trailing "&"')
+def _(conversation: Conversation) -> None:
+    """[seen] ``filter=userName+eq+%22…%22&``: the query on the wire is exactly OneLogin's."""
+    lookups = [s for s in conversation.exchanges if s.request.operation in ("lookup_user", "connection_test")]
+    assert lookups, f"OneLogin sent no lookup: {conversation.trace()}"
+    for sent in lookups:
+        query = sent.response.request.url.query.decode("ascii")
+        assert query == sent.request.query, f"the query went out as {query!r}, not {sent.request.query!r}"
+        assert query.startswith("filter=userName+eq+%22"), f"the filter is not form-encoded: {query!r}"
+        assert query.endswith("%22&"), f"the filter lacks OneLogin's trailing '&': {query!r}"
+
+
+@then("OneLogin deleted the user in the app")
+def _(scim: ScimClient, onelogin: OneLogin, conversation: Conversation) -> None:
+    """Deletion action Delete → ``DELETE /Users/{id}``, accepted as 200 or 204 [doc]."""
+    assert_accepted(conversation, scim, onelogin)
+    deletes = conversation.of("delete_user")
+    assert deletes, f"OneLogin sent no DELETE: {conversation.trace()}"
+
+
+@then("OneLogin sent no request to the app")
+def _(conversation: Conversation) -> None:
+    """Deletion action Do nothing → no request [doc]."""
+    assert not conversation.exchanges, f"OneLogin sent {conversation.trace()}"
+
+
+@then(phrase('OneLogin sent its requests with Content-Type "{media:Q}"'))
+def _(conversation: Conversation, media: str) -> None:
+    with_body = [s for s in conversation.exchanges if s.request.body]
+    assert with_body, f"OneLogin sent no request with a body: {conversation.trace()}"
+    for sent in with_body:
+        on_wire = sent.response.request.headers.get("content-type")
+        assert on_wire == media, f"{sent.request} went out with Content-Type {on_wire!r}, not {media!r}"
