@@ -8,11 +8,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DB ?= reference.db
 
-.PHONY: help install run test serve check lint types clean
+.PHONY: help install run test test-browser serve check lint types bench clean
 
 help:
-	@echo "make run    - set up, then start the embedded reference server and print its base URL"
+	@echo "make run    - set up, then run the feature suite against the embedded reference server (reports/)"
 	@echo "make test   - set up, then run the whole test suite"
+	@echo "make test-browser - check report.html in a real headless Chromium (installs it when missing)"
 	@echo "make serve  - run the reference server (HOST=$(HOST) PORT=$(PORT) DB=$(DB))"
 	@echo "make check  - lint (ruff) and type-check (mypy --strict)"
 
@@ -26,13 +27,16 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/scim-harness serve --host $(HOST) --port $(PORT) --db $(DB)
+	$(BIN)/scim-harness check
 
 serve: $(STAMP)
 	$(BIN)/scim-harness serve --host $(HOST) --port $(PORT) --db $(DB)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+test-browser: $(STAMP)
+	$(BIN)/python tests/browser/check_report.py
 
 check: lint types
 

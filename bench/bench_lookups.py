@@ -26,7 +26,7 @@ from reference_server.domain.ddl import STATEMENTS as DOMAIN_STATEMENTS
 from reference_server.inbound import normalize
 from reference_server.service import etag, utc_now
 from reference_server.storage.sqlite import SqliteStore
-from schemas import USER_TYPE, urns
+from schemas import GROUP_TYPE, USER_TYPE, urns
 
 FIRST = ["ana", "bo", "carla", "dmitri", "elodie", "farah", "goran", "hana", "ivan", "jun", "kofi", "lena"]
 LAST = ["souza", "lee", "obrien", "ivanov", "martin", "haddad", "petrov", "sato", "novak", "chen", "mensah"]
@@ -100,22 +100,158 @@ QUERIES: dict[str, Query] = {
 }
 
 
-def measure(base_url: str, people: list[dict[str, object]], requests: int) -> dict[str, float]:
+# --- every other operator on each indexed attribute, sorting and deep paging -----------------------
+# Each needle matches one user or ten at every size (the user's own number is in it), so the figures
+# show how the filter is evaluated, not a growing result set. ``ne`` and ``pr`` alone match nearly
+# every user (400 tooMany at 100,000, RFC 7644 Table 9), so they are measured beside a selective
+# ``eq``: the figure says whether they spoil an indexed plan. Deep pages start at the user's own
+# position, so their average offset grows with the size: OFFSET paging shows as a growing ratio.
+
+
+def _i(p: dict[str, object]) -> int:
+    return int(str(p["externalId"])[4:])
+
+
+def _local(p: dict[str, object]) -> str:
+    return str(p["userName"]).split("@")[0]
+
+
+def _f(expression: str, count: int = 10) -> dict[str, str]:
+    return {"filter": expression, "count": str(count)}
+
+
+QUERIES.update(
+    {
+        "userName co": lambda p: _f(f'userName co "{_local(p)[2:]}"'),
+        "userName gt+lt": lambda p: _f(f'userName gt "{_local(p)}" and userName lt "{_local(p)}~"'),
+        "userName ge+le": lambda p: _f(f'userName ge "{_local(p)}@" and userName le "{_local(p)}~"'),
+        "userName ne (+externalId eq)": lambda p: _f(
+            f'externalId eq "{p["externalId"]}" and userName ne "nobody@example.invalid"'
+        ),
+        "userName pr (+externalId eq)": lambda p: _f(f'externalId eq "{p["externalId"]}" and userName pr'),
+        "userName eq or eq": lambda p: _f(
+            f'userName eq "{p["userName"]}" or userName eq "nobody@example.invalid"'
+        ),
+        "not (userName ne)": lambda p: _f(f'not (userName ne "{p["userName"]}")'),
+        "externalId sw": lambda p: _f(f'externalId sw "{str(p["externalId"])[:-1]}"'),
+        "externalId ew": lambda p: _f(f'externalId ew "{_i(p):07d}"'),
+        "externalId co": lambda p: _f(f'externalId co "t-{_i(p):07d}"'),
+        "externalId ge+lt": lambda p: _f(
+            f'externalId ge "ext-{_i(p):07d}" and externalId lt "ext-{_i(p) + 1:07d}"'
+        ),
+        "externalId gt+le": lambda p: _f(
+            f'externalId gt "ext-{_i(p) - 1:07d}" and externalId le "ext-{_i(p):07d}"'
+        ),
+        "emails.value eq": lambda p: _f(f'emails.value eq "{_email(p)}"'),
+        "emails.value sw": lambda p: _f(f'emails.value sw "{_email(p).split("@")[0]}"'),
+        "emails.value ew": lambda p: _f(f'emails.value ew "{_i(p):06d}@home.example"'),
+        "emails.value gt+lt": lambda p: _f(
+            f'emails.value gt "{_email(p)[:-1]}" and emails.value lt "{_email(p)}~"'
+        ),
+        "emails.value pr (+externalId eq)": lambda p: _f(
+            f'externalId eq "{p["externalId"]}" and emails.value pr'
+        ),
+        "emails[type eq and value co]": lambda p: _f(f'emails[type eq "home" and value co "{_i(p):06d}@"]'),
+        "sortBy=userName descending": lambda p: {
+            "sortBy": "userName",
+            "sortOrder": "descending",
+            "count": "10",
+        },
+        "sortBy=name.familyName": lambda p: {"sortBy": "name.familyName", "count": "10"},
+        "sortBy=meta.lastModified": lambda p: {"sortBy": "meta.lastModified", "count": "10"},
+        "userName sw + sortBy=userName": lambda p: {
+            "filter": f'userName sw "{_local(p)[:-1]}"',
+            "sortBy": "userName",
+            "count": "10",
+        },
+        "deep page startIndex=i": lambda p: {"startIndex": str(_i(p) + 1), "count": "10"},
+        "deep page sortBy=userName startIndex=i": lambda p: {
+            "sortBy": "userName",
+            "startIndex": str(_i(p) + 1),
+            "count": "10",
+        },
+    }
+)
+
+DEPARTMENTS = ["Engineering", "Sales", "Finance", "Support", "Legal", "Marketing"]
+
+
+def group_body(k: int) -> dict[str, object]:
+    return {
+        "schemas": [urns.GROUP],
+        "displayName": f"{DEPARTMENTS[k % len(DEPARTMENTS)]} team {k:06d}",
+        "externalId": f"grp-{k:06d}",
+    }
+
+
+def load_groups(db: Path, size: int) -> list[dict[str, object]]:
+    """Write ``size // 10`` groups (at least 10, no members) into ``db``; returns their bodies."""
+    groups = [group_body(k) for k in range(max(10, size // 10))]
+    store = SqliteStore(db, extra_statements=DOMAIN_STATEMENTS)
+    now = utc_now()
+    with store.write() as tx:
+        for body in groups:
+            doc = {
+                **normalize(body, GROUP_TYPE),
+                "id": str(uuid.uuid4()),
+                "meta": {"resourceType": "Group", "created": now, "lastModified": now, "version": etag(1)},
+            }
+            tx.insert("Group", doc)
+    store.conn.execute("ANALYZE")
+    store.close()
+    return groups
+
+
+def _k(g: dict[str, object]) -> int:
+    return int(str(g["externalId"])[4:])
+
+
+def _name(g: dict[str, object]) -> str:
+    return str(g["displayName"])
+
+
+GROUP_QUERIES: dict[str, Query] = {
+    "Groups displayName eq": lambda g: _f(f'displayName eq "{_name(g)}"'),
+    "Groups displayName sw": lambda g: _f(f'displayName sw "{_name(g)[:-1]}"'),
+    "Groups displayName ew": lambda g: _f(f'displayName ew "m {_k(g):06d}"'),
+    "Groups displayName co": lambda g: _f(f'displayName co "team {_k(g):06d}"'),
+    "Groups displayName gt+lt": lambda g: _f(
+        f'displayName gt "{_name(g)[:-1]}" and displayName lt "{_name(g)}~"'
+    ),
+    "Groups displayName ne (+externalId eq)": lambda g: _f(
+        f'externalId eq "{g["externalId"]}" and displayName ne "nothing"'
+    ),
+    "Groups displayName pr (+externalId eq)": lambda g: _f(
+        f'externalId eq "{g["externalId"]}" and displayName pr'
+    ),
+    "Groups sortBy=displayName": lambda g: {"sortBy": "displayName", "count": "10"},
+    "Groups deep page startIndex=k": lambda g: {"startIndex": str(_k(g) + 1), "count": "10"},
+}
+
+
+def measure(
+    base_url: str,
+    people: list[dict[str, object]],
+    requests: int,
+    groups: list[dict[str, object]] | None = None,
+) -> dict[str, float]:
     rng = random.Random(11)
     out: dict[str, float] = {}
+    suites = [("/Users", QUERIES, people)] + ([("/Groups", GROUP_QUERIES, groups)] if groups else [])
     with httpx.Client(base_url=base_url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=60) as client:
-        for name, make in QUERIES.items():
-            samples = []
-            for _ in range(requests):
-                params = make(rng.choice(people))
-                started = time.perf_counter()
-                response = client.get("/Users", params=params)
-                samples.append(time.perf_counter() - started)
-                if response.status_code != 200 or response.json()["totalResults"] < 1:
-                    raise SystemExit(
-                        f"{name}: unexpected answer {response.status_code} {response.text[:200]}"
-                    )
-            out[name] = statistics.median(samples) * 1000
+        for path, queries, bodies in suites:
+            for name, make in queries.items():
+                samples = []
+                for _ in range(requests):
+                    params = make(rng.choice(bodies))
+                    started = time.perf_counter()
+                    response = client.get(path, params=params)
+                    samples.append(time.perf_counter() - started)
+                    if response.status_code != 200 or response.json()["totalResults"] < 1:
+                        raise SystemExit(
+                            f"{name}: unexpected answer {response.status_code} {response.text[:200]}"
+                        )
+                out[name] = statistics.median(samples) * 1000
     return out
 
 
@@ -123,7 +259,7 @@ def run(sizes: list[int], requests: int) -> dict[str, dict[str, float]]:
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-    from procserver import ServerProcess
+    from procserver import ServerProcess  # type: ignore[import-not-found]
 
     results: dict[str, dict[str, float]] = {}
     with TemporaryDirectory() as tmp:
@@ -131,10 +267,11 @@ def run(sizes: list[int], requests: int) -> dict[str, dict[str, float]]:
             db = Path(tmp) / f"users-{size}.db"
             started = time.perf_counter()
             people = load(db, size)
+            groups = load_groups(db, size)
             print(f"loaded {size:,} users in {time.perf_counter() - started:.1f} s", flush=True)
             server = ServerProcess(db, TOKEN).start()
             try:
-                results[str(size)] = measure(server.base_url, people, requests)
+                results[str(size)] = measure(server.base_url, people, requests, groups)
             finally:
                 server.stop()
     return results
@@ -142,12 +279,13 @@ def run(sizes: list[int], requests: int) -> dict[str, dict[str, float]]:
 
 def table(results: dict[str, dict[str, float]]) -> str:
     sizes = list(results)
-    head = f"{'median latency (ms)':<26}" + "".join(f"{int(s):>12,}" for s in sizes)
+    width = max(26, *(len(name) + 2 for name in results[sizes[0]]))
+    head = f"{'median latency (ms)':<{width}}" + "".join(f"{int(s):>12,}" for s in sizes)
     if len(sizes) > 1:
         head += f"{'ratio':>9}"
     lines = [head, "-" * len(head)]
-    for name in QUERIES:
-        row = f"{name:<26}" + "".join(f"{results[s][name]:>12.2f}" for s in sizes)
+    for name in results[sizes[0]]:
+        row = f"{name:<{width}}" + "".join(f"{results[s][name]:>12.2f}" for s in sizes)
         if len(sizes) > 1:
             row += f"{results[sizes[-1]][name] / results[sizes[0]][name]:>8.2f}x"
         lines.append(row)

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import click
 
+from harness.check import check
+from harness.replay import replay_command
 from harness.serve import serve
+from harness.simulate import simulate_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -18,6 +21,9 @@ def cli() -> None:
 
 
 cli.add_command(serve)
+cli.add_command(check)
+cli.add_command(simulate_command)
+cli.add_command(replay_command)
 
 
 def main() -> None:

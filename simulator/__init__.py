@@ -1,18 +1,31 @@
-"""The OneLogin simulator: a tenant, the app's settings, the SCIM template and the request profile.
+"""The OneLogin simulator: a tenant, the app's settings, the SCIM template and the request profile;
+the traffic engine, verification, reconciliation, and record / replay.
 
 ``Connector(Tenant.generate(1000, seed=7), token).assign(user)`` gives the plan of requests OneLogin
 sends to push ``user``; :func:`run` / :func:`arun` drive a plan with any transport.
+``await simulate(SimulationConfig("lifecycle", 1000, seed=7), base_url, token)`` runs a scenario
+with bounded concurrency and returns a :class:`Report` of every problem found;
+``await replay(read_recording(path), base_url, token)`` replays a ``--record`` file elsewhere.
 """
 
 from __future__ import annotations
 
 from simulator.connector import Connector
+from simulator.engine import Engine
+from simulator.expected import AppBehaviour, Directory
 from simulator.links import Links
 from simulator.names import Oddities
 from simulator.plans import APPROVAL, EVENTS, Event, Outcome, Plan, arun, run
+from simulator.problems import Problem, Problems
 from simulator.profile import ONELOGIN, AcceptedStatuses, Profile, RetryPolicy, Timeouts
+from simulator.record import Recorder, RecordingError, read_recording
+from simulator.replay import ReplayReport, replay
 from simulator.requests import Requests
+from simulator.scenarios import SCENARIOS, Scenario
+from simulator.sender import Sender
 from simulator.settings import AppSettings, parse_custom_headers
+from simulator.simulation import Report, SimulationConfig, simulate
+from simulator.steps import Step
 from simulator.template import DEFAULT_TEMPLATE, Template, TemplateError
 from simulator.tenant import OneLoginUser, Role, Tenant
 from simulator.wire import Exchange, WireRequest, WireResponse
@@ -22,9 +35,13 @@ __all__ = [
     "DEFAULT_TEMPLATE",
     "EVENTS",
     "ONELOGIN",
+    "SCENARIOS",
     "AcceptedStatuses",
+    "AppBehaviour",
     "AppSettings",
     "Connector",
+    "Directory",
+    "Engine",
     "Event",
     "Exchange",
     "Links",
@@ -32,10 +49,20 @@ __all__ = [
     "OneLoginUser",
     "Outcome",
     "Plan",
+    "Problem",
+    "Problems",
     "Profile",
+    "Recorder",
+    "RecordingError",
+    "ReplayReport",
+    "Report",
     "Requests",
     "RetryPolicy",
     "Role",
+    "Scenario",
+    "Sender",
+    "SimulationConfig",
+    "Step",
     "Template",
     "TemplateError",
     "Tenant",
@@ -44,5 +71,8 @@ __all__ = [
     "WireResponse",
     "arun",
     "parse_custom_headers",
+    "read_recording",
+    "replay",
     "run",
+    "simulate",
 ]

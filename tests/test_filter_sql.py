@@ -9,6 +9,7 @@ from filterdb import ENTERPRISE, Directory, open_db
 
 from reference_server.errors import ScimError
 from reference_server.filters import compile_filter, compile_sort, matches, parse_filter
+from reference_server.storage import ddl
 from schemas.definitions import GROUP_TYPE, USER_TYPE
 
 STAMP = "2024-0{m}-01T12:00:00.{ms:03d}Z"
@@ -104,6 +105,14 @@ USER_FILTERS = [
     ('userName ew "[x]"', {"pct"}),
     ('userName ew ".com"', {"alice"}),
     ('userName ew "smith"', set()),
+    # Needles longer than a suffix index keeps (storage/ddl.py SUFFIX_BYTES): looked up by a prefix.
+    ('userName co "smith@example.com"', {"alice"}),
+    ('userName ew "alice.smith@example.com"', {"alice"}),
+    ('userName co "alice.smith@example.co"', {"alice"}),
+    ('userName ew "straße.de"', {"grete"}),
+    ('emails co "alice@example.com"', {"alice"}),
+    ('emails ew "grete@straße.de"', set()),
+    ('emails ew "g@strasse.de"', {"grete"}),
     ('userName gt "b"', {"bob", "grete"}),
     ('userName le "a_b"', {"pct", "under"}),
     ('externalId eq "Ext-Alice"', {"alice"}),
@@ -222,16 +231,29 @@ INDEXED = [
     ('displayName eq "Alice Smith"', USER_TYPE, "users_display_name"),
     ('meta.lastModified gt "2024-02-01T00:00:00Z"', USER_TYPE, "users_last_modified"),
     ('meta.created le "2024-02-01T00:00:00Z"', USER_TYPE, "users_created"),
-    ('userName co "smith"', USER_TYPE, "users_user_name_trigram"),
-    ('userName sw "alice"', USER_TYPE, "users_user_name_trigram"),
-    ('userName ew ".com"', USER_TYPE, "users_user_name_trigram"),
-    ('emails co "example"', USER_TYPE, "user_emails_trigram"),
-    ('emails[value ew "x.io"]', USER_TYPE, "user_emails_trigram"),
+    # sw: a range of the column's own index; co / ew: the suffix indexes (storage/ddl.py).
+    ('userName sw "alice"', USER_TYPE, "INDEX users_user_name (user_name>? AND user_name<?)"),
+    ('externalId sw "Ext"', USER_TYPE, "INDEX users_external_id (external_id>? AND external_id<?)"),
+    ('emails sw "alice@"', USER_TYPE, "INDEX user_emails_value (value>? AND value<?)"),
+    ('displayName sw "alice"', USER_TYPE, "INDEX users_display_name (display_name>? AND display_name<?)"),
+    ('userName co "smith"', USER_TYPE, "users_user_name_suffixes USING PRIMARY KEY (suffix>? AND suffix<?)"),
+    ('userName ew ".com"', USER_TYPE, "users_user_name_suffixes USING PRIMARY KEY (suffix=?)"),
+    (
+        'externalId co "alice"',
+        USER_TYPE,
+        "users_external_id_suffixes USING PRIMARY KEY (suffix>? AND suffix<?)",
+    ),
+    ('externalId ew "alice"', USER_TYPE, "users_external_id_suffixes USING PRIMARY KEY (suffix=?)"),
+    ('emails co "example"', USER_TYPE, "user_emails_suffixes USING PRIMARY KEY (suffix>? AND suffix<?)"),
+    ('emails[value ew "x.io"]', USER_TYPE, "user_emails_suffixes USING PRIMARY KEY (suffix=?)"),
+    ('emails[type eq "work" and value co "alice"]', USER_TYPE, "user_emails_suffixes USING PRIMARY KEY"),
+    ('userName co "a much longer needle than sixteen bytes"', USER_TYPE, "users_user_name_suffixes"),
     ('userName eq "bob" or emails.value eq "ab@x.io"', USER_TYPE, "user_emails_value"),
     ('displayName eq "Admins"', GROUP_TYPE, "groups_display_name"),
     ('externalId eq "EXT-1"', GROUP_TYPE, "groups_external_id"),
     ('id eq "ops"', GROUP_TYPE, "sqlite_autoindex_groups_1"),
     ('meta.lastModified gt "2024-02-01T00:00:00Z"', GROUP_TYPE, "groups_last_modified"),
+    ('displayName sw "adm"', GROUP_TYPE, "INDEX groups_display_name (display_name>? AND display_name<?)"),
 ]
 
 
@@ -240,16 +262,24 @@ def test_lookups_use_indexes(directory, text, rtype, index):
     plan = directory.plan(text, rtype)
     assert "SCAN r" not in plan, plan
     assert index in plan, plan
-    if "trigram" in index:
-        assert "VIRTUAL TABLE INDEX 0:G" in plan, plan  # the GLOB is answered by the trigram index
+    if "suffixes" in index:  # nor any other table read whole (json_each of one row is fine)
+        assert not [line for line in plan.splitlines() if line.startswith("SCAN") and "VIRTUAL" not in line]
 
 
 def test_short_needles_scan_correctly(directory):
-    """A trigram index needs three characters; shorter needles are checked on every row."""
-    assert "trigram" not in directory.plan('userName co "_b"')
-    assert directory.select('userName co "_b"') == {"under"}
+    """co / ew needles under three bytes match too much for the suffix index to help: they are
+    checked on every row (sw stays a range at any length)."""
+    for text, expected in [
+        ('userName co "_b"', {"under"}),
+        ('userName ew "b"', {"bob", "under", "plain"}),
+        ('emails co "%"', {"pct"}),
+        ('externalId ew "e"', {"alice", "grete"}),
+        ('userName co ""', {u["id"] for u in USERS}),
+    ]:
+        assert "suffixes" not in directory.plan(text), text
+        assert directory.select(text) == directory.expected(text) == expected, text
+    assert "users_user_name (user_name>? AND user_name<?)" in directory.plan('userName sw "a"')
     assert directory.select('userName sw "ax"') == {"plain"}
-    assert directory.select('emails co "%"') == {"pct"}
 
 
 def test_values_are_parameters_never_sql(directory):
@@ -275,31 +305,137 @@ def test_compile_rejects_filters_that_do_not_fit(directory):
         assert caught.value.scim_type == "invalidFilter"
 
 
-def test_trigram_indexes_follow_updates_and_deletes(tmp_path):
+def test_sw_ranges_reach_the_ends_of_unicode(tmp_path):
+    """sw is a range up to the prefix's successor: past the surrogates, and none after U+10FFFF."""
+    d = Directory(open_db(tmp_path / "ends.db"))
+    names = ["a\ud7ff", "a\ud7ffb", "a\ue000", "a\U0010ffff", "a\U0010ffffz", "a\U0010ffff\U0010ffff", "b"]
+    for n, name in enumerate(names):
+        d.add_user({"id": f"u{n}", "userName": name, "externalId": name, "emails": [{"value": name}]})
+    for name in names:
+        for attribute in ("userName", "externalId", "emails"):
+            for prefix in {name, name[:-1]} - {""}:
+                text = f'{attribute} sw "{prefix}"'
+                assert d.select(text) == d.expected(text) != set(), text
+    assert "user_name<?" not in d.plan('userName sw "\U0010ffff"')  # no upper bound to give
+
+
+def expected_suffixes(conn) -> dict[str, set[tuple[bytes, int]]]:
+    """The rows each suffix index should hold, computed from the tables (storage/ddl.py)."""
+
+    def rows(value, owner):
+        if not isinstance(value, str):
+            return set()
+        data = value.encode()
+        if len(data) > ddl.SUFFIX_VALUE_BYTES:
+            return {(b"", owner)}
+        starts = range(len(data) - ddl.SUFFIX_MIN_BYTES + 1)
+        return {(data[i : i + ddl.SUFFIX_BYTES], owner) for i in starts if not 0x80 <= data[i] <= 0xBF}
+
+    sources = {
+        "users_user_name_suffixes": "SELECT user_name, pk FROM users",
+        "users_external_id_suffixes": "SELECT external_id, pk FROM users",
+        "user_emails_suffixes": "SELECT value, user_pk FROM user_emails",
+    }
+    return {name: {r for v, o in conn.execute(sql) for r in rows(v, o)} for name, sql in sources.items()}
+
+
+def assert_derived_tables_right(conn, *, exact=True):
+    """The suffix indexes hold their values' suffixes (the lazy one may hold more until its user
+    goes, unless ``exact``) and the row counts are the tables' counts."""
+    lazy = {index.name for index in ddl.SUFFIX_INDEXES if index.lazy}
+    for name, wanted in expected_suffixes(conn).items():
+        held = set(conn.execute(f"SELECT suffix, user_pk FROM {name}"))
+        assert held >= wanted if name in lazy and not exact else held == wanted, name
+    for table in ("users", "groups"):
+        count = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        assert conn.execute("SELECT n FROM row_counts WHERE name = ?", (table,)).fetchone() == (count,)
+
+
+def test_suffix_indexes_and_counts_follow_every_write(tmp_path):
+    """The triggers keep the derived tables right through any SQL write, not only the store's."""
     d = Directory(open_db(tmp_path / "sync.db"))
+    long_name = "x" * ddl.SUFFIX_VALUE_BYTES + "-tail"
     d.add_user({"id": "u1", "userName": "Original-Name", "emails": [{"value": "first@example.com"}]})
-    d.add_user({"id": "u2", "userName": "other-person", "emails": [{"value": "second@example.com"}]})
+    d.add_user(
+        {"id": "u2", "userName": "other-person", "externalId": "E-2", "emails": [{"value": "a@b.org"}]}
+    )
+    d.add_user({"id": "u3", "userName": long_name, "externalId": "Ünï\u0000cödé"})
+    d.add_group({"id": "g1", "displayName": "G"}, ["u1"])
+    assert_derived_tables_right(d.conn)
     assert d.select('userName co "original"') == {"u1"}
-    d.conn.execute("UPDATE users SET user_name = 'renamed-user' WHERE id = 'u1'")
+    assert d.select('userName ew "-tail"') == d.select('userName co "xx-t"') == {"u3"}  # UNINDEXED
+    assert d.select('externalId co "cödé"') == d.select('externalId co "Ünï"') == {"u3"}  # U+0000 between
+    writes = [
+        "UPDATE users SET user_name = 'renamed-user', external_id = 'E-1' WHERE id = 'u1'",
+        "UPDATE users SET external_id = NULL WHERE id = 'u2'",
+        "UPDATE users SET doc = doc WHERE id = 'u1'",
+        "DELETE FROM user_emails WHERE user_pk = 1",
+        # Two addresses of one user share suffixes ("@y.org"): dropping one keeps the other's.
+        "INSERT INTO user_emails (user_pk, value) "
+        "VALUES (1, 'new@elsewhere.org'), (1, 'x@y.org'), (1, 'z@y.org')",
+        "DELETE FROM user_emails WHERE value = 'z@y.org'",
+        "UPDATE user_emails SET user_pk = 2 WHERE value = 'x@y.org'",
+        "UPDATE user_emails SET value = 'moved@y.org' WHERE value = 'x@y.org'",
+        f"INSERT INTO user_emails (user_pk, value) VALUES (2, '{long_name}@long.org')",
+        "DELETE FROM users WHERE id = 'u3'",
+        "DELETE FROM groups WHERE id = 'g1'",
+    ]
+    for statement in writes:
+        d.conn.execute(statement)
+        assert_derived_tables_right(d.conn, exact=False)
     assert d.select('userName co "original"') == set()
     assert d.select('userName co "renamed"') == {"u1"}
-    d.conn.execute("DELETE FROM user_emails WHERE user_pk = 1")
-    d.conn.execute("INSERT INTO user_emails (user_pk, value) VALUES (1, 'new@elsewhere.org'), (1, 'x@y.org')")
-    assert d.select('emails co "first@"') == set()
+    assert d.select('externalId ew "e-1"') == set()  # externalId is caseExact
+    assert d.select('externalId ew "E-1"') == {"u1"}
+    assert d.select('emails co "first@"') == set()  # still in the lazy index, checked away
     assert d.select('emails co "elsewhere"') == {"u1"}
-    assert d.select('emails ew "y.org"') == {"u1"}
-    d.conn.execute("UPDATE user_emails SET user_pk = 2 WHERE value = 'x@y.org'")
     assert d.select('emails ew "y.org"') == {"u2"}
-    d.conn.execute("DELETE FROM users WHERE id = 'u2'")
-    assert d.conn.execute("SELECT count(*) FROM user_emails_trigram WHERE rowid = 2").fetchone()[0] == 0
-    assert d.conn.execute("SELECT count(*) FROM users_user_name_trigram").fetchone()[0] == 1
+    assert d.select('emails co "tail@long.o"') == {"u2"}
+    assert (
+        d.conn.execute("SELECT count(*) FROM users_user_name_suffixes WHERE user_pk = 3").fetchone()[0] == 0
+    )
+    # The store writes a user's addresses again on every update: their rows stay as they are.
+    before = set(d.conn.execute("SELECT suffix, user_pk FROM user_emails_suffixes"))
+    d.conn.execute("DELETE FROM user_emails WHERE user_pk = 2")
+    d.conn.execute("INSERT INTO user_emails (user_pk, value) VALUES (2, 'a@b.org'), (2, 'moved@y.org')")
+    assert set(d.conn.execute("SELECT suffix, user_pk FROM user_emails_suffixes")) == before
+    # A user's rows go with the user (pk 3 again: SQLite reuses the highest).
+    d.add_user(
+        {"id": "u5", "userName": "fresh", "emails": [{"value": "fresh@example.com"}, {"value": "f@x.io"}]}
+    )
+    assert_derived_tables_right(d.conn, exact=False)
+    d.conn.execute("DELETE FROM users WHERE id = 'u5'")
+    for name in ("users_user_name_suffixes", "user_emails_suffixes"):
+        assert d.conn.execute(f"SELECT count(*) FROM {name} WHERE user_pk = 3").fetchone()[0] == 0
+    assert_derived_tables_right(d.conn, exact=False)
     # Re-running the DDL (every open does) is harmless.
     d.conn.close()
     again = open_db(tmp_path / "sync.db")
-    assert again.execute(
-        "SELECT rowid FROM users_user_name_trigram WHERE user_name GLOB '*renamed*'"
-    ).fetchall() == [(1,)]
+    assert_derived_tables_right(again, exact=False)
     again.close()
+
+
+def test_derived_tables_are_filled_once_for_an_existing_database(tmp_path):
+    """A database from before the derived tables gets them filled from its rows when opened."""
+    d = Directory(open_db(tmp_path / "old.db"))
+    for user in USERS:
+        d.add_user(user)
+    d.add_group({"displayName": "G"}, ["alice"])
+    derived = d.conn.execute(
+        "SELECT type, name FROM sqlite_master WHERE type = 'trigger' "
+        "OR name IN ('derived_tables', 'row_counts', 'suffix_starts') OR name LIKE '%suffixes'"
+    ).fetchall()
+    for kind, name in derived:
+        d.conn.execute(f"DROP {kind.upper()} IF EXISTS {name}")
+    d.conn.close()
+    conn = open_db(tmp_path / "old.db")
+    assert_derived_tables_right(conn)
+    assert conn.execute("SELECT count(*) FROM user_emails_suffixes").fetchone()[0] > 0
+    d.conn = conn
+    for text, expected in USER_FILTERS:
+        if any(op in text for op in (" co ", " ew ")):
+            assert d.select(text) == expected, text
+    conn.close()
 
 
 SORTS = [

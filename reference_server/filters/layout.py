@@ -5,7 +5,7 @@ target, typed the way the filter compares it (NULL when the stored JSON value ha
 which then matches no comparison, as in the evaluator). Values come from the indexed columns
 where there are some (``users.user_name``, ``user_emails.value``, ... folded when the attribute
 is caseExact=false), from ``group_members`` for the derived ``members`` / ``groups``, and from
-the JSON document otherwise.
+the JSON document otherwise. It also names the suffix indexes (``co`` / ``ew``) of a target.
 
 SQL text built here only ever holds identifiers and JSON paths taken from the schema
 definitions, never a filter's values; :func:`json_path` refuses anything else.
@@ -14,10 +14,11 @@ definitions, never a filter's values; :func:`json_path` refuses anything else.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from reference_server.filters.bind import Kind, Target, invalid_filter
+from reference_server.storage.ddl import EMAIL_SUFFIXES, EXTERNAL_ID_SUFFIXES, USER_NAME_SUFFIXES, SuffixIndex
 from schemas import urns
 from schemas.definitions import Attribute, ResourceType
 
@@ -101,6 +102,8 @@ class SqlText:
     guarded: bool = False
     not_null: bool = False
     """A ``NOT NULL`` column (every row has the attribute)."""
+    indexed: bool = False
+    """A column with a B-tree index of its own, in plain BINARY order (``sw`` is a range of it)."""
 
     def typed(self, kind: Kind, folded: bool) -> str:
         if kind in ("boolean", "number"):
@@ -117,20 +120,21 @@ class SqlText:
 
 
 _USER_COLUMNS: dict[tuple[str, str], SqlText] = {
-    ("id", ""): SqlText("r.id", not_null=True),
-    ("externalid", ""): SqlText("r.external_id"),
-    ("username", ""): SqlText("r.user_name", folded=True, not_null=True),
-    ("displayname", ""): SqlText("r.display_name", folded=True),
-    ("meta", "created"): SqlText("r.created", not_null=True),
-    ("meta", "lastmodified"): SqlText("r.last_modified", not_null=True),
+    ("id", ""): SqlText("r.id", not_null=True, indexed=True),
+    ("externalid", ""): SqlText("r.external_id", indexed=True),
+    ("username", ""): SqlText("r.user_name", folded=True, not_null=True, indexed=True),
+    ("displayname", ""): SqlText("r.display_name", folded=True, indexed=True),
+    ("meta", "created"): SqlText("r.created", not_null=True, indexed=True),
+    ("meta", "lastmodified"): SqlText("r.last_modified", not_null=True, indexed=True),
 }
 _GROUP_COLUMNS: dict[tuple[str, str], SqlText] = {
-    ("id", ""): SqlText("r.id", not_null=True),
-    ("externalid", ""): SqlText("r.external_id"),
-    ("displayname", ""): SqlText("r.display_name", folded=True, not_null=True),
-    ("meta", "created"): SqlText("r.created", not_null=True),
-    ("meta", "lastmodified"): SqlText("r.last_modified", not_null=True),
+    ("id", ""): SqlText("r.id", not_null=True, indexed=True),
+    ("externalid", ""): SqlText("r.external_id", indexed=True),
+    ("displayname", ""): SqlText("r.display_name", folded=True, not_null=True, indexed=True),
+    ("meta", "created"): SqlText("r.created", not_null=True, indexed=True),
+    ("meta", "lastmodified"): SqlText("r.last_modified", not_null=True, indexed=True),
 }
+_USER_SUFFIXES = {("username", ""): USER_NAME_SUFFIXES, ("externalid", ""): EXTERNAL_ID_SUFFIXES}
 
 
 @dataclass(frozen=True)
@@ -184,9 +188,11 @@ class Layout:
     """The tables behind one resource type (the row is aliased ``r``)."""
 
     users: bool
-    """Whether ``r`` is a row of ``users`` (with ``user_emails`` and the trigram indexes)."""
+    """Whether ``r`` is a row of ``users`` (with ``user_emails``)."""
     columns: dict[tuple[str, str], SqlText]
     derived: dict[str, Derived]
+    suffixes: dict[tuple[str, str], SuffixIndex] = field(default_factory=dict)
+    """Columns with a suffix index, by the same key as ``columns``."""
 
     def column(self, target: Target) -> SqlText | None:
         if target.extension or target.relative:
@@ -208,12 +214,20 @@ class Layout:
             and target.sub.name == "value"
         )
 
+    def suffix_index(self, target: Target) -> SuffixIndex | None:
+        """The suffix index holding the target's values, if it has one."""
+        if self.is_email_value(target):
+            return EMAIL_SUFFIXES
+        if self.column(target) is None:
+            return None
+        return self.suffixes.get((target.attribute.name.lower(), ""))
+
 
 def layout_of(rtype: ResourceType) -> Layout:
     """The layout for ``rtype``: Users and Groups have index columns; any other type is JSON only
     (a table with ``pk`` and ``doc``)."""
     if rtype.schema.id == urns.USER:
-        return Layout(True, _USER_COLUMNS, {"groups": GROUPS})
+        return Layout(True, _USER_COLUMNS, {"groups": GROUPS}, _USER_SUFFIXES)
     if rtype.schema.id == urns.GROUP:
         return Layout(False, _GROUP_COLUMNS, {"members": MEMBERS})
     return Layout(False, {}, {})

@@ -4,8 +4,9 @@
 ``users`` or ``groups``) with the same result as :func:`~reference_server.filters.matches`:
 values are only ever bound as ``?`` parameters. Lookups the OneLogin and Entra traffic makes
 (``userName eq``, ``externalId eq``, ``id eq``, ``emails.value eq``, ``displayName eq``,
-``meta.lastModified gt``) use B-tree indexes; ``co`` / ``sw`` / ``ew`` on ``userName`` and
-``emails.value`` are narrowed by FTS5 trigram indexes and then checked exactly.
+``meta.lastModified gt``) use B-tree indexes, and so do ``sw`` (a range of the indexed column)
+and ``co`` / ``ew`` on ``userName``, ``externalId`` and ``emails.value`` (their suffix indexes,
+``storage/ddl.py``), so that their cost does not grow with the table.
 
 SQL's three-valued logic is kept out of the way: every leaf is 0, 1 or NULL where NULL means
 "no value to compare", and ``not`` maps NULL to 0 before negating, so ``not (title eq "x")``
@@ -22,7 +23,6 @@ empty BLOB, which SQLite orders after every number and text.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -53,6 +53,7 @@ from reference_server.filters.layout import (
     layout_of,
 )
 from reference_server.filters.parser import attr_path_syntax_ok
+from reference_server.storage.ddl import SUFFIX_BYTES, SUFFIX_MIN_BYTES, UNINDEXED
 from schemas.definitions import Attribute, ResourceType
 
 Sql = tuple[str, list[object]]
@@ -66,8 +67,7 @@ _SORT_KINDS: dict[str, Kind] = {
     "dateTime": "dateTime",
 }
 _SQL_OPS = {"eq": "=", "ne": "!=", "gt": ">", "ge": ">=", "lt": "<", "le": "<="}
-_GLOB_SPECIAL = "*?["
-_PLAIN_RUN = re.compile(r"[^*?\[]{3,}")
+_LAST_CODE_POINT = 0x10FFFF
 
 
 def _same(condition: str) -> str:
@@ -89,13 +89,32 @@ def _each(path: str, alias: str, condition: str, *, objects: bool = True) -> str
     )
 
 
-def _glob(needle: str, op: str) -> str | None:
-    """A GLOB pattern for the trigram index, or None when the needle has no 3-character run the
-    index can look up (trigram GLOB then scans; the plain check is as good)."""
-    if not _PLAIN_RUN.search(needle):
-        return None
-    escaped = "".join(f"[{ch}]" if ch in _GLOB_SPECIAL else ch for ch in needle)
-    return {"co": f"*{escaped}*", "sw": f"{escaped}*"}.get(op, f"*{escaped}")
+def _text_after(prefix: str) -> str | None:
+    """The least string above every string that starts with ``prefix``, in code point order
+    (which is SQLite's BINARY order of UTF-8 text), or None when there is none."""
+    chars = list(prefix)
+    while chars:
+        code = ord(chars.pop()) + 1
+        if 0xD800 <= code <= 0xDFFF:
+            code = 0xE000  # surrogates are not text; nothing sorts between them
+        if code <= _LAST_CODE_POINT:
+            return "".join(chars) + chr(code)
+    return None
+
+
+def _bytes_after(prefix: bytes) -> bytes:
+    """The least byte string above every one that starts with ``prefix`` (non-empty UTF-8, so its
+    last byte is below 0xFF)."""
+    return prefix[:-1] + bytes([prefix[-1] + 1])
+
+
+def _prefix_range(value: str, prefix: str) -> Sql:
+    """``value`` starts with ``prefix``, as a range an index on ``value`` answers. Exact: in code
+    point order the strings starting with ``prefix`` are those from it up to :func:`_text_after`."""
+    upper = _text_after(prefix)
+    if upper is None:
+        return f"{value} >= ?", [prefix]
+    return f"({value} >= ? AND {value} < ?)", [prefix, upper]
 
 
 def _condition(accessor: Accessor, node: BCompare) -> Sql:
@@ -105,6 +124,8 @@ def _condition(accessor: Accessor, node: BCompare) -> Sql:
         return f"{value} = ?", ["true" if wanted else "false"]
     if node.op == "co":
         return f"instr({value}, ?) > 0", [node.value]
+    if node.op == "sw" and isinstance(accessor, SqlText) and accessor.indexed and node.value:
+        return _prefix_range(value, str(node.value))
     if node.op in ("sw", "ew"):
         return f"scim_{node.op}({value}, ?)", [node.value]
     return f"{value} {_SQL_OPS[node.op]} ?", [node.value]
@@ -131,7 +152,7 @@ class _Compiler:
             ue = self.alias("ue")
             return (
                 lambda c: f"r.pk IN (SELECT {ue}.user_pk FROM user_emails AS {ue} WHERE {c})",
-                SqlText(f"{ue}.value", folded=True),
+                SqlText(f"{ue}.value", folded=True, indexed=True),
             )
         derived = self.layout.derived_of(target)
         if derived is not None and target.sub is not None:
@@ -169,10 +190,10 @@ class _Compiler:
             return (accessor.present(), []) if isinstance(node, BPresent) else _condition(accessor, node)
         if isinstance(node, BPresent):
             return self.present(target), []
-        if node.op in ("co", "sw", "ew") and isinstance(node.value, str):
-            trigram = self.trigram(node, node.value)
-            if trigram is not None:
-                return trigram
+        if node.op in ("co", "ew") and isinstance(node.value, str):
+            found = self.suffix_lookup(node, node.value)
+            if found is not None:
+                return found
         wrap, accessor = self.source(target)
         sql, params = _condition(accessor, node)
         return wrap(sql), params
@@ -191,30 +212,37 @@ class _Compiler:
             return derived.exists(m, o, "1")
         return JsonValue("r.doc", json_path(*doc_keys(target))).present()
 
-    def trigram(self, node: BCompare, needle: str) -> Sql | None:
-        """``co`` / ``sw`` / ``ew`` on userName or an email: the trigram index narrows, the
-        exact test decides."""
-        target = node.target
-        column = self.layout.column(target)
-        is_user_name = self.layout.users and column is not None and column.sql == "r.user_name"
-        if not (is_user_name or self.layout.is_email_value(target)):
+    def suffix_lookup(self, node: BCompare, needle: str) -> Sql | None:
+        """``co`` / ``ew`` on a target with a suffix index (``storage/ddl.py``): the index finds
+        the candidates, the exact test decides.
+
+        A value contains the needle when one of its suffixes starts with it (a range of the index)
+        and ends with it when one of its suffixes is it; the index keeps the first
+        ``SUFFIX_BYTES`` bytes of each suffix, so a longer needle is looked up by those. Values
+        too long to index are always candidates (``UNINDEXED``). A needle shorter than
+        ``SUFFIX_MIN_BYTES`` matches so much that reading every row is cheaper: None.
+        """
+        index = self.layout.suffix_index(node.target)
+        encoded = needle.encode()
+        if index is None or len(encoded) < SUFFIX_MIN_BYTES:
             return None
-        if is_user_name:
-            pattern = _glob(needle, node.op)
-            if pattern is None:
-                return None
-            exact, params = _condition(SqlText("r.user_name", folded=True), node)
-            index = "r.pk IN (SELECT rowid FROM users_user_name_trigram WHERE user_name GLOB ?)"
-            return f"({index} AND {exact})", [pattern, *params]
-        # One trigram row per user holds all their addresses, so only "somewhere in it" is known.
-        pattern = _glob(needle, "co")
-        if pattern is None:
-            return None
+        key = encoded[:SUFFIX_BYTES]
+        if node.op == "co":
+            lookup, params = "suffix >= ? AND suffix < ?", [key, _bytes_after(key)]
+        else:
+            lookup, params = "suffix = ?", [key]
+        candidates = (
+            f"r.pk IN (SELECT user_pk FROM {index.name} WHERE {lookup} "
+            f"UNION ALL SELECT user_pk FROM {index.name} WHERE suffix = {UNINDEXED})"
+        )
+        if index.source == "users":
+            exact, exact_params = _condition(self.source(node.target)[1], node)
+            return f"({candidates} AND {exact})", [*params, *exact_params]
+        # The index is per user, not per address (and lazy): the address must hold the needle itself.
         ue = self.alias("ue")
-        exact, params = _condition(SqlText(f"{ue}.value", folded=True), node)
-        index = "r.pk IN (SELECT rowid FROM user_emails_trigram WHERE value GLOB ?)"
+        exact, exact_params = _condition(SqlText(f"{ue}.value", folded=True), node)
         check = f"EXISTS (SELECT 1 FROM user_emails AS {ue} WHERE {ue}.user_pk = r.pk AND {exact})"
-        return f"({index} AND {check})", [pattern, *params]
+        return f"({candidates} AND {check})", [*params, *exact_params]
 
     def value_path(self, node: BValuePath) -> Sql:
         target, inner = node.target, node.inner

@@ -7,10 +7,17 @@ its URN key, ``meta`` without ``location``, which depends on the base URL); grou
 ``group_members`` only, never in ``doc``. Timestamps are UTC ``YYYY-MM-DDTHH:MM:SS.fffZ`` so that
 text order is time order.
 
-``STATEMENTS`` run in order on every open; each is idempotent.
+Derived tables, kept by triggers so that every writer (the store, tests, a SQL shell) keeps them
+right: ``row_counts`` (the rows of ``users`` and ``groups``, so an unfiltered list does not count
+the table) and the *suffix indexes* behind ``co`` / ``ew`` (see :class:`SuffixIndex`).
+
+``STATEMENTS`` run in order on every open; each is idempotent. A derived table added to an
+existing database is filled from its rows once, in the same transaction (``derived_tables``).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 PRAGMAS: tuple[str, ...] = (
     "PRAGMA journal_mode=WAL",
@@ -20,6 +27,152 @@ PRAGMAS: tuple[str, ...] = (
     "PRAGMA foreign_keys=ON",
     "PRAGMA busy_timeout=5000",
 )
+
+SUFFIX_BYTES = 16
+"""How many bytes of each suffix a suffix index keeps. Changing it needs the tables rebuilt."""
+SUFFIX_MIN_BYTES = 3
+"""Shorter needles are not looked up (they match too much for an index to help), so shorter
+suffixes are not kept."""
+SUFFIX_VALUE_BYTES = 1024
+"""Values longer than this (UTF-8 bytes) get one ``UNINDEXED`` row instead of their suffixes."""
+UNINDEXED = "x''"
+"""The suffix (an empty BLOB, which no real suffix is) marking a value that every lookup must
+check: one too long to index."""
+
+
+@dataclass(frozen=True)
+class SuffixIndex:
+    """A B-tree of ``(suffix, user_pk)``: the UTF-8 suffixes of every value of ``source.column``
+    (a users' row's own column, or ``user_emails.value``), each cut to :data:`SUFFIX_BYTES`.
+
+    A value contains a needle exactly when one of its suffixes starts with it, and ends with it
+    when one of them is it, so ``co`` is a range scan of this index and ``ew`` an equality
+    lookup, whatever the table size (O(log n + matches)); a trigram index cannot do that, since
+    the trigrams of a selective needle are each common. Bytes rather than characters: SQLite's
+    text ``substr`` stops at U+0000, and a valid UTF-8 needle can only match a valid UTF-8 value
+    at a character boundary, so byte suffixes find the same values.
+
+    Lookups check every candidate exactly, so an index may hold more than its values' suffixes,
+    never less; see :attr:`lazy`.
+    """
+
+    name: str
+    source: str
+    column: str
+    owner: str
+    """The column of ``source`` holding the user's ``pk``."""
+
+    @property
+    def lazy(self) -> bool:
+        """Whether removing a value leaves its suffixes until the user is deleted: for a user's
+        addresses, which the store deletes and inserts again on every update of the user, so
+        that an update that keeps them writes nothing here."""
+        return self.source != "users"
+
+
+USER_NAME_SUFFIXES = SuffixIndex("users_user_name_suffixes", "users", "user_name", "pk")
+EXTERNAL_ID_SUFFIXES = SuffixIndex("users_external_id_suffixes", "users", "external_id", "pk")
+EMAIL_SUFFIXES = SuffixIndex("user_emails_suffixes", "user_emails", "value", "user_pk")
+SUFFIX_INDEXES = (USER_NAME_SUFFIXES, EXTERNAL_ID_SUFFIXES, EMAIL_SUFFIXES)
+
+
+def _starts(blob: str) -> str:
+    """The ``suffix_starts`` rows (``n``) where a kept suffix of ``blob`` starts: every character
+    boundary (no UTF-8 continuation byte, which no needle starts with) at least
+    :data:`SUFFIX_MIN_BYTES` from the end, of a value short enough to index."""
+    return (
+        f"n <= length({blob}) - {SUFFIX_MIN_BYTES - 1} AND length({blob}) <= {SUFFIX_VALUE_BYTES} "
+        f"AND substr({blob}, n, 1) NOT BETWEEN x'80' AND x'bf'"
+    )
+
+
+def _suffix_rows(value: str, owner: str, source: str = "", where: str = "") -> str:
+    """A SELECT of the ``(suffix, user_pk)`` rows of ``value`` (for each row of ``source``, if
+    given): one per start, or the ``UNINDEXED`` marker for a value too long to index."""
+    blob = f"CAST({value} AS BLOB)"
+    joined = f"{source}, suffix_starts" if source else "suffix_starts"
+    alone = f" FROM {source}" if source else ""
+    also = f"{where} AND " if where else ""
+    return (
+        f"SELECT substr({blob}, n, {SUFFIX_BYTES}), {owner} FROM {joined} WHERE {also}{_starts(blob)} "
+        f"UNION ALL SELECT {UNINDEXED}, {owner}{alone} WHERE {also}length({blob}) > {SUFFIX_VALUE_BYTES}"
+    )
+
+
+def _drop_suffixes(index: SuffixIndex, user_pk: str, value: str, source: str = "", where: str = "") -> str:
+    """Delete the rows of ``value`` (of each row of ``source``, if given): the suffixes are
+    computed again, so the deletes are point deletes and no index on ``user_pk`` is needed."""
+    blob = f"CAST({value} AS BLOB)"
+    joined = f"{source}, suffix_starts" if source else "suffix_starts"
+    also = f"{where} AND " if where else ""
+    return (
+        f"DELETE FROM {index.name} WHERE user_pk = {user_pk} AND suffix IN ("
+        f"SELECT substr({blob}, n, {SUFFIX_BYTES}) FROM {joined} WHERE {also}{_starts(blob)} "
+        f"UNION ALL SELECT {UNINDEXED})"
+    )
+
+
+def _trigger(name: str, event: str, *body: str, when: str = "") -> str:
+    condition = f"\n    WHEN {when}" if when else ""
+    statements = "".join(f"\n        {statement};" for statement in body)
+    return f"CREATE TRIGGER IF NOT EXISTS {name} {event}{condition} BEGIN{statements}\n    END"
+
+
+def _suffix_statements(index: SuffixIndex) -> tuple[str, ...]:
+    name, column, owner, source = index.name, index.column, index.owner, index.source
+    insert = f"INSERT OR IGNORE INTO {name} (suffix, user_pk)"
+    add_new = f"{insert} {_suffix_rows(f'new.{column}', f'new.{owner}')}"
+    # Filling an existing table once; the empty guard row set first, so later opens read nothing.
+    guard = f"(SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM derived_tables WHERE name = '{name}')) AS g"
+    fill = _suffix_rows(f"s.{column}", f"s.{owner}", f"{guard} CROSS JOIN {source} AS s")
+    on_update = f"AFTER UPDATE OF {owner}, {column} ON {source}"
+    changed = f"old.{owner} IS NOT new.{owner} OR old.{column} IS NOT new.{column}"
+    if index.lazy:
+        # Before the user goes, while the addresses are still there to say which rows are theirs.
+        drop_user = _drop_suffixes(index, "old.pk", f"e.{column}", f"{source} AS e", f"e.{owner} = old.pk")
+        updated = _trigger(f"{name}_update", on_update, add_new, when=changed)
+        deleted = _trigger(f"{name}_delete", "BEFORE DELETE ON users", drop_user)
+    else:
+        drop_old = _drop_suffixes(index, f"old.{owner}", f"old.{column}")
+        updated = _trigger(f"{name}_update", on_update, drop_old, add_new, when=changed)
+        deleted = _trigger(f"{name}_delete", f"AFTER DELETE ON {source}", drop_old)
+    return (
+        f"""CREATE TABLE IF NOT EXISTS {name} (
+        suffix BLOB NOT NULL,
+        user_pk INTEGER NOT NULL,
+        PRIMARY KEY (suffix, user_pk)
+    ) WITHOUT ROWID""",
+        f"{insert} {fill}",
+        f"INSERT OR IGNORE INTO derived_tables (name) VALUES ('{name}')",
+        _trigger(f"{name}_insert", f"AFTER INSERT ON {source}", add_new),
+        updated,
+        deleted,
+    )
+
+
+def _count_statements(table: str) -> tuple[str, ...]:
+    count = f"UPDATE row_counts SET n = n {{}} 1 WHERE name = '{table}'"
+    return (
+        f"INSERT INTO row_counts (name, n) SELECT '{table}', (SELECT count(*) FROM {table}) "
+        f"WHERE NOT EXISTS (SELECT 1 FROM row_counts WHERE name = '{table}')",
+        _trigger(f"{table}_count_insert", f"AFTER INSERT ON {table}", count.format("+")),
+        _trigger(f"{table}_count_delete", f"AFTER DELETE ON {table}", count.format("-")),
+    )
+
+
+def _derived_statements() -> tuple[str, ...]:
+    return (
+        "CREATE TABLE IF NOT EXISTS derived_tables (name TEXT PRIMARY KEY) WITHOUT ROWID",
+        "CREATE TABLE IF NOT EXISTS row_counts (name TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID",
+        *_count_statements("users"),
+        *_count_statements("groups"),
+        "CREATE TABLE IF NOT EXISTS suffix_starts (n INTEGER PRIMARY KEY)",
+        f"WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < {SUFFIX_VALUE_BYTES}) "
+        f"INSERT INTO suffix_starts (n) SELECT n FROM k "
+        f"WHERE NOT EXISTS (SELECT 1 FROM suffix_starts WHERE n = {SUFFIX_VALUE_BYTES})",
+        *(statement for index in SUFFIX_INDEXES for statement in _suffix_statements(index)),
+    )
+
 
 STATEMENTS: tuple[str, ...] = (
     """CREATE TABLE IF NOT EXISTS users (
@@ -65,42 +218,13 @@ STATEMENTS: tuple[str, ...] = (
         PRIMARY KEY (group_pk, user_pk)
     ) WITHOUT ROWID""",
     "CREATE INDEX IF NOT EXISTS group_members_user ON group_members(user_pk, group_pk)",
-    # FTS5 trigram indexes for co / sw / ew on userName and emails.value (reference_server.filters).
-    # They hold the folded text already, hence case_sensitive 1, and are searched with GLOB (LIKE with
-    # an ESCAPE clause is not index-assisted). Rowids are users.pk; a user's addresses share one row,
-    # joined by newlines. Candidates are re-checked exactly, so a stale row is harmless.
-    "CREATE VIRTUAL TABLE IF NOT EXISTS users_user_name_trigram USING fts5("
-    "user_name, tokenize = 'trigram case_sensitive 1')",
-    """CREATE TRIGGER IF NOT EXISTS users_user_name_trigram_insert AFTER INSERT ON users BEGIN
-        DELETE FROM users_user_name_trigram WHERE rowid = new.pk;
-        INSERT INTO users_user_name_trigram (rowid, user_name) VALUES (new.pk, new.user_name);
-    END""",
-    """CREATE TRIGGER IF NOT EXISTS users_user_name_trigram_update
-    AFTER UPDATE OF pk, user_name ON users BEGIN
-        DELETE FROM users_user_name_trigram WHERE rowid = old.pk;
-        INSERT INTO users_user_name_trigram (rowid, user_name) VALUES (new.pk, new.user_name);
-    END""",
-    """CREATE TRIGGER IF NOT EXISTS users_user_name_trigram_delete AFTER DELETE ON users BEGIN
-        DELETE FROM users_user_name_trigram WHERE rowid = old.pk;
-    END""",
-    "CREATE VIRTUAL TABLE IF NOT EXISTS user_emails_trigram USING fts5("
-    "value, tokenize = 'trigram case_sensitive 1')",
-    """CREATE TRIGGER IF NOT EXISTS user_emails_trigram_insert AFTER INSERT ON user_emails BEGIN
-        DELETE FROM user_emails_trigram WHERE rowid = new.user_pk;
-        INSERT INTO user_emails_trigram (rowid, value)
-            SELECT user_pk, group_concat(value, char(10)) FROM user_emails
-            WHERE user_pk = new.user_pk GROUP BY user_pk;
-    END""",
-    """CREATE TRIGGER IF NOT EXISTS user_emails_trigram_update AFTER UPDATE ON user_emails BEGIN
-        DELETE FROM user_emails_trigram WHERE rowid IN (old.user_pk, new.user_pk);
-        INSERT INTO user_emails_trigram (rowid, value)
-            SELECT user_pk, group_concat(value, char(10)) FROM user_emails
-            WHERE user_pk IN (old.user_pk, new.user_pk) GROUP BY user_pk;
-    END""",
-    """CREATE TRIGGER IF NOT EXISTS user_emails_trigram_delete AFTER DELETE ON user_emails BEGIN
-        DELETE FROM user_emails_trigram WHERE rowid = old.user_pk;
-        INSERT INTO user_emails_trigram (rowid, value)
-            SELECT user_pk, group_concat(value, char(10)) FROM user_emails
-            WHERE user_pk = old.user_pk GROUP BY user_pk;
-    END""",
+    # Where the FTS5 trigram indexes were: replaced by the suffix indexes below.
+    *(
+        f"DROP TRIGGER IF EXISTS {t}_trigram_{e}"
+        for t in ("users_user_name", "user_emails")
+        for e in ("insert", "update", "delete")
+    ),
+    "DROP TABLE IF EXISTS users_user_name_trigram",
+    "DROP TABLE IF EXISTS user_emails_trigram",
+    *_derived_statements(),
 )

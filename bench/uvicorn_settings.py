@@ -1,0 +1,27 @@
+"""The uvicorn settings every bench target runs under (stdlib only: the peer venv imports it too).
+
+They mirror what ``scim-harness serve`` passes to ``uvicorn.run`` (harness/serve.py): one process,
+no access log, lifespan on, the log level it uses by default. ``loop``/``http`` are left at
+``auto`` there, which picks uvloop/httptools only when installed; neither venv installs them, so
+every target runs the asyncio loop and h11, and :mod:`targets` checks that it stays so.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+HOST = "127.0.0.1"
+SETTINGS: dict[str, Any] = {
+    "loop": "asyncio",
+    "http": "h11",
+    "log_level": "warning",
+    "access_log": False,
+    "lifespan": "on",
+}
+
+
+def run(app: Any, port: int) -> None:
+    """Serve ``app`` on 127.0.0.1:``port`` with :data:`SETTINGS` (one worker: the app object)."""
+    import uvicorn
+
+    uvicorn.run(app, host=HOST, port=port, **SETTINGS)

@@ -1,0 +1,171 @@
+"""The OneLogin mixed workload: one user's life as OneLogin's SCIM client sends it, over and over.
+
+Each virtual-user iteration is nine requests in the shapes of ``simulator/requests.py`` with the
+``ONELOGIN`` profile (form-encoded filter with a trailing ``&``, PUT URLs ending in ``?``, compact
+JSON, the full template on every PUT, suspension as a PUT with ``"active": false``)::
+
+    GET    /Users?filter=userName+eq+"…"&    lookup (no such user yet)
+    POST   /Users                            create: the rendered template → id
+    PATCH  /Groups/{gid}                     add the user to a role's group
+    GET    /Users?filter=…&                  lookup before the update
+    PUT    /Users/{id}?                      full replace (a changed title)
+    GET    /Users?filter=…&                  lookup before the suspension
+    PUT    /Users/{id}?                      suspend: the template plus "active": false
+    PATCH  /Groups/{gid}                     remove it: path members[value eq "…"]
+    DELETE /Users/{id}
+
+so three lookups, one create, two PUTs, two group PATCHes and one delete. Groups and a population
+of seed users (the managers the template points at, and the groups' standing members) are created
+up front by :func:`prepare`. The bodies use the RFC 7643 URNs, not OneLogin's legacy
+``urn:scim:schemas:core:2.0``: scim2-server refuses those, and every target must get the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote_plus
+
+from loadgen import BlockingClient, Endpoint, Step, Vars
+
+USER = "urn:ietf:params:scim:schemas:core:2.0:User"
+ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
+PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+
+
+def _dumps(body: dict[str, Any]) -> bytes:
+    # the ONELOGIN profile: compact separators, UTF-8 rather than \\u escapes
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def user_doc(vu: Vars, title: str, active: bool | None = None) -> dict[str, Any]:
+    """The default OneLogin template rendered for ``vu``, with RFC URNs (and RFC ``manager.value``)."""
+    doc: dict[str, Any] = {
+        "schemas": [USER, ENTERPRISE],
+        "userName": vu["name"],
+        "name": {
+            "familyName": vu["last"],
+            "givenName": vu["first"],
+            "formatted": f"{vu['first']} {vu['last']}",
+        },
+        "emails": [{"value": vu["name"], "type": "work", "primary": True}],
+        "title": title,
+        ENTERPRISE: {"department": "Engineering", "manager": {"value": vu["mgr"]}},
+    }
+    if active is not None:
+        doc["active"] = active
+    return doc
+
+
+def create_body(vu: Vars) -> bytes:
+    return _dumps(user_doc(vu, "Engineer"))
+
+
+def replace_body(vu: Vars) -> bytes:
+    return _dumps(user_doc(vu, "Senior Engineer"))
+
+
+def suspend_body(vu: Vars) -> bytes:
+    return _dumps(user_doc(vu, "Senior Engineer", active=False))
+
+
+def add_member_body(vu: Vars) -> bytes:
+    return _dumps(
+        {
+            "schemas": [PATCH_OP],
+            "Operations": [{"op": "add", "path": "members", "value": [{"value": vu["uid"]}]}],
+        }
+    )
+
+
+def remove_member_body(vu: Vars) -> bytes:
+    path = f'members[value eq "{vu["uid"]}"]'
+    return _dumps({"schemas": [PATCH_OP], "Operations": [{"op": "remove", "path": path}]})
+
+
+LOOKUP = "/Users?filter=userName+eq+%22{qname}%22&"
+MIXED_STEPS: tuple[Step, ...] = (
+    Step("lookup", "GET", LOOKUP),
+    Step("create", "POST", "/Users", create_body, (201,), capture="uid"),
+    Step("group_patch", "PATCH", "/Groups/{gid}", add_member_body, (200, 204)),
+    Step("lookup", "GET", LOOKUP),
+    Step("put", "PUT", "/Users/{uid}?", replace_body),
+    Step("lookup", "GET", LOOKUP),
+    Step("suspend", "PUT", "/Users/{uid}?", suspend_body),
+    Step("group_patch", "PATCH", "/Groups/{gid}", remove_member_body, (200, 204)),
+    Step("delete", "DELETE", "/Users/{uid}", expect=(204,)),
+)
+
+
+@dataclass(frozen=True)
+class OneLoginMixed:
+    """The mixed workload over the groups and seed users :func:`prepare` created on one target."""
+
+    groups: tuple[str, ...]
+    managers: tuple[str, ...]
+
+    @property
+    def steps(self) -> Sequence[Step]:
+        return MIXED_STEPS
+
+    def begin(self, vu: Vars, key: str) -> None:
+        n = sum(map(ord, key))
+        vu.clear()
+        vu["name"] = name = f"bench.{key}@example.com"
+        vu["qname"] = quote_plus(name, safe="")
+        vu["first"], vu["last"] = f"Ana{n % 97}", f"Souza-{key}"
+        vu["gid"] = self.groups[n % len(self.groups)]
+        vu["mgr"] = self.managers[n % len(self.managers)]
+
+
+def _created(client: BlockingClient, path: str, body: bytes) -> str:
+    status, data = client.request("POST", path, body)
+    if status != 201:
+        raise RuntimeError(f"setup POST {path}: {status} {data[:200]!r}")
+    return str(json.loads(data)["id"])
+
+
+def prepare(endpoint: Endpoint, label: str, groups: int = 10, seed_users: int = 500) -> OneLoginMixed:
+    """Create ``groups`` groups and ``seed_users`` users, spread over the groups as their members."""
+    client = BlockingClient(endpoint)
+    try:
+        group_ids = [
+            _created(client, "/Groups", _dumps({"schemas": [GROUP], "displayName": f"{label} role {g}"}))
+            for g in range(groups)
+        ]
+        seed: Vars = {"mgr": ""}
+        users: list[str] = []
+        for i in range(seed_users):
+            seed.update(name=f"seed.{label}.{i}@example.com", first=f"Seed{i}", last=f"Person{i}")
+            doc = user_doc(seed, "Staff")
+            del doc[ENTERPRISE]["manager"]
+            users.append(_created(client, "/Users", _dumps(doc)))
+        for g, gid in enumerate(group_ids):
+            members = [{"value": uid} for uid in users[g::groups]]
+            patch = {
+                "schemas": [PATCH_OP],
+                "Operations": [{"op": "add", "path": "members", "value": members}],
+            }
+            status, data = client.request("PATCH", f"/Groups/{gid}", _dumps(patch))
+            if status not in (200, 204):
+                raise RuntimeError(f"setup PATCH /Groups: {status} {data[:200]!r}")
+    finally:
+        client.close()
+    return OneLoginMixed(tuple(group_ids), tuple(users))
+
+
+@dataclass(frozen=True)
+class Ping:
+    """One GET of a fixed path: the trivial workload the load generator's ceiling is measured on."""
+
+    path: str = "/ping"
+
+    @property
+    def steps(self) -> Sequence[Step]:
+        return (Step("ping", "GET", self.path),)
+
+    def begin(self, vu: Vars, key: str) -> None:
+        return None

@@ -1,0 +1,170 @@
+"""``scim-harness check``: run the feature suite against a target and write the reports.
+
+Exit codes (design.md, "Reports and exit codes"): 0 when every gating scenario passed (``@must``
+and ``@onelogin``, plus ``@should`` under ``--strict``), 1 when one failed, 2 for a usage error,
+an unreachable target or a rejected token — with one line saying which. The reports are written
+after every run that ran scenarios; the previous run's reports are removed first, so a folder
+never shows an old result as if it were this one.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from harness.check_target import TargetError, given_target, open_target
+from harness.live import LiveProgress
+from harness.reporting import REPORT_FILES, RunResult, ScenarioResult, load_simulation, write_reports
+from harness.suite import run_suite
+from harness.tags import TagExpression, TagExpressionError, parse, tags_in_features
+
+LOG_FILE = "check.log"
+
+
+def project_root() -> Path:
+    """The checkout holding ``features/``, ``steps/`` and the root ``conftest.py``."""
+    import steps
+
+    root = Path(steps.__file__).resolve().parent.parent
+    if not ((root / "features").is_dir() and (root / "conftest.py").is_file()):
+        raise TargetError(
+            f"the feature suite is not next to the steps package ({root}); "
+            "install scim-harness from a source checkout (pip install -e .)"
+        )
+    return root
+
+
+def _selection(tags: str | None, root: Path) -> TagExpression | None:
+    if tags is None:
+        return None
+    try:
+        expression = parse(tags)
+    except TagExpressionError as exc:
+        raise click.BadParameter(f"{tags!r}: {exc}", param_hint="--tags") from None
+    unknown = sorted(expression.tags - tags_in_features(root / "features"))
+    if unknown:
+        raise click.BadParameter(
+            f"no feature uses the tag {', '.join('@' + t for t in unknown)}", param_hint="--tags"
+        )
+    return expression
+
+
+def _prepare(report_dir: Path) -> None:
+    try:
+        report_dir.mkdir(parents=True, exist_ok=True)
+        for name in (*REPORT_FILES, LOG_FILE):
+            (report_dir / name).unlink(missing_ok=True)
+        probe = report_dir / ".write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise click.BadParameter(
+            f"cannot write to {report_dir}: {exc.strerror}", param_hint="--report-dir"
+        ) from None
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _version() -> str:
+    try:
+        return metadata.version("scim-harness")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+@click.command("check")
+@click.option("--base-url", envvar="SCIM_BASE_URL", help="SCIM base URL (or SCIM_BASE_URL).")
+@click.option("--token", envvar="SCIM_TOKEN", help="Bearer token of the target (or SCIM_TOKEN).")
+@click.option("--observer-url", envvar="SCIM_OBSERVER_URL", help="Observer base URL (or SCIM_OBSERVER_URL).")
+@click.option(
+    "--observer-token", envvar="SCIM_OBSERVER_TOKEN", help="Observer token (or SCIM_OBSERVER_TOKEN)."
+)
+@click.option("--tags", metavar="EXPR", help="Tag expression, e.g. '@must and not @observer'.")
+@click.option("--strict", is_flag=True, help="@should failures gate the exit code too.")
+@click.option(
+    "--report-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("reports"),
+    show_default=True,
+    help="Where the reports are written.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1, max=64),
+    default=1,
+    show_default=True,
+    help="Worker processes; whole features run in parallel, @serial scenarios alone at the end.",
+)
+def check(
+    base_url: str | None,
+    token: str | None,
+    observer_url: str | None,
+    observer_token: str | None,
+    tags: str | None,
+    strict: bool,
+    report_dir: Path,
+    jobs: int,
+) -> None:
+    """Run the feature suite against a SCIM target and write the reports.
+
+    Without --base-url the target is the embedded reference server.
+    """
+    given = given_target(base_url, token, observer_url, observer_token)
+    root = project_root()
+    selection = _selection(tags, root)
+    _prepare(report_dir)
+    console = Console(highlight=False, soft_wrap=True)
+    started, clock = _now(), time.monotonic()
+    marker_expression = selection.marker_expression if selection else None
+    with open_target(given) as (suite_target, report_target):
+        shown = f" ({report_target.base_url})" if report_target.embedded else ""
+        console.print(f"Checking {report_target.label}{shown}")
+        with tempfile.TemporaryDirectory(prefix="scim-check-") as work, LiveProgress(console, strict) as live:
+            outcome = run_suite(root, suite_target, marker_expression, jobs, live, Path(work))
+    if outcome.stopped:
+        raise TargetError(outcome.stopped)
+    if outcome.crashed:
+        (report_dir / LOG_FILE).write_text(outcome.log, encoding="utf-8")
+        raise TargetError(f"the feature suite could not run ({outcome.crashed}); see {report_dir / LOG_FILE}")
+    if not outcome.results:
+        if selection is not None:
+            raise click.BadParameter(f"{tags!r} selects no scenario", param_hint="--tags")
+        raise TargetError("the feature suite has no scenarios")
+    # Workers finish in any order; reports list scenarios as the features do.
+    results = [ScenarioResult.from_event(r) for r in outcome.results]
+    scenarios = sorted(results, key=lambda s: (s.feature_file, s.line, s.nodeid))
+    run = RunResult(
+        target=report_target,
+        started=started,
+        finished=_now(),
+        duration=time.monotonic() - clock,
+        strict=strict,
+        tags=tags,
+        scenarios=scenarios,
+        simulation=load_simulation(report_dir),
+        tool_version=_version(),
+    )
+    write_reports(run, report_dir)
+    _conclude(console, run, report_dir)
+    raise SystemExit(run.exit_code)
+
+
+def _conclude(console: Console, run: RunResult, report_dir: Path) -> None:
+    counts = run.counts()
+    gating, warnings = len(run.gating_failures), len(run.warnings)
+    colour = "green" if run.passed else "red"
+    console.print(
+        f"[bold {colour}]{run.verdict.upper()}[/]: {gating} gating failure(s), {warnings} warning(s) — "
+        f"{counts['total']} scenarios: {counts['passed']} passed, {counts['failed']} failed, "
+        f"{counts['error']} error, {counts['skipped']} skipped ({run.duration:.1f} s)"
+    )
+    console.print(f"Reports in {report_dir}/: " + ", ".join(REPORT_FILES))

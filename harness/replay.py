@@ -1,0 +1,67 @@
+"""``scim-harness replay FILE``: replay a recording against a target and report the differences.
+
+Exit codes: 0 when the target answered like the recording, 1 when it answered differently, 2 for a
+usage error, an unreadable recording, or a target that cannot be used.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import click
+
+from harness.target import open_target, prepare_report_dir, write_text
+from simulator.progress import Silent, for_stream
+from simulator.record import RecordingError, read_recording
+from simulator.replay import replay
+
+SHOWN_DIFFERENCES = 10
+
+
+@click.command("replay")
+@click.argument("recording", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--base-url", envvar="SCIM_BASE_URL", help="SCIM base URL (or SCIM_BASE_URL); default: embedded."
+)
+@click.option("--token", envvar="SCIM_TOKEN", help="Bearer token for --base-url (or SCIM_TOKEN).")
+@click.option(
+    "--report-dir",
+    default=Path("reports"),
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+)
+@click.option("--progress/--no-progress", default=True, show_default=True, help="Show progress on stderr.")
+def replay_command(
+    recording: Path, base_url: str | None, token: str | None, report_dir: Path, progress: bool
+) -> None:
+    """Replay a recorded simulation (``simulate --record``), remapping server-assigned ids."""
+    try:
+        lines = sum(1 for _ in read_recording(recording))  # the whole file is checked before sending
+    except RecordingError as exc:
+        raise click.UsageError(str(exc)) from None
+    folder = prepare_report_dir(report_dir)
+    with open_target(base_url, token) as target:
+        display = for_stream() if progress else Silent()
+        report = asyncio.run(
+            replay(
+                read_recording(recording),
+                target.base_url,
+                target.token,
+                recording=str(recording),
+                progress=display,
+            )
+        )
+    path = folder / "replay.json"
+    write_text(path, json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n", (target.token,))
+    differences = report.differences
+    click.echo(f"replayed {report.exchanges}/{lines} exchanges, {report.remapped_ids} ids remapped")
+    click.echo(f"differences: {differences.total}")
+    for problem in differences.items[:SHOWN_DIFFERENCES]:
+        click.echo(f"  - {problem}")
+    if differences.total > SHOWN_DIFFERENCES:
+        click.echo(f"  … and {differences.total - SHOWN_DIFFERENCES} more in {path}")
+    click.echo(f"report: {path}")
+    if not report.ok:
+        raise SystemExit(1)

@@ -1,0 +1,177 @@
+"""``report.html``: one self-contained page to hand around.
+
+Verdict and target first; then counts by level, the conformance matrix (feature area ×
+requirement level), the OneLogin compatibility verdict, every failure with its steps and wire,
+counts by feature, the simulation (when ``simulation.json`` is beside it) and every scenario.
+Everything is inline — style, the one small script, the charts — and nothing is fetched.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from harness.reporting.html_failures import badge, e, failures_section
+from harness.reporting.html_simulation import section as simulation_section
+from harness.reporting.html_style import CSS, SCRIPT
+from harness.reporting.model import STATUSES, RunResult, ScenarioResult
+
+_ONELOGIN_TEXT = {
+    "compatible": "Compatible — every OneLogin scenario that ran passed.",
+    "incompatible": "Not compatible — OneLogin provisioning would break on the failures below.",
+    "untested": "Not tested — no OneLogin scenario ran.",
+}
+_MATRIX_COLUMNS = (("must", "MUST"), ("should", "SHOULD"), ("may", "MAY"), ("unspecified", "other"))
+
+
+def _verdict(run: RunResult) -> str:
+    gating, warnings = len(run.gating_failures), len(run.warnings)
+    words = "PASSED" if run.passed else "FAILED"
+    detail = (
+        f"{gating} gating failure{'s' if gating != 1 else ''} · "
+        f"{warnings} warning{'s' if warnings != 1 else ''} · {run.counts()['total']} scenarios"
+    )
+    return (
+        f'<section class="verdict {run.verdict}" id="verdict"><h1>{words}</h1>'
+        f"<p>{e(detail)} · exit code {run.exit_code}</p></section>"
+    )
+
+
+def _meta(run: RunResult) -> str:
+    rows = [
+        ("Target", run.target.label + ("" if not run.target.embedded else f" ({run.target.base_url})")),
+        ("Observer", run.target.observer_url or "none (side-effect scenarios are skipped)"),
+        ("Selection", run.tags or "the whole suite"),
+        ("Gating", "@must, @onelogin" + (", @should (--strict)" if run.strict else "")),
+        ("Started", run.started),
+        ("Finished", f"{run.finished} ({run.duration:.1f} s)"),
+        ("Harness", f"scim-harness {run.tool_version}"),
+    ]
+    items = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in rows)
+    return f'<dl class="meta">{items}</dl>'
+
+
+def _cards(run: RunResult) -> str:
+    counts = run.counts()
+    cards = [("total", counts["total"], "")]
+    cards += [(status, counts[status], f"{status}-t") for status in STATUSES]
+    return (
+        '<div class="cards">'
+        + "".join(f'<div class="card {cls}"><b>{n}</b>{e(label)}</div>' for label, n, cls in cards)
+        + "</div>"
+    )
+
+
+def _count_cells(counts: dict[str, int]) -> str:
+    return "".join(f'<td class="num">{counts[s]}</td>' for s in STATUSES)
+
+
+def _by_level(run: RunResult) -> str:
+    head = "<tr><th>Level</th><th>Gates</th>" + "".join(f"<th>{s}</th>" for s in STATUSES) + "</tr>"
+    rows = []
+    for level, counts in run.by_level().items():
+        if not counts["total"]:
+            continue
+        gates = "yes" if level == "must" or (level == "should" and run.strict) else "no"
+        rows.append(f"<tr><td>{e(level.upper())}</td><td>{gates}</td>{_count_cells(counts)}</tr>")
+    return f"<h3>By level</h3><table>{head}{''.join(rows)}</table>"
+
+
+def _by_feature(run: RunResult) -> str:
+    head = "<tr><th>Feature</th><th>Area</th>" + "".join(f"<th>{s}</th>" for s in STATUSES)
+    head += "<th>seconds</th></tr>"
+    rows = [
+        f"<tr><td>{e(group[0].feature)}<br><code class='small'>{e(path)}</code></td>"
+        f"<td>{e(group[0].area)}</td>{_count_cells(run.counts(group))}"
+        f'<td class="num">{sum(s.duration for s in group):.2f}</td></tr>'
+        for path, group in run.features().items()
+    ]
+    return f'<h2 id="features">By feature</h2><table>{head}{"".join(rows)}</table>'
+
+
+def _cell(run: RunResult, group: list[ScenarioResult]) -> str:
+    counts = run.counts(group)
+    ran = counts["total"] - counts["skipped"]
+    if not counts["total"]:
+        return '<td class="none">—</td>'
+    skipped = f" <span class='small'>({counts['skipped']} skipped)</span>" if counts["skipped"] else ""
+    if counts["failed"] or counts["error"]:
+        return f'<td class="fail">{counts["passed"]}/{ran} passed{skipped}</td>'
+    if ran:
+        return f'<td class="pass">{counts["passed"]}/{ran} passed{skipped}</td>'
+    return f'<td class="skip">{counts["skipped"]} skipped</td>'
+
+
+def _matrix(run: RunResult) -> str:
+    head = "<tr><th>Area</th>" + "".join(f"<th>{label}</th>" for _, label in _MATRIX_COLUMNS)
+    head += "<th>OneLogin</th><th>Result</th></tr>"
+    rows = []
+    for area, group in run.areas().items():
+        cells = "".join(_cell(run, [s for s in group if s.level == lv]) for lv, _ in _MATRIX_COLUMNS)
+        cells += _cell(run, [s for s in group if s.onelogin])
+        gating = [s for s in group if s.bad and s.gates(run.strict)]
+        warned = [s for s in group if s.bad and not s.gates(run.strict)]
+        result = (
+            badge("fails", "gating")
+            if gating
+            else badge("passes with warnings", "warning")
+            if warned
+            else badge("passes", "passed")
+            if any(s.status == "passed" for s in group)
+            else badge("not run", "skipped")
+        )
+        rows.append(f"<tr><th>{e(area)}</th>{cells}<td>{result}</td></tr>")
+    return f'<h2 id="matrix">Conformance matrix</h2><table>{head}{"".join(rows)}</table>'
+
+
+def _onelogin(run: RunResult) -> str:
+    verdict, counts = run.onelogin()
+    figures = (
+        f"{counts['passed']} passed, {counts['failed'] + counts['error']} failed, {counts['skipped']} skipped"
+    )
+    return (
+        f'<h2 id="onelogin">OneLogin compatibility</h2><div class="onelogin {verdict}">'
+        f"<b>{e(_ONELOGIN_TEXT[verdict])}</b> <span class='small'>({e(figures)})</span></div>"
+    )
+
+
+def _all_scenarios(run: RunResult) -> str:
+    rows = "".join(
+        f"<tr><td>{badge(s.status, s.status)}</td><td>{e(s.level.upper())}</td><td>{e(s.feature)}</td>"
+        f"<td>{e(s.name)}<br><code class='small'>{e(s.location)}</code></td>"
+        f'<td class="num">{s.duration:.2f}</td><td class="small">{e(s.message or "")}</td></tr>'
+        for s in run.scenarios
+    )
+    head = "<tr><th>Status</th><th>Level</th><th>Feature</th><th>Scenario</th><th>s</th><th>Note</th></tr>"
+    return (
+        f'<h2 id="scenarios">All scenarios</h2><details><summary>{len(run.scenarios)} scenarios</summary>'
+        f"<table>{head}{rows}</table></details>"
+    )
+
+
+def render(run: RunResult) -> str:
+    body = [
+        _verdict(run),
+        _meta(run),
+        _cards(run),
+        _by_level(run),
+        _matrix(run),
+        _onelogin(run),
+        failures_section(run.gating_failures, run.warnings, run.strict),
+        _by_feature(run),
+    ]
+    if run.simulation is not None:
+        body.append(simulation_section(run.simulation))
+    body.append(_all_scenarios(run))
+    title = f"scim-harness check: {run.verdict} — {run.target.label}"
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{e(title)}</title><style>{CSS}</style><script>{SCRIPT}</script></head>"
+        f"<body>{''.join(body)}</body></html>\n"
+    )
+
+
+def write(run: RunResult, path: Path) -> Path:
+    path.write_text(render(run), encoding="utf-8")
+    return path

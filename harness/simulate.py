@@ -1,0 +1,113 @@
+"""``scim-harness simulate``: OneLogin's traffic for a scenario, verified, with ``simulation.json``.
+
+Exit codes: 0 when no problem was found, 1 when the run found problems, 2 for a usage error or a
+target that cannot be used (unreachable, token rejected).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import click
+
+from harness.target import open_target, prepare_report_dir, write_text
+from simulator.expected import AppBehaviour
+from simulator.progress import Silent, for_stream
+from simulator.scenarios import SCENARIOS
+from simulator.simulation import Report, SimulationConfig, simulate
+
+SHOWN_PROBLEMS = 10
+
+
+def _summary(report: Report, path: Path) -> list[str]:
+    data = report.to_json()
+    latency, events = data["latencyMs"], data["events"]
+    statuses = ", ".join(f"{code} × {n}" for code, n in data["statuses"].items()) or "none"
+    recon = data["reconciliation"]
+    lines = [
+        f"scenario {data['scenario']}: {data['users']} users, seed {data['seed']}, "
+        f"{events['count']} events ({events['failed']} failed)",
+        f"{data['requests']} requests in {data['elapsed']:.1f} s ({data['throughput']:.0f} req/s), "
+        f"{data['retries']} retries",
+        f"latency p50 {latency['p50']:.1f} ms · p90 {latency['p90']:.1f} ms · p99 {latency['p99']:.1f} ms",
+        f"statuses: {statuses}",
+        f"reconciliation: {recon['usersChecked']}/{recon['usersExpected']} users, "
+        f"{recon['groupsChecked']}/{recon['groupsExpected']} groups compared",
+        f"problems: {report.problems.total}",
+    ]
+    lines += [f"  - {p}" for p in report.problems.items[:SHOWN_PROBLEMS]]
+    if report.problems.total > SHOWN_PROBLEMS:
+        lines.append(f"  … and {report.problems.total - SHOWN_PROBLEMS} more in {path}")
+    lines.append(f"report: {path}")
+    return lines
+
+
+@click.command("simulate")
+@click.option("--scenario", required=True, type=click.Choice(list(SCENARIOS)), help="The traffic mix.")
+@click.option("--users", default=100, show_default=True, type=click.IntRange(1, 10_000_000))
+@click.option("--seed", default=0, show_default=True, type=int, help="Same seed, same tenant and traffic.")
+@click.option("--concurrency", default=8, show_default=True, type=click.IntRange(1, 1000))
+@click.option(
+    "--duration",
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds: how long soak runs; other scenarios stop taking new events after it.",
+)
+@click.option(
+    "--base-url", envvar="SCIM_BASE_URL", help="SCIM base URL (or SCIM_BASE_URL); default: embedded."
+)
+@click.option("--token", envvar="SCIM_TOKEN", help="Bearer token for --base-url (or SCIM_TOKEN).")
+@click.option(
+    "--record",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the traffic as JSONL (one exchange per line, token redacted).",
+)
+@click.option(
+    "--report-dir",
+    default=Path("reports"),
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+)
+@click.option(
+    "--app-keeps-suspended-members",
+    is_flag=True,
+    help="The app keeps suspended users in groups (default: it removes them, like Cerby).",
+)
+@click.option("--progress/--no-progress", default=True, show_default=True, help="Show progress on stderr.")
+def simulate_command(
+    scenario: str,
+    users: int,
+    seed: int,
+    concurrency: int,
+    duration: float | None,
+    base_url: str | None,
+    token: str | None,
+    record: Path | None,
+    report_dir: Path,
+    app_keeps_suspended_members: bool,
+    progress: bool,
+) -> None:
+    """Send OneLogin's traffic for a scenario and verify every answer and the final directory."""
+    if SCENARIOS[scenario].endless and duration is None:
+        raise click.UsageError(f"--duration SECONDS is required with --scenario {scenario}")
+    behaviour = AppBehaviour(removes_suspended_from_groups=not app_keeps_suspended_members)
+    config = SimulationConfig(
+        scenario, users, seed, concurrency, duration, behaviour=behaviour, record=record
+    )
+    folder = prepare_report_dir(report_dir)
+    if record is not None:
+        try:
+            record.parent.mkdir(parents=True, exist_ok=True)
+            record.touch()
+        except OSError as exc:
+            raise click.UsageError(f"cannot write the recording {str(record)!r}: {exc.strerror}") from None
+    with open_target(base_url, token) as target:
+        display = for_stream() if progress else Silent()
+        report = asyncio.run(simulate(config, target.base_url, target.token, progress=display))
+    path = folder / "simulation.json"
+    write_text(path, json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n", (target.token,))
+    for line in _summary(report, path):
+        click.echo(line)
+    if not report.ok:
+        raise SystemExit(1)

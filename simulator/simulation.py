@@ -1,0 +1,231 @@
+"""One simulation run: a scenario over a generated tenant against a target, verified and reconciled.
+
+:func:`simulate` wires the parts together: the tenant and connector, the engine and its sender,
+the monitor (verification of every exchange, the expected directory, the optional recording, the
+progress display), then reconciliation, and returns a :class:`Report` whose :meth:`Report.to_json`
+is ``simulation.json``. The token goes into requests only; the report and recording never see it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Generator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+
+from simulator import verify
+from simulator.connector import Connector
+from simulator.engine import Counts, Engine
+from simulator.expected import AppBehaviour, Directory
+from simulator.plans import Outcome
+from simulator.preflight import public_url
+from simulator.problems import DEFAULT_CAP, Problem, Problems, exchange_record
+from simulator.profile import ONELOGIN, Profile
+from simulator.progress import Progress, Silent
+from simulator.reconcile import Summary, reconcile
+from simulator.record import Recorder
+from simulator.scenarios import SCENARIOS
+from simulator.sender import Sender, clients_for
+from simulator.stats import Stats
+from simulator.steps import Step
+from simulator.template import DEFAULT_TEMPLATE, Template
+from simulator.tenant import Tenant
+from simulator.wire import Exchange, WireRequest, WireResponse
+
+T = TypeVar("T")
+STOP_AFTER_TRANSPORT_ERRORS = 50
+"""Consecutive requests that got no HTTP answer (after retries) before a run stops taking events."""
+
+
+@dataclass(frozen=True, slots=True)
+class SimulationConfig:
+    """What to run: a scenario over ``users`` generated from ``seed``."""
+
+    scenario: str
+    users: int
+    seed: int = 0
+    concurrency: int = 8
+    duration: float | None = None
+    """Seconds after which no new event is taken (required for ``soak``)."""
+    profile: Profile = ONELOGIN
+    template: Template = DEFAULT_TEMPLATE
+    behaviour: AppBehaviour = field(default_factory=AppBehaviour)
+    record: Path | None = None
+    problem_cap: int = DEFAULT_CAP
+
+    def __post_init__(self) -> None:
+        scenario = SCENARIOS.get(self.scenario)
+        if scenario is None:
+            raise ValueError(f"no scenario {self.scenario!r}; choose one of {', '.join(SCENARIOS)}")
+        if scenario.endless and not self.duration:
+            raise ValueError(f"the {self.scenario} scenario runs for a duration: give one in seconds")
+        if self.users < 1 or self.concurrency < 1:
+            raise ValueError("users and concurrency must be at least 1")
+
+
+@dataclass(slots=True)
+class Report:
+    """What a run found; ``to_json()`` is ``simulation.json``."""
+
+    config: SimulationConfig
+    target: str
+    started: str
+    traffic: dict[str, Any]
+    timeline: list[dict[str, Any]]
+    counts: Counts
+    problems: Problems
+    reconciliation: Summary
+    recording: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_json(self) -> dict[str, Any]:
+        c = self.config
+        return {
+            "scenario": c.scenario,
+            "users": c.users,
+            "seed": c.seed,
+            "concurrency": c.concurrency,
+            "duration": c.duration,
+            "profile": c.profile.name,
+            "target": self.target,
+            "started": self.started,
+            "ok": self.ok,
+            "events": {
+                "count": self.counts.events,
+                "failed": self.counts.failed,
+                "byEvent": dict(sorted(self.counts.by_event.items())),
+            },
+            **self.traffic,
+            "timeline": self.timeline,
+            "reconciliation": self.reconciliation.to_json(),
+            "recordedExchanges": self.recording,
+            "problems": self.problems.to_json(),
+        }
+
+
+class _Monitor:
+    """Verifies, models and records each exchange; reports failed events; feeds the progress."""
+
+    def __init__(
+        self,
+        profile: Profile,
+        directory: Directory,
+        problems: Problems,
+        stats: Stats,
+        recorder: Recorder | None,
+        progress: Progress,
+    ) -> None:
+        self.profile, self.directory, self.problems = profile, directory, problems
+        self.stats, self.recorder, self.progress = stats, recorder, progress
+        self.events = 0
+        self.unanswered = 0
+        self.halt: Callable[[], None] | None = None
+
+    def exchange(self, exchange: Exchange) -> bool:
+        self.unanswered = self.unanswered + 1 if exchange.response.error is not None else 0
+        if self.unanswered == STOP_AFTER_TRANSPORT_ERRORS and self.halt is not None:
+            # a dead target would otherwise cost every remaining event its full retry backoff
+            self.halt()
+            message = (
+                f"the target stopped answering ({self.unanswered} requests in a row failed): run stopped"
+            )
+            self.problems.add(Problem("transport", message, exchange.request.event))
+        findings = verify.check(exchange, self.profile)
+        self.directory.apply(exchange)
+        if self.recorder is not None:
+            self.recorder.write(exchange)
+        if findings:
+            record, request = exchange_record(exchange), exchange.request
+            for f in findings:
+                self.problems.add(
+                    Problem(f.kind, f.message, request.event, request.user_id, f.pointer, record)
+                )
+        return bool(findings)
+
+    def outcome(self, step: Step, outcome: Outcome, last: Exchange | None, flagged: bool) -> None:
+        self.events += 1
+        if not outcome.ok and not flagged:
+            record = exchange_record(last) if last is not None else None
+            self.problems.add(Problem("event", outcome.detail, outcome.event, outcome.user_id, None, record))
+        self.progress.advance(self.events, self.stats.requests, self.problems.total)
+
+
+async def drive(
+    plan: Generator[WireRequest, WireResponse, T], send: Callable[[WireRequest], Awaitable[WireResponse]]
+) -> T:
+    """Drive any request generator to its end (like :func:`~simulator.plans.arun`, any result type)."""
+    try:
+        request = next(plan)
+        while True:
+            request = plan.send(await send(request))
+    except StopIteration as stop:
+        result: T = stop.value
+        return result
+
+
+async def simulate(
+    config: SimulationConfig,
+    base_url: str,
+    token: str,
+    *,
+    clients: Sequence[httpx.AsyncClient] | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    """Run ``config`` against the SCIM server at ``base_url`` with bearer ``token``."""
+    scenario = SCENARIOS[config.scenario]
+    tenant = Tenant.generate(config.users, config.seed, settings=scenario.settings)
+    connector = Connector(tenant, token, config.profile, config.template, seed=config.seed)
+    directory, problems = Directory(config.behaviour), Problems(config.problem_cap)
+    progress = progress or Silent()
+    started_at = datetime.now(UTC).isoformat(timespec="seconds")
+    stats = Stats(time.perf_counter())
+    owned = clients is None
+    http = clients or clients_for(config.concurrency)
+    recorder = Recorder(config.record, [token]) if config.record is not None else None
+    try:
+        sender = Sender(
+            http,
+            base_url,
+            config.profile,
+            on_attempt=lambda e, latency, at: stats.add(
+                e.request.operation, e.response.status, latency, at, e.attempt
+            ),
+        )
+        monitor = _Monitor(config.profile, directory, problems, stats, recorder, progress)
+        engine = Engine(connector, sender, monitor, config.concurrency)
+        monitor.halt = engine.halt
+        deadline = engine.clock() + config.duration if config.duration else None
+        progress.start(config.scenario, scenario.estimate(tenant))
+        try:
+            counts = await engine.run(scenario.steps(tenant, config.seed), deadline)
+        finally:
+            progress.stop()
+        elapsed = time.perf_counter() - stats.started
+        summary = await drive(
+            reconcile(directory, connector.requests.headers(False), problems.add),
+            Sender(http, base_url, config.profile),
+        )
+    finally:
+        if recorder is not None:
+            recorder.close()
+        if owned:
+            for client in http:
+                await client.aclose()
+    return Report(
+        config,
+        public_url(base_url),
+        started_at,
+        stats.summary(elapsed),
+        stats.finish(),
+        counts,
+        problems,
+        summary,
+        recorder.lines if recorder is not None else 0,
+    )

@@ -1,0 +1,175 @@
+"""Steps for bulk requests (RFC 7644 §3.7) in the errors area, run only against a target that claims ``bulk``.
+
+Resources a bulk request creates are not seen by the ``scim`` fixture's POST hook, so each one
+is registered for cleanup, by the id in its ``location``, as soon as the answer arrives.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+from pytest_bdd import parsers, then, when
+
+from steps._resources import TYPES, group_body, group_name, quoted, remember, user_body, user_name
+from steps.common import assert_status, body_of
+from steps.wire import ScimClient
+
+BULK_REQUEST = "urn:ietf:params:scim:api:messages:2.0:BulkRequest"
+BULK_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:BulkResponse"
+_LARGEST_PROBE = 2_000_000
+"""The biggest request the suite sends to find a limit; a target with higher limits is skipped."""
+
+
+def send_bulk(scim: ScimClient, operations: list[dict[str, Any]], **extra: Any) -> httpx.Response:
+    body = {"schemas": [BULK_REQUEST], "Operations": operations, **extra}
+    response = scim.post("/Bulk", body)
+    for result in results(response):
+        location = str(result.get("location") or "")
+        for endpoint in ("/Users/", "/Groups/"):
+            if endpoint in location:
+                remember(scim, endpoint.rstrip("/"), location.rstrip("/").rsplit("/", 1)[-1])
+    return response
+
+
+def results(response: httpx.Response) -> list[dict[str, Any]]:
+    try:
+        body = response.json()
+    except ValueError:
+        return []
+    found = body.get("Operations") if isinstance(body, dict) else None
+    return [r for r in found or [] if isinstance(r, dict)]
+
+
+def status_of(result: dict[str, Any]) -> int:
+    """RFC 7644 §3.7: each result's ``status`` (the RFC's examples send it as a string)."""
+    return int(str(result.get("status", "0")).split()[0])
+
+
+def _create_user(label: str, token: str, bulk_id: str) -> dict[str, Any]:
+    return {"method": "POST", "path": "/Users", "bulkId": bulk_id, "data": user_body(user_name(label, token))}
+
+
+@when(parsers.parse("a client sends a bulk request creating users {labels}"), target_fixture="response")
+def _(scim: ScimClient, token: str, labels: str) -> httpx.Response:
+    operations = [_create_user(label, token, f"user{i}") for i, label in enumerate(quoted(labels))]
+    return send_bulk(scim, operations)
+
+
+@then("the bulk answer reports each operation with its own status")
+def _(response: httpx.Response) -> None:
+    """RFC 7644 §3.7: a BulkResponse whose Operations each carry ``status`` and, for a POST, ``location``."""
+    assert_status(response, 200)
+    body = body_of(response)
+    assert BULK_RESPONSE in (body.get("schemas") or []), f"schemas are {body.get('schemas')}"
+    sent = len(body_of_request(response)["Operations"])
+    found = results(response)
+    assert len(found) == sent, f"the answer reports {len(found)} operations of {sent}"
+    for result in found:
+        assert status_of(result) == 201, f"operation {result.get('bulkId')} answered {result.get('status')}"
+        assert result.get("location"), f"operation {result.get('bulkId')} has no location"
+
+
+def body_of_request(response: httpx.Response) -> dict[str, Any]:
+    body = json.loads(response.request.content)
+    assert isinstance(body, dict)
+    return body
+
+
+@when(
+    parsers.parse(
+        'a client sends a bulk request creating a user "{user:Name}" and a group "{group:Name}"'
+        " holding that user by its bulkId",
+        extra_types=TYPES,
+    ),
+    target_fixture="response",
+)
+def _(scim: ScimClient, token: str, user: str, group: str) -> httpx.Response:
+    """RFC 7644 §3.7.2: ``bulkId:<id>`` in a later operation stands for the id the server issues."""
+    group_data = group_body(group_name(group, token))
+    group_data["members"] = [{"value": "bulkId:newuser", "type": "User"}]
+    operations = [
+        _create_user(user, token, "newuser"),
+        {"method": "POST", "path": "/Groups", "bulkId": "newgroup", "data": group_data},
+    ]
+    return send_bulk(scim, operations)
+
+
+@then("the group created in bulk has the user created in bulk as its member")
+def _(scim: ScimClient, response: httpx.Response) -> None:
+    assert_status(response, 200)
+    by_id = {r.get("bulkId"): r for r in results(response)}
+    user_location = str(by_id.get("newuser", {}).get("location") or "")
+    group_location = str(by_id.get("newgroup", {}).get("location") or "")
+    assert user_location and group_location, f"the bulk answer lacks a location: {by_id}"
+    user_id = user_location.rstrip("/").rsplit("/", 1)[-1]
+    group = scim.get(f"/Groups/{group_location.rstrip('/').rsplit('/', 1)[-1]}")
+    assert_status(group, 200)
+    members = [m.get("value") for m in body_of(group).get("members") or []]
+    assert members == [user_id], f"the group's members are {members}, expected the new user {user_id}"
+
+
+@when(
+    "a client sends a bulk request that may fail once, whose first operation fails", target_fixture="response"
+)
+def _(scim: ScimClient, token: str) -> httpx.Response:
+    failing = {
+        "method": "POST",
+        "path": "/Users",
+        "bulkId": "bad",
+        "data": {"schemas": user_body("x")["schemas"]},
+    }
+    return send_bulk(scim, [failing, _create_user("later@example.com", token, "good")], failOnErrors=1)
+
+
+@then("the bulk answer stops after the failed operation")
+def _(response: httpx.Response) -> None:
+    """RFC 7644 §3.7.3: ``failOnErrors`` is "the number of errors that the service provider will
+    accept before the operation is terminated"."""
+    assert_status(response, 200)
+    found = results(response)
+    processed = [r.get("bulkId") for r in found]
+    assert "good" not in processed, f"the operation after the failure was processed: {processed}"
+    assert found and status_of(found[0]) >= 400, f"the failing operation answered {found[:1]}"
+
+
+def _limit(spc: dict[str, Any], name: str) -> int:
+    value = (spc.get("bulk") or {}).get(name)
+    if not isinstance(value, int) or value <= 0:
+        pytest.skip(f"the target states no bulk.{name}")
+    return value
+
+
+@when("a client sends a bulk request with more operations than the target allows", target_fixture="response")
+def _(scim: ScimClient, service_provider_config: dict[str, Any]) -> httpx.Response:
+    """Deletes of ids that do not exist: harmless should a target run them anyway."""
+    most = _limit(service_provider_config, "maxOperations")
+    if most >= 1000:
+        pytest.skip(f"bulk.maxOperations is {most}; the suite does not send that many operations")
+    operations = [{"method": "DELETE", "path": f"/Users/{uuid.uuid4()}"} for _ in range(most + 1)]
+    return send_bulk(scim, operations)
+
+
+@when("a client sends a bulk request larger than the target accepts", target_fixture="response")
+def _(scim: ScimClient, service_provider_config: dict[str, Any]) -> httpx.Response:
+    size = _limit(service_provider_config, "maxPayloadSize")
+    if size >= _LARGEST_PROBE:
+        pytest.skip(f"bulk.maxPayloadSize is {size} bytes; the suite sends at most {_LARGEST_PROBE}")
+    operation = {"method": "DELETE", "path": f"/Users/{uuid.uuid4()}", "bulkId": "x" * (size + 1)}
+    return send_bulk(scim, [operation])
+
+
+@then("the bulk request is refused as too large, naming the limit")
+def _(response: httpx.Response, service_provider_config: dict[str, Any]) -> None:
+    """RFC 7644 §3.7.4: over either limit "the service provider MUST return HTTP response code 413"
+    and "MUST specify the limit exceeded in the body of the error response"."""
+    assert_status(response, 413)
+    limits = service_provider_config.get("bulk") or {}
+    names = ("maxOperations", "maxPayloadSize")
+    told = [str(limits.get(n)) for n in names if limits.get(n) is not None] + list(names)
+    assert any(t.lower() in response.text.lower() for t in told), (
+        f"the 413 names no limit: {response.text[:300]}"
+    )

@@ -1,0 +1,5 @@
+"""Binds the user scenarios."""
+
+from pytest_bdd import scenarios
+
+scenarios("../features/users")
