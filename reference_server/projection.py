@@ -177,6 +177,10 @@ def _trim(attribute: Attribute, value: Any, subs: set[str] | None, dropped: set[
 def _trim_element(attribute: Attribute, element: Any, subs: set[str] | None, dropped: set[str]) -> Any:
     if not isinstance(element, Mapping):
         return copy.deepcopy(element)
+    if subs is None and not dropped and attribute.returns_every_sub:
+        # Nothing to leave out, and sub-attribute values are never complex (RFC 7643 §2.3.8):
+        # a shallow copy is the element as returned. This keeps large groups' members cheap.
+        return dict(element)
     out: dict[str, Any] = {}
     for key, item in element.items():
         sub = attribute.sub(key)

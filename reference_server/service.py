@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from reference_server.errors import ScimError, bad_request, conflict, not_found
 from reference_server.inbound import normalize
+from reference_server.membership import MemberChanges
 from reference_server.storage.base import (
     Doc,
     Kind,
@@ -133,6 +134,27 @@ class Resources:
             before = self._existing(tx, resource_id, if_match)
             attrs = normalize(change(before), self.rtype)
             return self._commit_change(tx, before, attrs)
+
+    def modify_members(self, resource_id: str, changes: MemberChanges, if_match: str | None = None) -> Doc:
+        """A membership-only PATCH of a Group, applied to the membership table alone.
+
+        Same outcome as the general engine (see :mod:`reference_server.membership`), without
+        copying and rewriting every member of a large group.
+        """
+        with self.store.write() as tx:
+            version = tx.version("Group", resource_id)
+            if version is None:
+                raise not_found(f"Group {resource_id} not found")
+            check_if_match({"meta": {"version": etag(version)}}, if_match)
+            try:
+                _, removed = tx.change_members(resource_id, changes.add, changes.remove, utc_now())
+            except UnknownMember as exc:
+                raise bad_request(f"members: {exc}") from exc
+            if removed:
+                self.effects.members_removed(tx, resource_id, removed)
+            after = tx.get("Group", resource_id)
+        assert after is not None
+        return after
 
     def delete(self, resource_id: str, if_match: str | None = None) -> None:
         with self.store.write() as tx:

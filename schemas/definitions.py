@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 from schemas import urns
@@ -37,10 +38,18 @@ class Attribute:
     reference_types: tuple[str, ...] = ()
     sub_attributes: tuple[Attribute, ...] = ()
 
+    @cached_property
+    def _sub_index(self) -> dict[str, Attribute]:
+        return {a.name.lower(): a for a in self.sub_attributes}
+
+    @cached_property
+    def returns_every_sub(self) -> bool:
+        """Whether every sub-attribute is returned by default (none is ``never`` or ``request``)."""
+        return all(a.returned in ("default", "always") for a in self.sub_attributes)
+
     def sub(self, name: str) -> Attribute | None:
         """The sub-attribute called ``name`` (case-insensitive), or None."""
-        folded = name.lower()
-        return next((a for a in self.sub_attributes if a.name.lower() == folded), None)
+        return self._sub_index.get(name.lower())
 
     def to_scim(self) -> dict[str, Any]:
         """The attribute in the RFC 7643 §7 representation served by ``/Schemas``."""

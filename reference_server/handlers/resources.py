@@ -12,13 +12,14 @@ from litestar import Request, Response, Router, delete, get, patch, post, put
 
 from reference_server.errors import ScimError
 from reference_server.handlers.params import ListParams, list_params, lookup
+from reference_server.membership import member_changes
 from reference_server.patch import apply_patch, parse_patch_request
 from reference_server.projection import parse_attribute_list
 from reference_server.render import list_response, render
 from reference_server.service import Resources, etag, version_of
 from reference_server.storage.base import Doc, Query
 from reference_server.wire import read_json, scim_response
-from schemas import urns
+from schemas import GROUP_TYPE, urns
 from schemas.definitions import ResourceType
 
 AnyRequest = Request[Any, Any, Any]
@@ -126,6 +127,10 @@ def resource_router(rtype: ResourceType) -> Router:
         """RFC 7644 §3.5.2: answered 200 with the resource (or the requested attributes)."""
         resource_id = request.path_params["resource_id"]
         operations = parse_patch_request(await read_json(request))
+        changes = member_changes(operations) if rtype is GROUP_TYPE else None
+        if changes is not None:
+            doc = service(request).modify_members(resource_id, changes, request.headers.get("if-match"))
+            return single(request, doc, rtype)
         doc = service(request).modify(
             resource_id,
             lambda before: apply_patch(before, operations, rtype),

@@ -79,6 +79,18 @@ class Transaction(Protocol):
         """Take the user out of every group, bumping each group's version; the group ids."""
         ...
 
+    def version(self, kind: Kind, resource_id: str) -> int | None:
+        """The resource's version counter, without reading the resource; None if it is absent."""
+        ...
+
+    def change_members(
+        self, group_id: str, add: Sequence[str], remove: Sequence[str], now: str
+    ) -> tuple[list[str], list[str]]:
+        """Add and remove members by id; the ids really added and removed. A change bumps the
+        group's version and lastModified. Raises :class:`UnknownMember` for an added id that is
+        no User."""
+        ...
+
 
 class Store(Protocol):
     """A document store with read and write transactions."""

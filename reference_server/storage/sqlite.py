@@ -106,8 +106,11 @@ class SqliteTransaction:
         group_pks = sorted(r[0] for r in rows)
         if not group_pks:
             return []
+        return self._touch_groups(group_pks, now)
+
+    def _touch_groups(self, group_pks: Sequence[int], now: str) -> list[str]:
+        """The groups' membership changed, so their version and lastModified do too."""
         marks = ",".join("?" * len(group_pks))
-        # The groups' membership changed, so their version and lastModified do too.
         changed = self.conn.execute(
             "UPDATE groups SET version = version + 1, last_modified = ?1, "
             "doc = json_set(doc, '$.meta.version', 'W/\"' || (version + 1) || '\"', "
@@ -115,6 +118,50 @@ class SqliteTransaction:
             [now, *group_pks],
         ).fetchall()
         return sorted(r[0] for r in changed)
+
+    def version(self, kind: Kind, resource_id: str) -> int | None:
+        row = self.conn.execute(f"SELECT version FROM {_TABLE[kind]} WHERE id = ?", (resource_id,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def change_members(
+        self, group_id: str, add: Sequence[str], remove: Sequence[str], now: str
+    ) -> tuple[list[str], list[str]]:
+        group = self.conn.execute("SELECT pk FROM groups WHERE id = ?", (group_id,)).fetchone()
+        if group is None:
+            return [], []
+        wanted = list(dict.fromkeys([*add, *remove]))
+        pks: dict[str, int] = {}
+        for chunk in range(0, len(wanted), 500):
+            part = wanted[chunk : chunk + 500]
+            marks = ",".join("?" * len(part))
+            pks.update(self.conn.execute(f"SELECT id, pk FROM users WHERE id IN ({marks})", part))
+        missing = [m for m in add if m not in pks]
+        if missing:
+            raise UnknownMember(missing[0])
+        present: set[int] = set()
+        known = list(pks.values())
+        for chunk in range(0, len(known), 500):
+            user_pks = known[chunk : chunk + 500]
+            marks = ",".join("?" * len(user_pks))
+            present.update(
+                r[0]
+                for r in self.conn.execute(
+                    f"SELECT user_pk FROM group_members WHERE group_pk = ? AND user_pk IN ({marks})",
+                    [group[0], *user_pks],
+                )
+            )
+        added = [m for m in dict.fromkeys(add) if pks[m] not in present]
+        removed = [m for m in dict.fromkeys(remove) if m in pks and pks[m] in present]
+        self.conn.executemany(
+            "INSERT INTO group_members (group_pk, user_pk) VALUES (?, ?)", [(group[0], pks[m]) for m in added]
+        )
+        self.conn.executemany(
+            "DELETE FROM group_members WHERE group_pk = ? AND user_pk = ?",
+            [(group[0], pks[m]) for m in removed],
+        )
+        if added or removed:
+            self._touch_groups([group[0]], now)
+        return added, removed
 
     def _hydrate(self, kind: Kind, rows: Sequence[tuple[int, str]], *, members: bool) -> list[Doc]:
         """Decode documents and attach the derived ``groups`` / ``members`` in one query per page."""
