@@ -21,6 +21,7 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from reference_server.config import BASE_PATH, OBSERVER_PATH, ServerConfig
 from reference_server.errors import ScimError
+from reference_server.handlers.bulk import bulk
 from reference_server.handlers.discovery import discovery_router
 from reference_server.handlers.resources import resource_router
 from reference_server.handlers.root import root_router
@@ -110,12 +111,6 @@ def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[byt
 async def me(request: Request[Any, Any, Any]) -> Response[bytes]:
     """RFC 7644 §3.11: /Me is unsupported here, so 501."""
     raise ScimError(501, "/Me is not supported by this server")
-
-
-@route(["/Bulk"], http_method=_ALL_METHODS)
-async def bulk(request: Request[Any, Any, Any]) -> Response[bytes]:
-    """RFC 7644 §3.7: bulk is optional; ``bulk.supported`` is false, so 501."""
-    raise ScimError(501, "bulk operations are not supported by this server")
 
 
 def _base_url(request: Request[Any, Any, Any]) -> str:

@@ -16,7 +16,8 @@ def test_service_provider_config_has_every_required_claim(client: httpx.Client) 
     for key in ("patch", "bulk", "filter", "changePassword", "sort", "etag"):
         assert isinstance(body[key]["supported"], bool), key
     assert body["filter"]["maxResults"] >= 1
-    assert body["bulk"]["supported"] is False
+    assert body["bulk"]["supported"] is True
+    assert body["bulk"]["maxOperations"] >= 1 and body["bulk"]["maxPayloadSize"] >= 1
     assert body["authenticationSchemes"][0]["type"] == "oauthbearertoken"
     assert body["meta"]["location"] == f"{base(client)}/ServiceProviderConfig"
 

@@ -64,10 +64,6 @@ def test_me_is_501(client: httpx.Client) -> None:
     assert_scim_error(client.get("/Me"), 501)
 
 
-def test_bulk_is_501(client: httpx.Client) -> None:
-    assert_scim_error(client.post("/Bulk", json={}), 501)
-
-
 def test_every_response_is_scim_json(client: httpx.Client) -> None:
     for response in (client.get("/Users"), client.get("/ServiceProviderConfig"), client.get("/Users/nope")):
         assert response.headers["content-type"].startswith(SCIM_JSON)

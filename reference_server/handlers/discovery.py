@@ -12,6 +12,7 @@ from litestar import Request, Response, Router, get
 
 from reference_server.config import ServerConfig
 from reference_server.errors import ScimError, not_found
+from reference_server.handlers.bulk import MAX_OPERATIONS
 from reference_server.handlers.params import lookup
 from reference_server.render import list_response
 from reference_server.wire import scim_response
@@ -24,7 +25,7 @@ def service_provider_config(config: ServerConfig, base_url: str) -> dict[str, An
         "schemas": [urns.SERVICE_PROVIDER_CONFIG],
         "documentationUri": "https://www.rfc-editor.org/rfc/rfc7644",
         "patch": {"supported": True},
-        "bulk": {"supported": False, "maxOperations": 0, "maxPayloadSize": 0},
+        "bulk": {"supported": True, "maxOperations": MAX_OPERATIONS, "maxPayloadSize": config.max_body_bytes},
         "filter": {"supported": True, "maxResults": config.max_results},
         "changePassword": {"supported": False},
         "sort": {"supported": True},

@@ -26,6 +26,9 @@ PRAGMAS: tuple[str, ...] = (
     "PRAGMA synchronous=NORMAL",
     "PRAGMA foreign_keys=ON",
     "PRAGMA busy_timeout=5000",
+    # 64 MiB instead of 2: a user's suffixes (below) land on pages all over the suffix indexes,
+    # and a small cache writes them out again and again within one large transaction.
+    "PRAGMA cache_size=-65536",
 )
 
 SUFFIX_BYTES = 16
