@@ -14,6 +14,7 @@ from reference_server.config import ServerConfig
 from reference_server.errors import ScimError, not_found
 from reference_server.handlers.bulk import MAX_OPERATIONS
 from reference_server.handlers.params import lookup
+from reference_server.openapi import openapi_document
 from reference_server.render import list_response
 from reference_server.wire import scim_response
 from schemas import RESOURCE_SCHEMAS, RESOURCE_TYPES, urns
@@ -92,6 +93,12 @@ async def get_schema(request: Request[Any, Any, Any]) -> Response[bytes]:
     return scim_response(found.to_scim(f"{_base_url(request)}/Schemas/{found.id}"))
 
 
+@get("/openapi.json")
+async def get_openapi(request: Request[Any, Any, Any]) -> Response[bytes]:
+    """The OpenAPI document of this API (see :mod:`reference_server.openapi`)."""
+    return scim_response(openapi_document(_base_url(request)))
+
+
 def discovery_router() -> Router:
     return Router(
         path="/",
@@ -101,5 +108,6 @@ def discovery_router() -> Router:
             get_resource_type,
             list_schemas,
             get_schema,
+            get_openapi,
         ],
     )
