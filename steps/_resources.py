@@ -107,12 +107,16 @@ def _split_urn(path: str) -> tuple[str | None, str]:
 
 def set_path(body: dict[str, Any], path: str, value: Any) -> None:
     """Write ``value`` at an attribute path: ``title``, ``name.givenName``, ``emails[work]``
-    (an email of that type), or a full URN path (RFC 7644 §3.10)."""
+    (an email of that type; ``emails[home, primary]`` also makes it the primary one), or a full
+    URN path (RFC 7644 §3.10)."""
     urn, rest = _split_urn(path)
     target = body.setdefault(urn, {}) if urn else body
-    typed = re.fullmatch(r"(\w+)\[(\w+)\]", rest)
+    typed = re.fullmatch(r"(\w+)\[(\w+)(,\s*primary)?\]", rest)
     if typed:
-        target.setdefault(typed.group(1), []).append({"value": value, "type": typed.group(2)})
+        element: dict[str, Any] = {"value": value, "type": typed.group(2)}
+        if typed.group(3):
+            element["primary"] = True
+        target.setdefault(typed.group(1), []).append(element)
         return
     *parents, leaf = rest.split(".")
     for parent in parents:

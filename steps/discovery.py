@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+from parse import with_pattern
 from pytest_bdd import parsers, then, when
 
 from steps.common import body_of
@@ -19,22 +20,37 @@ def _(scim: ScimClient) -> httpx.Response:
     return scim.get("/ServiceProviderConfig")
 
 
-@when(parsers.parse("a client lists the {endpoint}"), target_fixture="response")
+ENDPOINTS = {"resource types": "/ResourceTypes", "schemas": "/Schemas"}
+
+
+@with_pattern(r"resource types|schemas")
+def _endpoint(text: str) -> str:
+    return text
+
+
+# A closed set, so "a client lists the schemas" never swallows longer step texts.
+_TYPES = {"Endpoint": _endpoint}
+
+
+@when(parsers.parse("a client lists the {endpoint:Endpoint}", extra_types=_TYPES), target_fixture="response")
 def _(scim: ScimClient, endpoint: str) -> httpx.Response:
-    paths = {"resource types": "/ResourceTypes", "schemas": "/Schemas"}
-    return scim.get(paths[endpoint])
+    return scim.get(ENDPOINTS[endpoint])
 
 
-@when(parsers.parse("a client lists the {endpoint} with paging parameters"), target_fixture="response")
+@when(
+    parsers.parse("a client lists the {endpoint:Endpoint} with paging parameters", extra_types=_TYPES),
+    target_fixture="response",
+)
 def _(scim: ScimClient, endpoint: str) -> httpx.Response:
-    paths = {"resource types": "/ResourceTypes", "schemas": "/Schemas"}
-    return scim.get(paths[endpoint], params={"startIndex": 2, "count": 1})
+    return scim.get(ENDPOINTS[endpoint], params={"startIndex": 2, "count": 1})
 
 
-@when(parsers.parse("a client filters the {endpoint}"), target_fixture="response")
+@when(
+    parsers.parse("a client filters the {endpoint:Endpoint}", extra_types=_TYPES),
+    target_fixture="response",
+)
 def _(scim: ScimClient, endpoint: str) -> httpx.Response:
-    paths = {"resource types": "/ResourceTypes", "schemas": "/Schemas"}
-    return scim.get(paths[endpoint], params={"filter": 'name eq "User"'})
+    return scim.get(ENDPOINTS[endpoint], params={"filter": 'name eq "User"'})
 
 
 @then("it is a single service provider configuration, not a list")

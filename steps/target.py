@@ -2,7 +2,9 @@
 
 A target is a SCIM base URL, a bearer token and an optional observer (design.md, "The target").
 Options: ``--scim-base-url``, ``--scim-token``, ``--scim-observer-url``, ``--scim-observer-token``
-(or ``SCIM_BASE_URL``, ``SCIM_TOKEN``, ``SCIM_OBSERVER_URL``, ``SCIM_OBSERVER_TOKEN``). With no
+(or ``SCIM_BASE_URL``, ``SCIM_TOKEN``, ``SCIM_OBSERVER_URL``, ``SCIM_OBSERVER_TOKEN``), and how to
+connect: ``--scim-timeout`` (seconds per connect, read and write), ``--scim-ca-bundle PATH`` and
+``--scim-insecure`` (``SCIM_TIMEOUT``, ``SCIM_CA_BUNDLE``, ``SCIM_INSECURE``). With no
 base URL, the embedded reference server runs on a free loopback port with a fresh SQLite file for
 the whole session. Tokens appear nowhere: not in the header, the wire, or any message.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import ssl
 import tempfile
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
@@ -20,6 +23,8 @@ from typing import Any
 import httpx
 import pytest
 
+from simulator.transport import DEFAULT_TIMEOUT, Transport, env_flag, tls_reason
+from simulator.wire import ResponseTooLarge, read_capped, redirect_note
 from steps.wire import Exchange, ScimClient
 
 FEATURES = Path(__file__).resolve().parent.parent / "features"
@@ -35,10 +40,29 @@ class Target:
     observer_url: str | None = None
     observer_token: str | None = field(default=None, repr=False)
     embedded: bool = False
+    transport: Transport = field(default_factory=Transport)
 
     @property
     def secrets(self) -> list[str]:
         return [s for s in (self.token, self.observer_token) if s]
+
+    @property
+    def timeout(self) -> float:
+        return self.transport.timeout
+
+    @property
+    def verify(self) -> ssl.SSLContext | bool:
+        """httpx's ``verify`` for this target (see :class:`simulator.transport.Transport`)."""
+        return self.transport.verify()
+
+    def client(self, token: str | None = None) -> httpx.Client:
+        """A plain client for session fixtures: this target's timeout and TLS, the bearer token."""
+        return httpx.Client(
+            headers={"Authorization": f"Bearer {token or self.token}"},
+            timeout=self.timeout,
+            verify=self.verify,
+            follow_redirects=False,
+        )
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -52,6 +76,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption(
         "--scim-observer-token", default=os.environ.get("SCIM_OBSERVER_TOKEN"), help="observer token"
+    )
+    group.addoption(
+        "--scim-timeout",
+        type=float,
+        default=float(os.environ.get("SCIM_TIMEOUT") or DEFAULT_TIMEOUT),
+        help="seconds to connect, and for each read or write, per request",
+    )
+    group.addoption(
+        "--scim-ca-bundle",
+        default=os.environ.get("SCIM_CA_BUNDLE") or None,
+        help="PEM file of the CA(s) that signed the target's TLS certificate",
+    )
+    group.addoption(
+        "--scim-insecure",
+        action="store_true",
+        default=env_flag(os.environ.get("SCIM_INSECURE")),
+        help="do not verify TLS certificates (a staging server only)",
     )
 
 
@@ -82,17 +123,24 @@ def pytest_report_header(config: pytest.Config) -> str:
 def _preflight(target: Target) -> None:
     """One clear message for an unreachable target or a rejected token, not hundreds of failures."""
     try:
-        response = httpx.get(
-            target.base_url.rstrip("/") + "/ServiceProviderConfig",
-            headers={"Authorization": f"Bearer {target.token}"},
-            timeout=10,
-        )
-    except httpx.HTTPError as exc:
-        pytest.exit(f"cannot reach the SCIM target {target.base_url}: {type(exc).__name__}", returncode=2)
+        with target.client() as client:
+            response = client.send(
+                client.build_request("GET", target.base_url.rstrip("/") + "/ServiceProviderConfig"),
+                stream=True,
+            )
+            read_capped(response)
+    except ResponseTooLarge as exc:
+        pytest.exit(f"the SCIM target {target.base_url} answered with a {exc}", returncode=2)
+    except (httpx.HTTPError, OSError, ssl.SSLError) as exc:
+        why = tls_reason(exc) or type(exc).__name__
+        pytest.exit(f"cannot reach the SCIM target {target.base_url}: {why}", returncode=2)
     if response.status_code in (401, 403):
         pytest.exit(
             f"the SCIM target {target.base_url} rejected the token ({response.status_code})", returncode=2
         )
+    note = redirect_note(response)
+    if note is not None:
+        pytest.exit(f"the SCIM target {target.base_url} {note.removeprefix('redirect: ')}", returncode=2)
 
 
 @pytest.fixture(scope="session")
@@ -109,6 +157,11 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
             token=token,
             observer_url=(config.getoption("--scim-observer-url") or "").rstrip("/") or None,
             observer_token=config.getoption("--scim-observer-token"),
+            transport=Transport(
+                config.getoption("--scim-timeout"),
+                config.getoption("--scim-ca-bundle"),
+                config.getoption("--scim-insecure"),
+            ),
         )
         _preflight(chosen)
         yield chosen
@@ -132,13 +185,18 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
 
 @pytest.fixture(scope="session")
 def service_provider_config(target: Target) -> dict[str, Any]:
-    """The target's ``/ServiceProviderConfig`` (RFC 7643 §5), read once; capabilities gate scenarios."""
-    response = httpx.get(
-        target.base_url + "/ServiceProviderConfig", headers={"Authorization": f"Bearer {target.token}"}
-    )
+    """The target's ``/ServiceProviderConfig`` (RFC 7643 §5), read once; capabilities gate scenarios.
+
+    A target that cannot answer it claims nothing: capability-gated scenarios skip, saying so.
+    """
     try:
+        with target.client() as client:
+            response = client.send(
+                client.build_request("GET", target.base_url + "/ServiceProviderConfig"), stream=True
+            )
+            read_capped(response)
         body = response.json()
-    except ValueError:
+    except (httpx.HTTPError, ResponseTooLarge, ValueError):
         body = {}
     return body if isinstance(body, dict) else {}
 
@@ -176,7 +234,14 @@ class Cleanup:
 def scim(target: Target, wire: list[Exchange]) -> Generator[ScimClient, None, None]:
     """The scenario's SCIM client; resources it created are deleted afterwards (groups first)."""
     cleanup = Cleanup()
-    client = ScimClient(target.base_url, target.token, wire, on_created=cleanup.add)
+    client = ScimClient(
+        target.base_url,
+        target.token,
+        wire,
+        timeout=target.timeout,
+        verify=target.verify,
+        on_created=cleanup.add,
+    )
     client.cleanup = cleanup  # type: ignore[attr-defined]
     yield client
     for endpoint, resource_id in sorted(cleanup.created, key=lambda item: item[0] != "/Groups"):
@@ -206,7 +271,14 @@ def observer(target: Target, wire: list[Exchange]) -> Generator[Observer, None, 
     """The observer, or a skip with the reason when the target offers none."""
     if not target.observer_url or not target.observer_token:
         pytest.skip("no observer configured (--scim-observer-url / --scim-observer-token)")
-    client = ScimClient(target.observer_url, target.observer_token, wire, validate_bodies=False)
+    client = ScimClient(
+        target.observer_url,
+        target.observer_token,
+        wire,
+        timeout=target.timeout,
+        verify=target.verify,
+        validate_bodies=False,
+    )
     yield Observer(client)
     client.close()
 

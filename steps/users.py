@@ -22,6 +22,7 @@ from steps._resources import (
     ensure_id,
     forget,
     is_datetime,
+    remember,
     same_text,
     set_path,
     user_body,
@@ -194,8 +195,8 @@ def _(user: dict[str, Any]) -> None:
     assert meta.get("created") != _CLIENT_CREATED, "the server kept the creation time the client sent"
 
 
-@then(parsers.parse("the {kind:Kind}'s {path} is a timestamp", extra_types=TYPES))
-def _(user: dict[str, Any], kind: str, path: str) -> None:
+@then(parsers.parse("the user's {path} is a timestamp"))
+def _(user: dict[str, Any], path: str) -> None:
     """RFC 7643 §2.3.5: a dateTime is an xsd:dateTime."""
     assert is_datetime(value_at(user, path)), f"{path} is {value_at(user, path)!r}, not an xsd:dateTime"
 
@@ -286,7 +287,13 @@ def _(scim: ScimClient, user: dict[str, Any]) -> httpx.Response:
 
 @when("a client replaces a user that does not exist", target_fixture="response")
 def _(scim: ScimClient, token: str) -> httpx.Response:
-    return scim.put(f"/Users/{uuid.uuid4()}", user_body(user_name("nobody@example.com", token)))
+    response = scim.put(f"/Users/{uuid.uuid4()}", user_body(user_name("nobody@example.com", token)))
+    if response.is_success:
+        # A target that wrongly creates the user here must not keep it after the scenario.
+        created = body_of(response).get("id")
+        if isinstance(created, str):
+            remember(scim, "/Users", created)
+    return response
 
 
 @then("the user is replaced", target_fixture="user")

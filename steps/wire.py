@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,8 @@ import httpx
 
 from schemas import urns
 from schemas.validation import Violation, validate, validate_list_response, validate_resource
+from simulator.transport import tls_reason
+from simulator.wire import ResponseTooLarge, read_capped, redirect_note
 
 REDACTED = "Bearer ***"
 _MAX_BODY = 20_000
@@ -132,6 +135,35 @@ def body_violations(response: httpx.Response) -> list[Violation]:
     return []
 
 
+def _no_answer(exc: httpx.HTTPError, timeout: float) -> str:
+    """Why no complete answer came, in words: timed out, closed mid-response, refused, TLS."""
+    name = type(exc).__name__
+    if isinstance(exc, httpx.TimeoutException):
+        return f"no answer within the {timeout:g} s timeout ({name})"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"the target closed the connection before the response was complete ({name})"
+    tls = tls_reason(exc)
+    if tls is not None:
+        return tls
+    return f"no answer from the target ({name})"
+
+
+def _elsewhere(response: httpx.Response) -> str | None:
+    """Where a redirect points when that is another origin (scheme, host, port); None if the same.
+
+    A same-origin redirect goes back to the step (``/Me`` may answer 308, RFC 7644 §3.11).
+    """
+    here = response.request.url
+    location = response.headers.get("location", "")
+    try:
+        there = here.join(location)
+    except (httpx.InvalidURL, ValueError):
+        return repr(location)
+    if (there.scheme, there.host, there.port) == (here.scheme, here.host, here.port):
+        return None
+    return f"{there.scheme}://{there.netloc.decode('ascii', 'replace')}"
+
+
 class SchemaViolation(AssertionError):
     """A response body broke a JSON Schema rule; the message names each pointer and rule."""
 
@@ -144,13 +176,17 @@ class ScimClient:
     token: str = field(repr=False)
     wire: list[Exchange]
     timeout: float = 30.0
+    """Seconds to connect, and for each read or write (``--scim-timeout``)."""
     validate_bodies: bool = True
     on_created: Callable[[str, str], None] | None = None
     """Called with (endpoint, id) for each 201 to ``/Users`` or ``/Groups``, for cleanup."""
+    verify: ssl.SSLContext | bool = True
+    """TLS verification: True (system CAs), a context trusting ``--scim-ca-bundle``, or False."""
     _http: httpx.Client = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._http = httpx.Client(timeout=self.timeout, follow_redirects=False)
+        # Never follow a redirect: the token would go wherever Location points.
+        self._http = httpx.Client(timeout=self.timeout, follow_redirects=False, verify=self.verify)
 
     def close(self) -> None:
         self._http.close()
@@ -190,13 +226,21 @@ class ScimClient:
         request = httpx.Request(method, url, headers=all_headers, content=content)
         secrets = [self.token, *([token] if token else [])]
         try:
-            response = self._http.send(request)
+            response = self._http.send(request, stream=True)
+            read_capped(response)
+        except ResponseTooLarge as exc:
+            self.wire.append(record(request, response, secrets, str(exc)))
+            raise AssertionError(f"{method} {path} answered {response.status_code}: the {exc}") from None
         except httpx.HTTPError as exc:
             self.wire.append(record(request, None, secrets, f"{type(exc).__name__}: {exc}"))
-            raise AssertionError(
-                f"{method} {path}: no answer from the target ({type(exc).__name__})"
-            ) from None
+            raise AssertionError(f"{method} {path}: {_no_answer(exc, self.timeout)}") from None
         self.wire.append(record(request, response, secrets))
+        elsewhere = _elsewhere(response) if redirect_note(response) else None
+        if elsewhere is not None:
+            raise AssertionError(
+                f"{method} {path} answered {response.status_code}, a redirect to another host "
+                f"({elsewhere}): not followed, and the token is not sent there"
+            )
         if response.status_code == 201 and method == "POST":
             self._register_created(request, response)
         if validate_body if validate_body is not None else self.validate_bodies:

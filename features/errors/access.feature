@@ -41,7 +41,7 @@ Feature: Access, media types and protocol versions
   @must @req_T_01
   Scenario: Text outside ASCII travels in UTF-8
     When a client creates a user "elodie@example.com" with:
-      | name.givenName  | Élodie    |
+      | name.givenName  | Élodie  |
       | name.familyName | Nuñez-王 |
     Then the user is created
     And the answer is encoded in UTF-8

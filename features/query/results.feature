@@ -16,14 +16,14 @@ Feature: What a query answers
     Then the server answers with a SCIM error 400 of type "invalidFilter"
 
     Examples:
-      | problem                        | filter                           |
-      | a comparison with no value     | userName eq                      |
-      | an unknown operator            | userName zz "ana"                |
-      | an unbalanced parenthesis      | (userName eq "ana"               |
-      | a dangling "and"               | userName eq "ana" and            |
-      | an unterminated string         | userName eq "ana                 |
-      | ordering on a boolean          | active gt true                   |
-      | ordering on binary data        | x509Certificates.value gt "AAAA" |
+      | problem                    | filter                           |
+      | a comparison with no value | userName eq                      |
+      | an unknown operator        | userName zz "ana"                |
+      | an unbalanced parenthesis  | (userName eq "ana"               |
+      | a dangling "and"           | userName eq "ana" and            |
+      | an unterminated string     | userName eq "ana                 |
+      | ordering on a boolean      | active gt true                   |
+      | ordering on binary data    | x509Certificates.value gt "AAAA" |
 
   @must @req_Q_07 @req_Q_12
   Scenario: A malformed filter in a search request is an invalid filter

@@ -8,11 +8,11 @@ Feature: Sorting users
   Background:
     Given the target supports "sort"
     And the directory holds these users:
-      | userName           | name.familyName | title    |
-      | ana@example.com    | Souza           | Engineer |
-      | Bo@example.org     | Lee             | Manager  |
-      | carla@example.net  | O'Brien         | Analyst  |
-      | dmitri@example.com | Ivanov          |          |
+      | userName           | name.familyName | title    | emails[work]        | emails[home, primary] |
+      | ana@example.com    | Souza           | Engineer | zz@work.example.com | aa@home.example.org   |
+      | Bo@example.org     | Lee             | Manager  | mm@work.example.com |                       |
+      | carla@example.net  | O'Brien         | Analyst  | bb@work.example.com |                       |
+      | dmitri@example.com | Ivanov          |          |                     |                       |
 
   @must @req_Q_09
   Scenario: Users are sorted by userName, ignoring case, ascending by default
@@ -38,3 +38,10 @@ Feature: Sorting users
   Scenario: Users without a value come first going down
     When a client sorts the directory by title in descending order
     Then "dmitri" comes first
+
+  @must @req_Q_09
+  Scenario: Users are sorted by the primary value of a multi-valued attribute
+    # RFC 7644 §3.4.2.3: a multi-valued sortBy sorts "by the value of the primary attribute ..., if
+    # any, or else the first value in the list". Ana's first email is "zz…" but her primary is "aa…".
+    When a client sorts the directory by emails.value
+    Then the users come in the order "ana, carla, bo, dmitri"
