@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from parse import with_pattern
 from pytest_bdd import parsers, then, when
 
+from steps._resources import FieldType
 from steps.common import body_of
 from steps.wire import ScimClient
 
@@ -23,13 +23,8 @@ def _(scim: ScimClient) -> httpx.Response:
 ENDPOINTS = {"resource types": "/ResourceTypes", "schemas": "/Schemas"}
 
 
-@with_pattern(r"resource types|schemas")
-def _endpoint(text: str) -> str:
-    return text
-
-
 # A closed set, so "a client lists the schemas" never swallows longer step texts.
-_TYPES = {"Endpoint": _endpoint}
+_TYPES = {"Endpoint": FieldType(r"resource types|schemas")}
 
 
 @when(parsers.parse("a client lists the {endpoint:Endpoint}", extra_types=_TYPES), target_fixture="response")
