@@ -104,7 +104,7 @@ def test_any_operations_give_a_resource_or_a_400(operations: list[dict]) -> None
             normalize(result, USER_TYPE)  # the server re-validates the outcome; that may refuse it, cleanly
         except ScimError as exc:
             assert exc.status == 400
-    assert USER == before  # the input is never touched
+    assert before == USER  # the input is never touched
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
