@@ -9,8 +9,11 @@ never shows an old result as if it were this one.
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -23,6 +26,8 @@ from harness.live import LiveProgress
 from harness.reporting import REPORT_FILES, RunResult, ScenarioResult, load_simulation, write_reports
 from harness.suite import run_suite
 from harness.tags import TagExpression, TagExpressionError, parse, tags_in_features
+from harness.target import make_transport, transport_options
+from simulator.transport import Transport
 
 LOG_FILE = "check.log"
 
@@ -104,6 +109,7 @@ def _version() -> str:
     show_default=True,
     help="Worker processes; whole features run in parallel, @serial scenarios alone at the end.",
 )
+@transport_options
 def check(
     base_url: str | None,
     token: str | None,
@@ -113,22 +119,30 @@ def check(
     strict: bool,
     report_dir: Path,
     jobs: int,
+    timeout: float | None,
+    ca_bundle: str | None,
+    insecure: bool,
 ) -> None:
     """Run the feature suite against a SCIM target and write the reports.
 
     Without --base-url the target is the embedded reference server.
     """
     given = given_target(base_url, token, observer_url, observer_token)
+    transport = make_transport(timeout, ca_bundle, insecure)
     root = project_root()
     selection = _selection(tags, root)
     _prepare(report_dir)
     console = Console(highlight=False, soft_wrap=True)
     started, clock = _now(), time.monotonic()
     marker_expression = selection.marker_expression if selection else None
-    with open_target(given) as (suite_target, report_target):
+    with open_target(given, transport) as (suite_target, report_target):
         shown = f" ({report_target.base_url})" if report_target.embedded else ""
         console.print(f"Checking {report_target.label}{shown}")
-        with tempfile.TemporaryDirectory(prefix="scim-check-") as work, LiveProgress(console, strict) as live:
+        with (
+            tempfile.TemporaryDirectory(prefix="scim-check-") as work,
+            LiveProgress(console, strict) as live,
+            _worker_transport(transport),
+        ):
             outcome = run_suite(root, suite_target, marker_expression, jobs, live, Path(work))
     if outcome.stopped:
         raise TargetError(outcome.stopped)
@@ -156,6 +170,26 @@ def check(
     write_reports(run, report_dir)
     _conclude(console, run, report_dir)
     raise SystemExit(run.exit_code)
+
+
+@contextmanager
+def _worker_transport(transport: Transport) -> Iterator[None]:
+    """Hand the timeout and TLS settings to the pytest workers, which inherit this environment."""
+    settings = {
+        "SCIM_TIMEOUT": str(transport.timeout),
+        "SCIM_CA_BUNDLE": transport.ca_bundle or "",
+        "SCIM_INSECURE": "1" if transport.insecure else "",
+    }
+    saved = {name: os.environ.get(name) for name in settings}
+    os.environ.update(settings)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _conclude(console: Console, run: RunResult, report_dir: Path) -> None:

@@ -21,6 +21,8 @@ import httpx
 from harness.reporting.model import Target
 from harness.suite import SuiteTarget
 from harness.target import TargetError, embedded_server
+from simulator.transport import Transport, tls_reason
+from simulator.wire import ResponseTooLarge, read_capped, redirect_note
 
 PREFLIGHT_TIMEOUT = 10.0
 __all__ = ["TargetError", "given_target", "open_target", "preflight"]
@@ -34,34 +36,59 @@ def _check_url(option: str, url: str) -> str:
 
 
 def _reason(exc: httpx.HTTPError) -> str:
+    if isinstance(exc, httpx.TimeoutException):
+        return f"no answer within the timeout ({type(exc).__name__})"
+    tls = tls_reason(exc)
+    if tls is not None:
+        return tls
     detail = str(exc).splitlines()[0] if str(exc) else ""
     return f"{type(exc).__name__}" + (f" ({detail})" if detail else "")
 
 
-def preflight(target: SuiteTarget) -> None:
-    """One request each to the SCIM API and the observer, to fail early and clearly."""
+def _get(url: str, token: str, transport: Transport, what: str) -> httpx.Response:
+    """One GET with the run's timeout and TLS settings, its body capped; failures are one line."""
+    timeout = min(transport.timeout, PREFLIGHT_TIMEOUT)
+    headers = {"Authorization": f"Bearer {token}", "Accept": "application/scim+json"}
     try:
-        response = httpx.get(
-            target.base_url + "/ServiceProviderConfig",
-            headers={"Authorization": f"Bearer {target.token}", "Accept": "application/scim+json"},
-            timeout=PREFLIGHT_TIMEOUT,
-        )
+        with httpx.Client(timeout=timeout, verify=transport.verify(), follow_redirects=False) as client:
+            response = client.send(client.build_request("GET", url, headers=headers), stream=True)
+            read_capped(response)
+    except ResponseTooLarge as exc:
+        raise TargetError(f"{what} answered GET {url} with a {exc}") from None
     except httpx.HTTPError as exc:
-        raise TargetError(f"cannot reach the SCIM target {target.base_url}: {_reason(exc)}") from None
+        raise TargetError(f"cannot reach {what}: {_reason(exc)}") from None
+    note = redirect_note(response)
+    if note is not None:
+        raise TargetError(f"{what} {note.removeprefix('redirect: ')} (is the URL right?)")
+    return response
+
+
+def preflight(target: SuiteTarget, transport: Transport | None = None) -> None:
+    """One request each to the SCIM API and the observer, to fail early and clearly."""
+    transport = transport or Transport()
+    what = f"the SCIM target {target.base_url}"
+    response = _get(target.base_url + "/ServiceProviderConfig", target.token, transport, what)
     if response.status_code in (401, 403):
         raise TargetError(
             f"the SCIM target {target.base_url} rejected the token "
             f"(GET /ServiceProviderConfig answered {response.status_code})"
         )
-    if target.observer_url and target.observer_token:
+    if response.status_code == 200:
         try:
-            response = httpx.get(
-                target.observer_url + "/users/scim-harness-preflight/grants",
-                headers={"Authorization": f"Bearer {target.observer_token}"},
-                timeout=PREFLIGHT_TIMEOUT,
-            )
-        except httpx.HTTPError as exc:
-            raise TargetError(f"cannot reach the observer {target.observer_url}: {_reason(exc)}") from None
+            response.json()
+        except ValueError:
+            kind = response.headers.get("content-type", "no content type")
+            raise TargetError(
+                f"{what} answered GET /ServiceProviderConfig with {kind}, not JSON: "
+                "is --base-url the SCIM base URL?"
+            ) from None
+    if target.observer_url and target.observer_token:
+        response = _get(
+            target.observer_url + "/users/scim-harness-preflight/grants",
+            target.observer_token,
+            transport,
+            f"the observer {target.observer_url}",
+        )
         if response.status_code in (401, 403):
             raise TargetError(
                 f"the observer {target.observer_url} rejected the observer token ({response.status_code})"
@@ -89,10 +116,12 @@ def given_target(
 
 
 @contextmanager
-def open_target(given: SuiteTarget | None) -> Iterator[tuple[SuiteTarget, Target]]:
+def open_target(
+    given: SuiteTarget | None, transport: Transport | None = None
+) -> Iterator[tuple[SuiteTarget, Target]]:
     """The target for the workers and its description for the reports (no token in it)."""
     if given is not None:
-        preflight(given)
+        preflight(given, transport)
         yield given, Target(given.base_url, embedded=False, observer_url=given.observer_url)
         return
     from reference_server.config import ServerConfig

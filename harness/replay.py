@@ -12,7 +12,14 @@ from pathlib import Path
 
 import click
 
-from harness.target import open_target, prepare_report_dir, write_text
+from harness.target import (
+    make_transport,
+    open_target,
+    prepare_report_dir,
+    profile_for,
+    transport_options,
+    write_text,
+)
 from simulator.progress import Silent, for_stream
 from simulator.record import RecordingError, read_recording
 from simulator.replay import replay
@@ -33,8 +40,22 @@ SHOWN_DIFFERENCES = 10
     type=click.Path(file_okay=False, path_type=Path),
 )
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Show progress on stderr.")
+@click.option(
+    "--retries",
+    type=click.IntRange(0, 10),
+    help="Retries of a request after a 5xx, 429 or no answer (default: the profile's, 3).",
+)
+@transport_options
 def replay_command(
-    recording: Path, base_url: str | None, token: str | None, report_dir: Path, progress: bool
+    recording: Path,
+    base_url: str | None,
+    token: str | None,
+    report_dir: Path,
+    progress: bool,
+    retries: int | None,
+    timeout: float | None,
+    ca_bundle: str | None,
+    insecure: bool,
 ) -> None:
     """Replay a recorded simulation (``simulate --record``), remapping server-assigned ids."""
     try:
@@ -42,7 +63,9 @@ def replay_command(
     except RecordingError as exc:
         raise click.UsageError(str(exc)) from None
     folder = prepare_report_dir(report_dir)
-    with open_target(base_url, token) as target:
+    transport = make_transport(timeout, ca_bundle, insecure)
+    profile = profile_for(timeout, retries)
+    with open_target(base_url, token, transport, profile) as target:
         display = for_stream() if progress else Silent()
         report = asyncio.run(
             replay(
@@ -50,7 +73,9 @@ def replay_command(
                 target.base_url,
                 target.token,
                 recording=str(recording),
+                profile=profile,
                 progress=display,
+                transport=transport,
             )
         )
     path = folder / "replay.json"

@@ -12,7 +12,15 @@ from pathlib import Path
 
 import click
 
-from harness.target import open_target, prepare_report_dir, write_text
+from harness.locust_run import LocustRun, simulate_on_locust
+from harness.target import (
+    make_transport,
+    open_target,
+    prepare_report_dir,
+    profile_for,
+    transport_options,
+    write_text,
+)
 from simulator.expected import AppBehaviour
 from simulator.progress import Silent, for_stream
 from simulator.scenarios import SCENARIOS
@@ -75,6 +83,24 @@ def _summary(report: Report, path: Path) -> list[str]:
     help="The app keeps suspended users in groups (default: it removes them, like Cerby).",
 )
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Show progress on stderr.")
+@click.option(
+    "--retries",
+    type=click.IntRange(0, 10),
+    help="Retries of a request after a 5xx, 429 or no answer (default: the profile's, 3).",
+)
+@transport_options
+@click.option(
+    "--engine",
+    type=click.Choice(["asyncio", "locust"]),
+    default="asyncio",
+    show_default=True,
+    help="locust: run the traffic on Locust (master and workers on loopback; see docs/load.md).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(0, 64),
+    help="Locust worker processes with --engine locust (default 1; 0: one standalone process).",
+)
 def simulate_command(
     scenario: str,
     users: int,
@@ -87,24 +113,44 @@ def simulate_command(
     report_dir: Path,
     app_keeps_suspended_members: bool,
     progress: bool,
+    retries: int | None,
+    timeout: float | None,
+    ca_bundle: str | None,
+    insecure: bool,
+    engine: str,
+    workers: int | None,
 ) -> None:
     """Send OneLogin's traffic for a scenario and verify every answer and the final directory."""
     if SCENARIOS[scenario].endless and duration is None:
         raise click.UsageError(f"--duration SECONDS is required with --scenario {scenario}")
+    if engine != "locust" and workers is not None:
+        raise click.UsageError("--workers needs --engine locust")
+    if engine == "locust" and record is not None:
+        raise click.UsageError("--record needs the asyncio engine (Locust workers record nothing)")
     behaviour = AppBehaviour(removes_suspended_from_groups=not app_keeps_suspended_members)
+    transport = make_transport(timeout, ca_bundle, insecure)
+    profile = profile_for(timeout, retries)
     config = SimulationConfig(
-        scenario, users, seed, concurrency, duration, behaviour=behaviour, record=record
+        scenario, users, seed, concurrency, duration, profile=profile, behaviour=behaviour, record=record
     )
     folder = prepare_report_dir(report_dir)
+    if engine == "locust":  # per-response verification and Locust's figures; no reconciliation
+        processes = 1 if workers is None else workers
+        run = LocustRun(scenario, users, seed, concurrency, processes, duration, retries)
+        with open_target(base_url, token, transport, profile) as target:
+            simulate_on_locust(run, target, transport, folder)
+        return
     if record is not None:
         try:
             record.parent.mkdir(parents=True, exist_ok=True)
             record.touch()
         except OSError as exc:
             raise click.UsageError(f"cannot write the recording {str(record)!r}: {exc.strerror}") from None
-    with open_target(base_url, token) as target:
+    with open_target(base_url, token, transport, profile) as target:
         display = for_stream() if progress else Silent()
-        report = asyncio.run(simulate(config, target.base_url, target.token, progress=display))
+        report = asyncio.run(
+            simulate(config, target.base_url, target.token, progress=display, transport=transport)
+        )
     path = folder / "simulation.json"
     write_text(path, json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n", (target.token,))
     for line in _summary(report, path):

@@ -11,11 +11,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+import ssl
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import click
@@ -25,6 +27,8 @@ from litestar import Litestar
 from reference_server.config import ServerConfig, new_token
 from reference_server.embedded import EmbeddedServer
 from simulator.preflight import preflight
+from simulator.profile import ONELOGIN, Profile, Timeouts
+from simulator.transport import DEFAULT_TIMEOUT, INSECURE_WARNING, Transport
 
 
 class TargetError(click.ClickException):
@@ -67,20 +71,75 @@ def _checked_url(base_url: str) -> str:
     return base_url.rstrip("/")
 
 
-async def _preflight(base_url: str, token: str) -> str | None:
-    async with httpx.AsyncClient() as client:
-        return await preflight(client, base_url, token)
+async def _preflight(base_url: str, token: str, transport: Transport, profile: Profile) -> str | None:
+    async with httpx.AsyncClient(verify=transport.verify(), follow_redirects=False) as client:
+        return await preflight(client, base_url, token, profile)
+
+
+def transport_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--timeout``, ``--ca-bundle`` and ``--insecure``, shared by the commands that talk to a target."""
+    options = (
+        click.option(
+            "--timeout",
+            envvar="SCIM_TIMEOUT",
+            type=click.FloatRange(min=0, min_open=True),
+            help="Seconds to wait to connect and for each read or write (or SCIM_TIMEOUT).",
+        ),
+        click.option(
+            "--ca-bundle",
+            envvar="SCIM_CA_BUNDLE",
+            type=click.Path(exists=True, dir_okay=False),
+            help="PEM file of the CA(s) that signed the target's certificate (or SCIM_CA_BUNDLE).",
+        ),
+        click.option(
+            "--insecure",
+            is_flag=True,
+            envvar="SCIM_INSECURE",
+            help="Do not verify TLS certificates (a staging server only; or SCIM_INSECURE=1).",
+        ),
+    )
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def make_transport(timeout: float | None, ca_bundle: str | None, insecure: bool) -> Transport:
+    """The options as a :class:`Transport`, its CA bundle loaded once here so a bad one is a usage error."""
+    if insecure and ca_bundle:
+        raise click.UsageError("--insecure and --ca-bundle contradict each other: give one")
+    transport = Transport(timeout or DEFAULT_TIMEOUT, ca_bundle, insecure)
+    try:
+        transport.verify()
+    except (OSError, ssl.SSLError) as exc:
+        raise click.UsageError(f"--ca-bundle {ca_bundle!r} is not a readable PEM bundle: {exc}") from None
+    if insecure:
+        click.echo(INSECURE_WARNING, err=True)
+    return transport
+
+
+def profile_for(timeout: float | None, retries: int | None = None, profile: Profile = ONELOGIN) -> Profile:
+    """``profile`` with ``--timeout`` for each of its timeouts and ``--retries``, when given."""
+    if timeout is not None:
+        profile = replace(profile, timeouts=Timeouts(timeout, timeout, timeout, timeout))
+    if retries is not None:
+        profile = replace(profile, retry=replace(profile.retry, retries=retries))
+    return profile
 
 
 @contextmanager
-def open_target(base_url: str | None, token: str | None) -> Iterator[Target]:
+def open_target(
+    base_url: str | None,
+    token: str | None,
+    transport: Transport | None = None,
+    profile: Profile = ONELOGIN,
+) -> Iterator[Target]:
     """The target to use, checked; the embedded server runs for the duration of the ``with``."""
     _quiet_http_logs()
     if base_url:
         url = _checked_url(base_url)
         if not token:
             raise click.UsageError("--token (or SCIM_TOKEN) is required with --base-url")
-        problem = asyncio.run(_preflight(url, token))
+        problem = asyncio.run(_preflight(url, token, transport or Transport(), profile))
         if problem is not None:
             raise TargetError(problem)
         yield Target(url, token, embedded=False)

@@ -15,7 +15,8 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from simulator.profile import ONELOGIN, Profile
-from simulator.wire import WireRequest
+from simulator.transport import tls_reason
+from simulator.wire import ResponseTooLarge, WireRequest, aread_capped, redirect_note
 
 _ERRNO = re.compile(r"^\[Errno -?\d+\]\s*")
 
@@ -36,6 +37,9 @@ def _reason(exc: httpx.HTTPError) -> str:
     """``connection refused``, ``timed out``, ``name or service not known``: the root cause, briefly."""
     if isinstance(exc, httpx.TimeoutException):
         return "timed out"
+    tls = tls_reason(exc)
+    if tls is not None:
+        return tls
     cause: BaseException | None = exc
     for _ in range(10):  # the OS error sits a few causes down (httpx ← httpcore ← anyio ← OSError)
         if cause is None:
@@ -55,10 +59,15 @@ async def preflight(
     headers = (("Authorization", f"Bearer {token}"),)
     request = WireRequest("GET", "/Users", query, headers, None, "preflight", None, "connection_test")
     try:
-        response = await client.send(request.to_httpx(base_url, profile.timeouts.as_dict()))
-        await response.aread()
+        response = await client.send(request.to_httpx(base_url, profile.timeouts.as_dict()), stream=True)
+        await aread_capped(response)
+    except ResponseTooLarge as exc:
+        return f"{public_url(base_url)} answered the connection test with a {exc}"
     except httpx.HTTPError as exc:
         return f"cannot reach {public_url(base_url)} : {_reason(exc)}"
     if response.status_code in (401, 403):
         return f"the target rejected the token ({response.status_code})"
+    note = redirect_note(response)
+    if note is not None:
+        return f"{public_url(base_url)} {note.removeprefix('redirect: ')} (is --base-url right?)"
     return None

@@ -32,6 +32,7 @@ from simulator.profile import ONELOGIN, Profile
 from simulator.progress import Progress, Silent
 from simulator.sender import Sender, clients_for
 from simulator.stats import Stats
+from simulator.transport import Transport
 from simulator.verify import check
 from simulator.wire import Exchange, WireRequest
 
@@ -231,12 +232,13 @@ async def replay(
     profile: Profile = ONELOGIN,
     clients: Sequence[httpx.AsyncClient] | None = None,
     progress: Progress | None = None,
+    transport: Transport | None = None,
 ) -> ReplayReport:
     """Replay ``records`` (from :func:`~simulator.record.read_recording`) against ``base_url``."""
     report = ReplayReport(recording, public_url(base_url))
     stats = Stats(time.perf_counter())
     owned = clients is None
-    http = clients or clients_for(1)
+    http = clients or clients_for(1, transport)
     sender = Sender(
         http,
         base_url,

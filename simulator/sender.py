@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from simulator.profile import Profile
+from simulator.transport import Transport
 from simulator.wire import Exchange, WireRequest, WireResponse, send_async
 
 AttemptHook = Callable[[Exchange, float, float], None]
@@ -27,13 +28,17 @@ AttemptHook = Callable[[Exchange, float, float], None]
 MAX_CLIENTS = 64
 
 
-def clients_for(concurrency: int) -> list[httpx.AsyncClient]:
-    """One single-connection ``AsyncClient`` per slot (at most :data:`MAX_CLIENTS`, then shared)."""
+def clients_for(concurrency: int, transport: Transport | None = None) -> list[httpx.AsyncClient]:
+    """One single-connection ``AsyncClient`` per slot (at most :data:`MAX_CLIENTS`, then shared).
+
+    ``transport`` gives TLS verification (default: verified against the system's CA bundle).
+    Redirects are never followed: the token would travel to wherever ``Location`` points.
+    """
     count = max(1, min(concurrency, MAX_CLIENTS))
     per_client = -(-concurrency // count)
     limits = httpx.Limits(max_connections=per_client, max_keepalive_connections=per_client)
-    tls = httpx.create_ssl_context()  # one CA bundle load, not one per client
-    return [httpx.AsyncClient(limits=limits, verify=tls) for _ in range(count)]
+    tls = httpx.create_ssl_context((transport or Transport()).verify())  # one load, not one per client
+    return [httpx.AsyncClient(limits=limits, verify=tls, follow_redirects=False) for _ in range(count)]
 
 
 @dataclass(slots=True)

@@ -34,6 +34,7 @@ from simulator.stats import Stats
 from simulator.steps import Step
 from simulator.template import DEFAULT_TEMPLATE, Template
 from simulator.tenant import Tenant
+from simulator.transport import Transport
 from simulator.wire import Exchange, WireRequest, WireResponse
 
 T = TypeVar("T")
@@ -177,6 +178,7 @@ async def simulate(
     *,
     clients: Sequence[httpx.AsyncClient] | None = None,
     progress: Progress | None = None,
+    transport: Transport | None = None,
 ) -> Report:
     """Run ``config`` against the SCIM server at ``base_url`` with bearer ``token``."""
     scenario = SCENARIOS[config.scenario]
@@ -187,7 +189,7 @@ async def simulate(
     started_at = datetime.now(UTC).isoformat(timespec="seconds")
     stats = Stats(time.perf_counter())
     owned = clients is None
-    http = clients or clients_for(config.concurrency)
+    http = clients or clients_for(config.concurrency, transport)
     recorder = Recorder(config.record, [token]) if config.record is not None else None
     try:
         sender = Sender(

@@ -177,16 +177,110 @@ class Exchange:
         }
 
 
+MAX_RESPONSE_BYTES = 10 * 1024 * 1024
+"""A response body larger than this (decoded) fails its exchange; reading stops there, so a target
+answering 50 MB, or endlessly, costs at most this much memory."""
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+
+
+class ResponseTooLarge(Exception):
+    """A response body passed :data:`MAX_RESPONSE_BYTES`; the connection was dropped."""
+
+    def __init__(self, limit: int = MAX_RESPONSE_BYTES) -> None:
+        super().__init__(f"response body exceeds {limit // (1024 * 1024)} MB (stopped reading)")
+
+
+def _declared_too_large(response: httpx.Response, limit: int) -> bool:
+    declared = response.headers.get("content-length", "")
+    encoded = response.headers.get("content-encoding", "identity").lower() not in ("", "identity")
+    return declared.isdigit() and int(declared) > limit and not encoded
+
+
+def read_capped(response: httpx.Response, limit: int = MAX_RESPONSE_BYTES) -> bytes:
+    """Read a streamed response's body, at most ``limit`` bytes, then close it.
+
+    Raises :class:`ResponseTooLarge` past the limit and ``httpx.HTTPError`` for a broken body (a
+    connection closed mid-response). The body is then available as ``response.content``.
+    """
+    try:
+        if _declared_too_large(response, limit):
+            raise ResponseTooLarge(limit)
+        chunks, size = [], 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > limit:
+                raise ResponseTooLarge(limit)
+            chunks.append(chunk)
+        content = b"".join(chunks)
+    except BaseException:
+        response._content = b""
+        raise
+    finally:
+        response.close()
+    response._content = content
+    return content
+
+
+async def aread_capped(response: httpx.Response, limit: int = MAX_RESPONSE_BYTES) -> bytes:
+    """The asynchronous twin of :func:`read_capped`."""
+    try:
+        if _declared_too_large(response, limit):
+            raise ResponseTooLarge(limit)
+        chunks, size = [], 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > limit:
+                raise ResponseTooLarge(limit)
+            chunks.append(chunk)
+        content = b"".join(chunks)
+    except BaseException:
+        response._content = b""
+        raise
+    finally:
+        await response.aclose()
+    response._content = content
+    return content
+
+
+def redirect_note(response: httpx.Response) -> str | None:
+    """For a 3xx redirect: why the exchange fails, naming where it pointed; None otherwise.
+
+    Redirects are never followed: the bearer token would go with the request to wherever the
+    ``Location`` points, and a SCIM endpoint has no reason to redirect.
+    """
+    if response.status_code not in _REDIRECTS:
+        return None
+    location = response.headers.get("location", "")
+    try:
+        where = response.request.url.join(location) if location else None
+    except (httpx.InvalidURL, ValueError):
+        where = None
+    shown = f"{where.scheme}://{where.netloc.decode('ascii', 'replace')}" if where else "no Location"
+    return f"redirect: answered {response.status_code} to {shown}; redirects are not followed"
+
+
+def _received(response: httpx.Response) -> WireResponse:
+    note = redirect_note(response)
+    recorded = WireResponse.from_httpx(response)
+    return recorded if note is None else replace(recorded, error=note)
+
+
 async def send_async(
     client: httpx.AsyncClient, base_url: str, request: WireRequest, timeout: dict[str, float] | None = None
 ) -> WireResponse:
-    """Send one request once (no retries: that is the engine's policy) and record what came back."""
+    """Send one request once (no retries: that is the engine's policy) and record what came back.
+
+    The body is read up to :data:`MAX_RESPONSE_BYTES`; redirects are reported, never followed.
+    """
     try:
-        response = await client.send(request.to_httpx(base_url, timeout))
-        await response.aread()
+        response = await client.send(request.to_httpx(base_url, timeout), stream=True)
+        await aread_capped(response)
+    except ResponseTooLarge as exc:
+        # an answer arrived (its status is kept, so it is not retried like a lost one); its body not
+        return replace(WireResponse.from_httpx(response), error=f"body: {exc}")
     except httpx.HTTPError as exc:
         return WireResponse.failed(exc)
-    return WireResponse.from_httpx(response)
+    return _received(response)
 
 
 def send_sync(
@@ -194,8 +288,11 @@ def send_sync(
 ) -> WireResponse:
     """The blocking twin of :func:`send_async`, for step code."""
     try:
-        response = client.send(request.to_httpx(base_url, timeout))
-        response.read()
+        response = client.send(request.to_httpx(base_url, timeout), stream=True)
+        read_capped(response)
+    except ResponseTooLarge as exc:
+        # an answer arrived (its status is kept, so it is not retried like a lost one); its body not
+        return replace(WireResponse.from_httpx(response), error=f"body: {exc}")
     except httpx.HTTPError as exc:
         return WireResponse.failed(exc)
-    return WireResponse.from_httpx(response)
+    return _received(response)

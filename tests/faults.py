@@ -28,10 +28,19 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
+from litestar import Litestar
+
 from harness.target import embedded_server
+from reference_server.app import create_app
 from reference_server.config import BASE_PATH, ServerConfig
+from reference_server.domain import Accounts, Deprovisioning, RotationWorker, observer_router
+from reference_server.domain.ddl import STATEMENTS as DOMAIN_STATEMENTS
+from reference_server.domain.effects import schedule_rotations
 from reference_server.embedded import EmbeddedServer
 from reference_server.server import build_server
+from reference_server.service import Effects, utc_now
+from reference_server.storage.base import Doc, Transaction
+from reference_server.storage.sqlite import SqliteStore, SqliteTransaction
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -112,6 +121,10 @@ class Fault:
     def response(self, request: Request, response: Response) -> Response:
         """Rewrite the server's answer to ``request``."""
         return response
+
+    def effects(self, clock: Callable[[], str]) -> Effects | None:
+        """The app-side domain's effects to run instead of the real deprovisioning (None: the real)."""
+        return None
 
     def wrap(self, app: ASGIApp) -> ASGIApp:
         """The ASGI app that applies this fault to SCIM requests in front of ``app``."""
@@ -203,8 +216,33 @@ def fault(name: str) -> Callable[[type[Fault]], type[Fault]]:
 
 def faulty_server(name: str, config: ServerConfig) -> EmbeddedServer:
     """The reference server for ``config`` with fault ``name`` in front (start it with ``with``)."""
-    app = FAULTS[name]().wrap(build_server(config))  # type: ignore[arg-type]
+    broken = FAULTS[name]()
+    effects = broken.effects(utc_now)
+    server = build_server(config) if effects is None else _build_with_effects(config, effects)
+    app = broken.wrap(server)  # type: ignore[arg-type]
     return embedded_server(config, app)  # type: ignore[arg-type]
+
+
+def _build_with_effects(config: ServerConfig, effects: Effects) -> Litestar:
+    """:func:`reference_server.server.build_server` with other app-side effects (a broken domain)."""
+    store = SqliteStore(config.db_path, extra_statements=DOMAIN_STATEMENTS)
+    accounts = Accounts(store, utc_now)
+    worker = RotationWorker(accounts, delay=config.rotation_delay)
+
+    async def start_worker(_: Litestar) -> None:
+        await worker.start()
+
+    async def stop_worker(_: Litestar) -> None:
+        await worker.stop()
+
+    return create_app(
+        config,
+        store=store,
+        effects=effects,
+        extra_routers=[observer_router(accounts)],
+        on_startup=[start_worker],
+        on_shutdown=[stop_worker],
+    )
 
 
 # --- the faults ------------------------------------------------------------------------------------
@@ -333,3 +371,521 @@ class Throttled(Fault):
             self.throttled.add(key)
             return scim_error(429, "too many requests").with_header("retry-after", "0")
         return request
+
+
+# --- more faults: each is caught by at least one scenario of the feature suite ------------------------
+# (tests/test_suite_faults.py runs the suite against each; the docstring names the catching scenario)
+
+LIST_URN = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
+
+
+def _without_params(query: str, *names: str) -> str:
+    """``query`` without the parameters ``names`` (compared case-insensitively)."""
+    drop = tuple(n.lower() + "=" for n in names)
+    return "&".join(p for p in query.split("&") if p and not p.lower().startswith(drop))
+
+
+def _resources(body: Any) -> list[dict[str, Any]]:
+    """The resources in a response body: the body itself, or a ListResponse's ``Resources``."""
+    if not isinstance(body, dict):
+        return []
+    if LIST_URN in (body.get("schemas") or []):
+        return [r for r in body.get("Resources") or [] if isinstance(r, dict)]
+    return [body] if "id" in body else []
+
+
+@fault("password-returned")
+class PasswordReturned(Fault):
+    """Returns the ``password`` a client sent, in the answer to its ``POST``/``PUT``.
+
+    RFC 7643 §4.1 / §7: ``password`` is ``returned: never`` and MUST NOT appear in any response
+    (checklist R-10). Caught by "A password is accepted but never returned" (users/create).
+    """
+
+    def response(self, request: Request, response: Response) -> Response:
+        sent, body = request.json(), response.json()
+        writes = request.is_("POST", "Users", item=False) or request.is_("PUT", "Users", item=True)
+        if writes and isinstance(sent, dict) and "password" in sent and isinstance(body, dict):
+            return response.with_json({**body, "password": sent["password"]})
+        return response
+
+
+@fault("paging-zero-based")
+class PagingZeroBased(Fault):
+    """Reads ``startIndex`` as 0-based (off by one): ``startIndex=1`` skips the first result.
+
+    RFC 7644 §3.4.2.4: ``startIndex`` is 1-based (checklist Q-10). The answer still claims the
+    asked ``startIndex``. Caught by "Paging through the directory finds every user once" and
+    "A posted search pages like a query" (query).
+    """
+
+    def request(self, request: Request) -> Request | Response:
+        if request.method != "GET" or "startindex=" not in request.query.lower():
+            return request
+        params = []
+        for part in request.query.split("&"):
+            key, _, value = part.partition("=")
+            if key.lower() == "startindex" and value.lstrip("-").isdigit():
+                part = f"{key}={max(int(value), 1) + 1}"
+            params.append(part)
+        return replace(request, query="&".join(params))
+
+    def response(self, request: Request, response: Response) -> Response:
+        body = response.json()
+        if isinstance(body, dict) and isinstance(body.get("startIndex"), int) and body["startIndex"] > 1:
+            return response.with_json({**body, "startIndex": body["startIndex"] - 1})
+        return response
+
+
+@fault("no-match-404")
+class NoMatch404(Fault):
+    """Answers 404 to a query that matches nothing, instead of an empty ListResponse.
+
+    RFC 7644 §3.4.2: no match is 200 with ``totalResults`` 0 (checklist Q-02). OneLogin accepts
+    either for its connection test [doc], so only the RFC scenario catches it: "A filter that
+    matches nobody answers an empty list, not an error" (query/results).
+    """
+
+    def response(self, request: Request, response: Response) -> Response:
+        body = response.json()
+        if request.method == "GET" and isinstance(body, dict) and body.get("totalResults") == 0:
+            return scim_error(404, "no resource matches")
+        return response
+
+
+@fault("no-etag")
+class NoEtag(Fault):
+    """Drops the ``ETag`` header while ``/ServiceProviderConfig`` still claims ``etag.supported``.
+
+    RFC 7644 §3.14: the version MUST be sent in the ETag header (checklist V-01). Caught by
+    "A new user carries its version" (etags).
+    """
+
+    def response(self, request: Request, response: Response) -> Response:
+        return response.without_header("etag")
+
+
+@fault("if-match-ignored")
+class IfMatchIgnored(Fault):
+    """Ignores ``If-Match``: a change based on a stale version goes through.
+
+    RFC 7644 §3.14 / RFC 7232 §3.1: a mismatched ``If-Match`` is 412 (checklist V-02). Caught by
+    "A replacement based on a stale version is refused" (etags).
+    """
+
+    def request(self, request: Request) -> Request | Response:
+        return replace(request, headers=tuple(h for h in request.headers if h[0].lower() != b"if-match"))
+
+
+@fault("case-sensitive-username")
+class CaseSensitiveUserName(Fault):
+    """Compares ``userName`` case-exactly in filters: ``userName eq "ANA"`` does not find ``ana``.
+
+    RFC 7643 §4.1: ``userName`` is ``caseExact: false``, and RFC 7644 §3.4.2.2 compares by it
+    (checklist Q-05). Caught by "A user is found by userName whatever its case" (users/read).
+    """
+
+    def response(self, request: Request, response: Response) -> Response:
+        body = response.json()
+        wanted = _username_eq(request.query)
+        if wanted is None or not request.is_("GET", "Users", item=False) or not isinstance(body, dict):
+            return response
+        kept = [r for r in _resources(body) if r.get("userName") == wanted]
+        return response.with_json(
+            {**body, "totalResults": len(kept), "Resources": kept, "itemsPerPage": len(kept)}
+        )
+
+
+def _username_eq(query: str) -> str | None:
+    from urllib.parse import parse_qs
+
+    for value in parse_qs(query).get("filter", []):
+        head, _, rest = value.strip().partition(" ")
+        op, _, literal = rest.strip().partition(" ")
+        if head.lower() == "username" and op.lower() == "eq" and literal.startswith('"'):
+            return str(json.loads(literal))
+    return None
+
+
+@fault("duplicate-username-accepted")
+class DuplicateUserNameAccepted(Fault):
+    """Answers a duplicate ``userName`` with 201 (a made-up user) instead of a 409 conflict.
+
+    RFC 7644 §3.3: a uniqueness conflict is 409 with ``scimType: uniqueness`` (checklist C-02,
+    R-12). Caught by "A userName that is already taken is a uniqueness conflict" (users/create).
+    """
+
+    def response(self, request: Request, response: Response) -> Response:
+        sent = request.json()
+        if request.is_("POST", "Users", item=False) and response.status == 409 and isinstance(sent, dict):
+            return Response(201, ((b"content-type", b"application/scim+json"),), b"").with_json(
+                {**sent, "id": "00000000-dup0-0000-0000-000000000000"}
+            )
+        return response
+
+
+@fault("delete-ignored")
+class DeleteIgnored(Fault):
+    """Answers ``DELETE /Users/{id}`` with 204 but keeps the user.
+
+    RFC 7644 §3.6: afterwards the resource is 404 and omitted from queries (checklist X-01);
+    OneLogin's "Delete" action relies on it [doc]. Caught by "A deleted user is gone" (users/delete).
+    """
+
+    def request(self, request: Request) -> Request | Response:
+        if request.is_("DELETE", "Users", item=True):
+            return Response(204, (), b"")
+        return request
+
+
+@fault("put-creates")
+class PutCreates(Fault):
+    """Creates the user when ``PUT /Users/{id}`` names an id that does not exist.
+
+    RFC 7644 §3.5.1: PUT MUST NOT create a resource; an unknown id is 404 (checklist P-01).
+    Caught by "Replacing a user that does not exist does not create it" (users/replace).
+    """
+
+    def request(self, request: Request) -> Request | Response:
+        return request
+
+    def wrap(self, app: ASGIApp) -> ASGIApp:
+        inner = super().wrap(app)
+
+        async def creating(scope: Scope, receive: Receive, send: Send) -> None:
+            path: str = scope.get("path", "")
+            if (
+                scope["type"] == "http"
+                and scope["method"] == "PUT"
+                and path.startswith(BASE_PATH + "/Users/")
+            ):
+                body = b""
+                while True:
+                    message = await receive()
+                    body += message.get("body", b"")
+                    if not message.get("more_body"):
+                        break
+                answer = await _call(app, scope, body)
+                if answer.status == 404:
+                    post = {**scope, "method": "POST", "path": BASE_PATH + "/Users"}
+                    post["raw_path"] = post["path"].encode()
+                    created = await _call(app, post, body)
+                    answer = replace(created, status=200) if created.status == 201 else answer
+                await _send(send, answer)
+                return
+            await inner(scope, receive, send)
+
+        return creating
+
+
+@fault("client-id-kept")
+class ClientIdKept(Fault):
+    """Answers a ``POST /Users`` with the ``id`` the client sent in the body, not the issued one.
+
+    RFC 7643 §3.1: ``id`` is issued by the service provider, ``readOnly``, and MUST NOT be set by
+    the client (checklist R-02, C-03). Caught by "The server issues the id and metadata, ignoring
+    any the client sends" (users/create).
+    """
+
+    def response(self, request: Request, response: Response) -> Response:
+        sent, body = request.json(), response.json()
+        posted = request.is_("POST", "Users", item=False) and response.status == 201
+        if posted and isinstance(sent, dict) and isinstance(body, dict) and isinstance(sent.get("id"), str):
+            return response.with_json({**body, "id": sent["id"]})
+        return response
+
+
+@fault("no-schemas")
+class NoSchemas(Fault):
+    """Leaves ``schemas`` out of single User and Group resources in responses.
+
+    RFC 7643 §3: ``schemas`` is REQUIRED in every resource (checklist R-01). Caught by "A new user
+    is returned with where it lives and when it was created" (users/create).
+    """
+
+    def response(self, request: Request, response: Response) -> Response:
+        body = response.json()
+        if (
+            isinstance(body, dict)
+            and "id" in body
+            and "meta" in body
+            and LIST_URN not in body.get("schemas", [])
+        ):
+            return response.with_json({k: v for k, v in body.items() if k != "schemas"})
+        return response
+
+
+@fault("no-location")
+class NoLocation(Fault):
+    """Leaves the ``Location`` header out of a 201 Created.
+
+    RFC 7644 §3.3: the response to a create SHALL carry ``Location`` with the resource's URI
+    (checklist C-01). Caught by "A new user is returned with where it lives and when it was
+    created" (users/create).
+    """
+
+    def response(self, request: Request, response: Response) -> Response:
+        return response.without_header("location") if response.status == 201 else response
+
+
+@fault("patch-ignored")
+class PatchIgnored(Fault):
+    """Answers ``PATCH /Users/{id}`` with 200 and the unchanged user: the operations are dropped.
+
+    RFC 7644 §3.5.2: the operations are applied. Caught by "Adding an attribute the user does not
+    have sets it" (patch/add).
+    """
+
+    def request(self, request: Request) -> Request | Response:
+        if request.is_("PATCH", "Users", item=True):
+            return replace(request, method="GET", body=b"")
+        return request
+
+
+@fault("patch-not-atomic")
+class PatchNotAtomic(Fault):
+    """Keeps the operations before a failing one: a refused PATCH still changes the resource.
+
+    RFC 7644 §3.5.2: a PATCH is atomic; on any error the resource is left unchanged (checklist
+    M-02). Caught by "A modification with one bad operation changes nothing" (patch/rules).
+    """
+
+    def wrap(self, app: ASGIApp) -> ASGIApp:
+        async def partial(scope: Scope, receive: Receive, send: Send) -> None:
+            if scope["type"] != "http" or scope["method"] != "PATCH":
+                await app(scope, receive, send)
+                return
+            body = b""
+            while True:
+                message = await receive()
+                body += message.get("body", b"")
+                if not message.get("more_body"):
+                    break
+            answer = await _call(app, scope, body)
+            sent = Request("PATCH", "", "", (), body).json()
+            operations = sent.get("Operations") if isinstance(sent, dict) else None
+            if answer.status >= 400 and isinstance(operations, list) and len(operations) > 1:
+                first = json.dumps({**sent, "Operations": operations[:1]}).encode()
+                await _call(app, scope, first)
+            await _send(send, answer)
+
+        return partial
+
+
+@fault("sort-ignored")
+class SortIgnored(Fault):
+    """Ignores ``sortBy`` and ``sortOrder`` while ``/ServiceProviderConfig`` claims ``sort.supported``.
+
+    RFC 7644 §3.4.2.3 (checklist Q-09). Caught by "Users are sorted in descending order" (query/sort).
+    """
+
+    def request(self, request: Request) -> Request | Response:
+        if request.method == "GET":
+            return replace(request, query=_without_params(request.query, "sortBy", "sortOrder"))
+        body = request.json()
+        if request.method == "POST" and request.path.endswith("/.search") and isinstance(body, dict):
+            return request.with_json({k: v for k, v in body.items() if k not in ("sortBy", "sortOrder")})
+        return request
+
+
+@fault("attributes-ignored")
+class AttributesIgnored(Fault):
+    """Ignores the ``attributes`` parameter: every default attribute comes back.
+
+    RFC 7644 §3.4.2.5 / §3.9: only the attributes asked for (plus ``returned: always`` ones) are
+    returned (checklist Q-11). Caught by "Only the attributes asked for come back, with id and
+    userName" (query/attributes).
+    """
+
+    def request(self, request: Request) -> Request | Response:
+        return replace(request, query=_without_params(request.query, "attributes"))
+
+
+@fault("excluded-attributes-ignored")
+class ExcludedAttributesIgnored(Fault):
+    """Ignores the ``excludedAttributes`` parameter.
+
+    RFC 7644 §3.4.2.5 (checklist Q-11). Caught by "Excluded attributes are left out, but never id
+    or userName" (query/attributes).
+    """
+
+    def request(self, request: Request) -> Request | Response:
+        return replace(request, query=_without_params(request.query, "excludedAttributes"))
+
+
+@fault("count-ignored")
+class CountIgnored(Fault):
+    """Ignores ``count`` on ``GET``: a query returns the default page whatever the client asks.
+
+    RFC 7644 §3.4.2.4: the service provider MUST NOT return more results than ``count``
+    (checklist Q-10). Caught by "Paging values are read generously" (query/paging).
+    """
+
+    def request(self, request: Request) -> Request | Response:
+        if request.method == "GET":
+            return replace(request, query=_without_params(request.query, "count"))
+        return request
+
+
+@fault("json-only-as-scim")
+class RefuseApplicationJson(Fault):
+    """Refuses request bodies sent as ``Content-Type: application/json`` with 415.
+
+    OneLogin sends ``application/json`` by default [guess, onelogin-profile.md]; RFC 7644 §3.8:
+    the service provider SHOULD accept it. Caught by "Requests with Content-Type application/json
+    are accepted" (onelogin/quirks).
+    """
+
+    def request(self, request: Request) -> Request | Response:
+        types = [v for k, v in request.headers if k.lower() == b"content-type"]
+        if request.body and types and types[0].split(b";")[0].strip().lower() == b"application/json":
+            return scim_error(415, "only application/scim+json is accepted")
+        return request
+
+
+# --- broken app-side domains (the observer shows them; SCIM does not) --------------------------------
+
+
+class _SkipSuspension(Deprovisioning):
+    def user_changed(self, tx: Transaction, before: Doc | None, after: Doc | None) -> None:
+        if before is not None and after is not None:
+            return  # a suspension (active true -> false) changes nothing on the app side
+        super().user_changed(tx, before, after)
+
+
+@fault("grants-kept-after-suspension")
+class GrantsKeptAfterSuspension(Fault):
+    """The app keeps a suspended user's grants and teams, and rotates nothing (deletion still works).
+
+    Cerby: a suspended user's access grants are removed (onelogin-profile.md, "What the app
+    does"). Caught by "A user suspended in OneLogin loses every grant, and each privileged account
+    is rotated once" (lifecycle/suspend, needs the observer).
+    """
+
+    def effects(self, clock: Callable[[], str]) -> Effects | None:
+        return _SkipSuspension(clock)
+
+
+class _NoRotation(Deprovisioning):
+    def user_changed(self, tx: Transaction, before: Doc | None, after: Doc | None) -> None:
+        if before is None:
+            return
+        conn = _sqlite(tx)
+        deprovision = after is None or (before.get("active") is not False and after.get("active") is False)
+        if deprovision:
+            conn.execute("DELETE FROM grants WHERE user_id = ?", (before["id"],))
+            tx.leave_all_groups(before["id"], self.clock())
+        if after is None:
+            conn.execute(
+                "INSERT OR REPLACE INTO deleted_users (id, deleted) VALUES (?, ?)",
+                (before["id"], self.clock()),
+            )
+
+    def members_removed(self, tx: Transaction, group_id: str, user_ids: Any) -> None:
+        return None
+
+
+def _sqlite(tx: Transaction) -> Any:
+    assert isinstance(tx, SqliteTransaction)
+    return tx.conn
+
+
+@fault("rotation-missing")
+class RotationMissing(Fault):
+    """The app removes the grants of a suspended or deleted user but schedules no password rotation.
+
+    Cerby: each privileged account the user could reach gets a password rotation
+    (onelogin-profile.md, "What the app does"). Caught by "A user suspended in OneLogin loses every
+    grant, and each privileged account is rotated once" (lifecycle/suspend).
+    """
+
+    def effects(self, clock: Callable[[], str]) -> Effects | None:
+        return _NoRotation(clock)
+
+
+class _TeamsKept(Deprovisioning):
+    def _deprovision(self, tx: Transaction, user_id: str, reason: str) -> None:
+        conn = _sqlite(tx)
+        reachable = [
+            r[0]
+            for r in conn.execute(
+                "SELECT a.pk FROM grants g JOIN accounts a ON a.pk = g.account_pk "
+                "WHERE a.privileged = 1 AND g.user_id = ?",
+                (user_id,),
+            )
+        ]
+        conn.execute("DELETE FROM grants WHERE user_id = ?", (user_id,))
+        schedule_rotations(conn, reachable, reason, user_id, self.clock())
+
+
+@fault("team-access-kept-after-suspension")
+class TeamAccessKeptAfterSuspension(Fault):
+    """A suspended user loses direct grants but stays in every group, so team access remains.
+
+    Cerby: suspension removes every grant, team access too (onelogin-profile.md, "What the app
+    does"; design.md "reference_server"). Caught by "A user suspended in OneLogin loses every
+    grant, and each privileged account is rotated once" (lifecycle/suspend).
+    """
+
+    def effects(self, clock: Callable[[], str]) -> Effects | None:
+        return _TeamsKept(clock)
+
+
+class _RestoreOnReactivation(Deprovisioning):
+    """Moves a suspended user's direct grants aside, and puts them back on reactivation."""
+
+    def user_changed(self, tx: Transaction, before: Doc | None, after: Doc | None) -> None:
+        conn = _sqlite(tx)
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS fault_stashed_grants "
+            "(id TEXT, account_pk INTEGER, user_id TEXT, created TEXT)"
+        )
+        if before is None or after is None:
+            super().user_changed(tx, before, after)
+            return
+        was, now = before.get("active") is not False, after.get("active") is not False
+        if was and not now:
+            conn.execute(
+                "INSERT INTO fault_stashed_grants SELECT id, account_pk, user_id, created FROM grants "
+                "WHERE user_id = ?",
+                (before["id"],),
+            )
+        elif now and not was:
+            conn.execute(
+                "INSERT OR IGNORE INTO grants (id, account_pk, user_id, created) "
+                "SELECT id, account_pk, user_id, created FROM fault_stashed_grants WHERE user_id = ?",
+                (before["id"],),
+            )
+            conn.execute("DELETE FROM fault_stashed_grants WHERE user_id = ?", (before["id"],))
+        super().user_changed(tx, before, after)
+
+
+@fault("reactivation-restores-grants")
+class ReactivationRestoresGrants(Fault):
+    """Reactivating a suspended user gives back the direct grants it had before the suspension.
+
+    Cerby: a reactivated user is valid again but access grants must be reassigned; none come back
+    (onelogin-profile.md, "What the app does"). Caught by "A reactivated user has no grant and no
+    team" (lifecycle/reactivate).
+    """
+
+    def effects(self, clock: Callable[[], str]) -> Effects | None:
+        return _RestoreOnReactivation(clock)
+
+
+class _GroupLeaveNoRotation(Deprovisioning):
+    def members_removed(self, tx: Transaction, group_id: str, user_ids: Any) -> None:
+        return None
+
+
+@fault("group-leave-no-rotation")
+class GroupLeaveNoRotation(Fault):
+    """Leaving a group (role removed in OneLogin) schedules no rotation of the team's privileged accounts.
+
+    design.md "reference_server": leaving a group ends the access that came through it and rotates
+    that group's privileged accounts. Caught by "Leaving a group ends the team's access and rotates
+    its privileged accounts" (lifecycle/groups).
+    """
+
+    def effects(self, clock: Callable[[], str]) -> Effects | None:
+        return _GroupLeaveNoRotation(clock)
