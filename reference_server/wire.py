@@ -10,6 +10,7 @@ import hmac
 import json
 from typing import Any
 
+import msgspec
 from litestar import Request, Response
 
 from reference_server.errors import ScimError
@@ -20,7 +21,8 @@ _JSON_TYPES = ("application/scim+json", "application/json")
 
 def scim_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response[bytes]:
     """A response with a SCIM JSON body (or none for 204/304)."""
-    content = b"" if body is None else json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    # msgspec (Litestar's own JSON library) encodes ~5x faster than the stdlib; same UTF-8 output.
+    content = b"" if body is None else msgspec.json.encode(body)
     return Response(content=content, status_code=status, media_type=SCIM_MEDIA_TYPE, headers=headers)
 
 

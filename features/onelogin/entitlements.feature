@@ -18,7 +18,8 @@ Feature: OneLogin reads the app's groups and users
     When OneLogin imports the app's users
     Then OneLogin linked "Ana Souza" and "Bruno Lima" to their app users
 
-  @import @should @req_Q_10
+  # @serial: paging the whole directory while other scenarios create users would miss some.
+  @import @should @req_Q_10 @serial
   Scenario: Importing follows totalResults page by page
     Given a OneLogin user "Ana Souza" who already exists in the app
     And a OneLogin user "Bruno Lima" who already exists in the app
