@@ -16,6 +16,7 @@ help:
 	@echo "make test-browser - check report.html in a real headless Chromium (installs it when missing)"
 	@echo "make serve  - run the reference server (HOST=$(HOST) PORT=$(PORT) DB=$(DB))"
 	@echo "make check  - lint (ruff) and type-check (mypy --strict)"
+	@echo "make bench  - benchmarks (not part of make test); writes bench/results.json"
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: Python >= 3.11 is required (none found as python3.11+ or python3)"; exit 2; }
@@ -37,6 +38,9 @@ test: $(STAMP)
 
 test-browser: $(STAMP)
 	$(BIN)/python tests/browser/check_report.py
+
+bench: $(STAMP)
+	$(BIN)/python bench/run_all.py
 
 check: lint types
 

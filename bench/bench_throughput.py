@@ -13,7 +13,7 @@ measured runs, alternating targets so drift hits all three alike; each run is bo
 generator's CPU over the same window: a server near 1.0 core is the bottleneck, not the load side.
 The load generator's own ceiling is measured first, against a trivial fixed-answer server.
 
-    .venv/bin/python bench/bench_throughput.py [--seconds 8] [--rounds 3]
+    .venv/bin/python bench/bench_throughput.py [--seconds 6] [--rounds 5]
 
 Prints a table and writes ``bench/results_throughput.json``.
 """
@@ -47,6 +47,8 @@ def summary(result: LoadResult) -> dict[str, Any]:
         "unexpected": result.errors,
         "statuses": {op: {str(s): n for s, n in per.items()} for op, per in sorted(result.statuses.items())},
         "server_cores": round((result.server_cpu or 0.0) / result.seconds, 2) if result.seconds else 0.0,
+        # the share of the window the server was runnable but had no CPU (taken by other processes)
+        "server_cpu_wait": round((result.server_wait or 0.0) / result.seconds, 2) if result.seconds else 0.0,
         # CPU per request barely moves when other processes take cores from the server: the figure
         # to compare when the machine is shared and requests/s is noisy
         "server_us_per_request": round((result.server_cpu or 0.0) / result.requests * 1e6)
@@ -83,11 +85,14 @@ def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
         "p50_ms",
         "p99_ms",
         "server_cores",
+        "server_cpu_wait",
         "server_us_per_request",
         "client_cores",
         "client_requests_per_core_s",
     )
-    merged: dict[str, Any] = {key: statistics.median(run[key] for run in runs) for key in keys}
+    merged: dict[str, Any] = {key: round(statistics.median(run[key] for run in runs), 2) for key in keys}
+    for key in ("server_us_per_request", "client_requests_per_core_s"):
+        merged[key] = round(merged[key])
     unexpected: dict[str, int] = {}
     for run in runs:
         for key, n in run["unexpected"].items():
@@ -173,15 +178,15 @@ def table(results: dict[str, Any]) -> str:
     """The bench table: medians per target, CPU on each side, ratios of the reference server."""
     medians = results["median"]
     head = (
-        f"{'target':<15}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'server':>8}{'µs/req':>8}{'client':>8}"
-        f"{'vs scim2':>10}{'vs bare':>9}  unexpected statuses"
+        f"{'target':<15}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'server':>8}{'wait':>7}{'µs/req':>8}"
+        f"{'client':>8}{'vs scim2':>10}{'vs bare':>9}  unexpected statuses"
     )
     lines = [head, "-" * len(head)]
     for name, m in medians.items():
         bad = ", ".join(f"{k}: {n}" for k, n in m["unexpected"].items()) or "none"
         lines.append(
             f"{name:<15}{m['requests_per_s']:>9,.0f}{m['p50_ms']:>9.2f}{m['p99_ms']:>9.2f}"
-            f"{m['server_cores']:>7.2f}c{m['server_us_per_request']:>8,}{m['client_cores']:>7.2f}c"
+            f"{m['server_cores']:>7.2f}c{m['server_cpu_wait']:>6.2f}c{m['server_us_per_request']:>8,}{m['client_cores']:>7.2f}c"
             f"{m['requests_per_s'] / medians['scim2-server']['requests_per_s']:>9.2f}x"
             f"{m['requests_per_s'] / medians['bare-litestar']['requests_per_s']:>8.2f}x  {bad}"
         )
@@ -207,9 +212,9 @@ def table(results: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=8.0, help="time limit of each measured run")
+    parser.add_argument("--seconds", type=float, default=6.0, help="time limit of each measured run")
     parser.add_argument("--requests", type=int, default=200_000, help="request limit of each run")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5, help="measured runs per target (median)")
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds of warm-up per target")
     parser.add_argument("--ceiling-seconds", type=float, default=3.0)
     parser.add_argument("--workers", type=int, default=2, help="load generator processes")

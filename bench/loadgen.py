@@ -10,8 +10,6 @@ its per-request cost (about 2 ms of CPU here) would cap the load near 500 reques
 A run is bounded by a request count and a time limit, whichever comes first. It reports
 requests/s over the common window, status counts per operation, latency percentiles, and the
 CPU the workers themselves used, so the bench can show the load side had headroom.
-
-    python bench/loadgen.py --trivial-server PORT   # a fixed-answer server, for the ceiling
 """
 
 from __future__ import annotations
@@ -21,8 +19,6 @@ import json
 import multiprocessing as mp
 import os
 import queue
-import socket
-import sys
 import time
 from array import array
 from collections import Counter
@@ -30,6 +26,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
+
+from http1 import Endpoint, encode, parse
 
 Vars = dict[str, str]
 
@@ -54,84 +52,6 @@ class Workload(Protocol):
     def steps(self) -> Sequence[Step]: ...
 
     def begin(self, vu: Vars, key: str) -> None: ...
-
-
-@dataclass(frozen=True, slots=True)
-class Endpoint:
-    """Where to send: ``base`` is the path prefix (``/scim/v2``), ``token`` a throwaway bearer."""
-
-    host: str
-    port: int
-    base: str
-    token: str | None = field(default=None, repr=False)
-
-    def preamble(self) -> bytes:
-        auth = f"Authorization: Bearer {self.token}\r\n" if self.token else ""
-        return f"Host: {self.host}:{self.port}\r\n{auth}".encode()
-
-
-def encode(endpoint: Endpoint, preamble: bytes, method: str, path: str, body: bytes | None) -> bytes:
-    """The bytes of one request (HTTP/1.1, keep-alive is the default)."""
-    line = f"{method} {endpoint.base}{path} HTTP/1.1\r\n".encode()
-    if body is None:
-        return line + preamble + b"\r\n"
-    length = f"Content-Type: application/scim+json\r\nContent-Length: {len(body)}\r\n\r\n".encode()
-    return line + preamble + length + body
-
-
-def parse(buf: bytearray) -> tuple[int, bytes, int] | None:
-    """``(status, body, consumed)`` once ``buf`` holds a whole response, else None."""
-    head_end = buf.find(b"\r\n\r\n")
-    if head_end < 0:
-        return None
-    head = bytes(buf[:head_end]).lower()
-    status = int(head[9:12])
-    start = head_end + 4
-    at = head.find(b"\r\ncontent-length:")
-    if at >= 0:
-        stop = head.find(b"\r\n", at + 2)
-        end = start + int(head[at + 17 : stop if stop >= 0 else None])
-        return (status, bytes(buf[start:end]), end) if len(buf) >= end else None
-    if b"\r\ntransfer-encoding: chunked" not in head:
-        return status, b"", start  # 204 and 304 carry no body
-    body = bytearray()
-    pos = start
-    while True:
-        eol = buf.find(b"\r\n", pos)
-        if eol < 0:
-            return None
-        size = int(bytes(buf[pos:eol]).split(b";")[0], 16)
-        if size == 0:
-            end = buf.find(b"\r\n\r\n", eol)  # no trailers are expected
-            return (status, bytes(body), end + 4) if end >= 0 else None
-        if len(buf) < eol + 2 + size + 2:
-            return None
-        body += buf[eol + 2 : eol + 2 + size]
-        pos = eol + 2 + size + 2
-
-
-class BlockingClient:
-    """One keep-alive connection for setup steps (seeding groups and users) outside the timed runs."""
-
-    def __init__(self, endpoint: Endpoint, timeout: float = 30.0) -> None:
-        self.endpoint = endpoint
-        self.preamble = endpoint.preamble()
-        self.sock = socket.create_connection((endpoint.host, endpoint.port), timeout=timeout)
-        self.buf = bytearray()
-
-    def request(self, method: str, path: str, body: bytes | None = None) -> tuple[int, bytes]:
-        self.sock.sendall(encode(self.endpoint, self.preamble, method, path, body))
-        while (parsed := parse(self.buf)) is None:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise ConnectionError("connection closed")
-            self.buf += chunk
-        status, data, consumed = parsed
-        del self.buf[:consumed]
-        return status, data
-
-    def close(self) -> None:
-        self.sock.close()
 
 
 class _Connection(asyncio.Protocol):
@@ -194,7 +114,11 @@ async def _virtual_user(
                 status, body = await conn.request(data)
             except ConnectionError:
                 status, body = 0, b""
-                _, conn = await loop.create_connection(_Connection, endpoint.host, endpoint.port)
+                try:
+                    _, conn = await loop.create_connection(_Connection, endpoint.host, endpoint.port)
+                except OSError:
+                    tally.statuses[step.op, 0] += 1
+                    return  # the server is gone: this virtual user stops, the others find out alike
             tally.last = done = clock()
             tally.latencies.setdefault(step.op, array("d")).append(done - started)
             tally.statuses[step.op, status] += 1
@@ -257,6 +181,8 @@ class LoadResult:
     latencies: dict[str, list[float]]
     expected: dict[str, tuple[int, ...]]
     server_cpu: float | None = None
+    server_wait: float | None = None
+    """Seconds the server waited runnable for a CPU that other processes held."""
 
     @property
     def rate(self) -> float:
@@ -279,10 +205,35 @@ class LoadResult:
         return values[min(len(values) - 1, int(q * len(values)))] if values else 0.0
 
 
-def process_cpu(pid: int) -> float:
-    """User + system CPU seconds of process ``pid`` (Linux ``/proc``)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def process_times(pid: int) -> tuple[float, float]:
+    """Seconds process ``pid`` ran on a CPU, and seconds it waited runnable for one (all threads).
+
+    From ``/proc/<pid>/task/*/schedstat`` (Linux, nanoseconds): the wait is what other processes on
+    a shared machine took from the server; wall time minus both is time it was blocked or idle.
+    """
+    ran = waited = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            on_cpu, runnable, _ = (task / "schedstat").read_text().split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # a thread that ended meanwhile
+        ran, waited = ran + int(on_cpu), waited + int(runnable)
+    return ran / 1e9, waited / 1e9
+
+
+def _collect(channel: Any, procs: list[Any], seconds: float, failure: str) -> list[Any]:
+    """One message per worker from ``channel``; kill them all if one dies or time runs out."""
+    deadline = time.monotonic() + seconds
+    messages: list[Any] = []
+    while len(messages) < len(procs):
+        try:
+            messages.append(channel.get(timeout=0.5))
+        except queue.Empty:
+            if time.monotonic() > deadline or not all(p.is_alive() or p.exitcode == 0 for p in procs):
+                for proc in procs:
+                    proc.kill()
+                raise RuntimeError(f"a load generator worker {failure}") from None
+    return messages
 
 
 def run_load(
@@ -312,21 +263,11 @@ def run_load(
     ]
     for proc in procs:
         proc.start()
-    deadline = time.monotonic() + 30
-    for _ in procs:
-        while True:
-            try:
-                ready.get(timeout=0.5)
-                break
-            except queue.Empty:
-                if time.monotonic() > deadline or not all(p.is_alive() for p in procs):
-                    for proc in procs:
-                        proc.kill()
-                    raise RuntimeError("a load generator worker did not start") from None
-    server_cpu0 = process_cpu(server_pid) if server_pid else 0.0
+    _collect(ready, procs, 30, "did not connect")
+    server0 = process_times(server_pid) if server_pid else (0.0, 0.0)
     go.set()
-    parts = [out.get(timeout=max_seconds + 60) for _ in procs]
-    server_cpu = process_cpu(server_pid) - server_cpu0 if server_pid else None
+    parts: list[dict[str, Any]] = _collect(out, procs, max_seconds + 60, "did not report")
+    server1 = process_times(server_pid) if server_pid else (0.0, 0.0)
     for proc in procs:
         proc.join(timeout=10)
     statuses: dict[str, dict[int, int]] = {}
@@ -346,44 +287,6 @@ def run_load(
         statuses=statuses,
         latencies=latencies,
         expected={step.op: step.expect for step in workload.steps},
-        server_cpu=server_cpu,
+        server_cpu=server1[0] - server0[0] if server_pid else None,
+        server_wait=server1[1] - server0[1] if server_pid else None,
     )
-
-
-# --- the trivial endpoint the ceiling is measured against --------------------------------------------
-_FIXED = b'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 11\r\n\r\n{"ok":true}'
-
-
-class _Trivial(asyncio.Protocol):
-    def __init__(self) -> None:
-        self.buf = bytearray()
-        self.transport: asyncio.Transport | None = None
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
-
-    def data_received(self, data: bytes) -> None:
-        self.buf += data
-        while (end := self.buf.find(b"\r\n\r\n")) >= 0:
-            at = self.buf.find(b"Content-Length: ", 0, end)
-            length = int(self.buf[at + 16 : self.buf.find(b"\r\n", at)]) if at >= 0 else 0
-            if len(self.buf) < end + 4 + length:
-                return
-            del self.buf[: end + 4 + length]
-            assert self.transport is not None
-            self.transport.write(_FIXED)
-
-
-async def _serve_trivial(port: int) -> None:
-    server = await asyncio.get_running_loop().create_server(_Trivial, "127.0.0.1", port)
-    print("ready", flush=True)
-    async with server:
-        await server.serve_forever()
-
-
-if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "--trivial-server":
-        asyncio.run(_serve_trivial(int(sys.argv[2])))
-    else:
-        raise SystemExit("usage: python bench/loadgen.py --trivial-server PORT")

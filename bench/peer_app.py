@@ -6,7 +6,8 @@ configuration shipped with the package, an :class:`AsyncInMemoryStorage`, and a 
 token checked as ``BearerTokenApplication`` checks it, ported to the ASGI application (the
 package ships that check only for its WSGI app). The token comes from ``BENCH_TOKEN``.
 
-Runs under ``bench/.venv-peer/bin/python`` only: the project venv does not install scim2-server.
+Runs under ``bench/.venv-peer/bin/python``: the bench's own venv, so what it measures does not
+depend on what the project venv happens to hold.
 
     BENCH_TOKEN=… bench/.venv-peer/bin/python bench/peer_app.py --port PORT
 """
@@ -17,14 +18,14 @@ import argparse
 import os
 from typing import Any
 
-from scim2_models import UnauthorizedException  # type: ignore[import-not-found]
-from scim2_server.applications.asgi import ASGIApplication  # type: ignore[import-not-found]
-from scim2_server.memory import AsyncInMemoryStorage  # type: ignore[import-not-found]
-from scim2_server.utils import load_default_provider  # type: ignore[import-not-found]
+from scim2_models import UnauthorizedException  # type: ignore[import-not-found, unused-ignore]
+from scim2_server.applications.asgi import ASGIApplication  # type: ignore[import-not-found, unused-ignore]
+from scim2_server.memory import AsyncInMemoryStorage  # type: ignore[import-not-found, unused-ignore]
+from scim2_server.utils import load_default_provider  # type: ignore[import-not-found, unused-ignore]
 from uvicorn_settings import run
 
 
-class BearerASGIApplication(ASGIApplication):  # type: ignore[misc]
+class BearerASGIApplication(ASGIApplication):  # type: ignore[misc, unused-ignore]
     """scim2-server's ASGI app refusing requests without the one static bearer token."""
 
     def __init__(self, token: str) -> None:

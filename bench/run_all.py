@@ -71,7 +71,7 @@ def steps(quick: bool) -> list[Step]:
                 BENCH / "results_simulator.json",
             )
         )
-    throughput = ["--seconds", "3", "--rounds", "1"] if quick else ["--seconds", "8", "--rounds", "3"]
+    throughput = ["--seconds", "3", "--rounds", "1"] if quick else ["--seconds", "6", "--rounds", "5"]
     plan.append(
         Step(
             "throughput",
@@ -222,9 +222,8 @@ def main(argv: list[str] | None = None) -> int:
     merged["seconds"] = round(time.perf_counter() - started, 1)
     args.output.write_text(json.dumps(merged, indent=2) + "\n")
     print(table(merged))
-    print(
-        f"figures written to {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}"
-    )
+    shown = args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output
+    print(f"figures written to {shown}")
     return 0 if all(entry["status"] == "ok" for entry in merged["steps"].values()) else 1
 
 

@@ -3,8 +3,8 @@
 - ``reference``: ``python -m harness serve`` on a fresh temporary SQLite file, as a user runs it;
 - ``bare-litestar``: :mod:`bare_app`, the framework ceiling;
 - ``scim2-server``: :mod:`peer_app` under ``bench/.venv-peer``, a separate venv the bench creates on
-  first use (``python -m venv`` + ``pip install scim2-server uvicorn``), so the project venv never
-  sees scim2-server or its pydantic.
+  first use (``python -m venv`` + ``pip install scim2-server uvicorn``), so the bench never
+  installs into the project venv.
 
 All run one uvicorn process with the settings of :mod:`uvicorn_settings` (those of
 ``harness/serve.py``). :func:`check_same_stack` verifies that ``auto`` resolves to asyncio + h11
@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from loadgen import BlockingClient, Endpoint
+from http1 import BlockingClient, Endpoint
 from uvicorn_settings import HOST
 
 BENCH = Path(__file__).resolve().parent
@@ -156,8 +156,8 @@ def make_targets(workdir: Path) -> list[Target]:
 
 
 def trivial_server(logs: Path) -> Target:
-    """The fixed-answer asyncio server of :mod:`loadgen`, for the load generator's own ceiling."""
-    target = Target("trivial", [sys.executable, str(BENCH / "loadgen.py"), "--trivial-server", "{port}"], "")
+    """The fixed-answer server of :mod:`trivial_server`, for the load generator's own ceiling."""
+    target = Target("trivial", [sys.executable, str(BENCH / "trivial_server.py"), "{port}"], "")
     target.start(logs)
     return target
 

@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote_plus
 
-from loadgen import BlockingClient, Endpoint, Step, Vars
+from http1 import BlockingClient, Endpoint
+from loadgen import Step, Vars
 
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
