@@ -93,9 +93,9 @@ QUERIES: dict[str, Query] = {
     },
     "emails.value co": lambda p: {"filter": f'emails.value co "{_email(p)[-19:-8]}"', "count": "10"},
     "name.familyName co": lambda p: {
-        "filter": f'name.familyName co "{p["name"]["familyName"][1:]}"',
+        "filter": f'name.familyName co "{p["name"]["familyName"][1:]}"',  # type: ignore[index]
         "count": "10",
-    },  # type: ignore[index]
+    },
     "sortBy=userName&count=10": lambda p: {"sortBy": "userName", "count": "10"},
 }
 
@@ -145,8 +145,12 @@ QUERIES.update(
         "emails.value eq": lambda p: _f(f'emails.value eq "{_email(p)}"'),
         "emails.value sw": lambda p: _f(f'emails.value sw "{_email(p).split("@")[0]}"'),
         "emails.value ew": lambda p: _f(f'emails.value ew "{_i(p):06d}@home.example"'),
-        "emails.value gt+lt": lambda p: _f(
-            f'emails.value gt "{_email(p)[:-1]}" and emails.value lt "{_email(p)}~"'
+        # Both bounds on one address. "emails.value gt X and emails.value lt Y" may be met by two
+        # different addresses (RFC 7644 §3.4.2.2): anyone with the same first name and a higher
+        # number has a home address above X and a work address ("first.last…") below Y, so that
+        # answer grew with the directory (a median of 50 users at 1,000, 3,200 at 100,000).
+        "emails[value gt and value lt]": lambda p: _f(
+            f'emails[value gt "{_email(p)[:-1]}" and value lt "{_email(p)}~"]'
         ),
         "emails.value pr (+externalId eq)": lambda p: _f(
             f'externalId eq "{p["externalId"]}" and emails.value pr'

@@ -115,7 +115,9 @@ users = st.fixed_dictionaries(
 )
 directories = st.tuples(
     st.lists(users, max_size=30, unique_by=lambda u: fold(u["userName"])),
-    st.lists(st.tuples(texts, st.lists(st.integers(0, 29), max_size=5)), max_size=5),
+    st.lists(
+        st.tuples(stored_texts, st.lists(st.integers(0, 29), max_size=5), maybe(stored_texts)), max_size=5
+    ),
 )
 
 
@@ -128,13 +130,14 @@ def build(conn: sqlite3.Connection, drawn: tuple[list[dict[str, Any]], list[Any]
         d.add_user(user)
     ids = list(d.users)
     seen: set[str] = set()
-    for n, (name, members) in enumerate(group_list):
+    for n, (name, members, external_id) in enumerate(group_list):
         display = f"{name}#{n}"
         if fold(display) in seen:
             continue
         seen.add(fold(display))
         wanted = sorted({ids[i] for i in members if i < len(ids)})
-        d.add_group({"displayName": display}, wanted)
+        extra = {} if external_id is None else {"externalId": external_id}
+        d.add_group({"displayName": display, **extra}, wanted)
     return d
 
 
@@ -170,15 +173,20 @@ def pieces(words: list[str]) -> st.SearchStrategy[str]:
     return st.sampled_from(words).flatmap(cut).filter(lambda n: "\x00" not in n)
 
 
-def substring_leaves(d: Directory) -> st.SearchStrategy[Filter]:
-    """co / sw / ew on the attributes with indexes for them (userName, externalId, emails), with
-    needles taken from those very values."""
+def substring_leaves(d: Directory, rtype: Any = USER_TYPE) -> st.SearchStrategy[Filter]:
+    """co / sw / ew on the attributes with indexes for them (userName, externalId, emails; a
+    group's displayName and externalId), with needles taken from those very values."""
     ops = st.sampled_from(["co", "sw", "ew"])
     options: list[st.SearchStrategy[Filter]] = []
-    for path, attribute in [("userName", "userName"), ("externalId", "externalId")]:
-        words = [u[attribute] for u in d.users.values() if u.get(attribute)]
+    resources = d.users if rtype is USER_TYPE else d.groups
+    for attribute in ["userName", "displayName", "externalId"]:
+        words = [
+            r[attribute] for r in resources.values() if isinstance(r.get(attribute), str) and r[attribute]
+        ]
         if words:
-            options.append(st.builds(Comparison, st.just(path), ops, pieces(words)))
+            options.append(st.builds(Comparison, st.just(attribute), ops, pieces(words)))
+    if rtype is not USER_TYPE:
+        return st.one_of(options) if options else st.builds(Comparison, st.just("displayName"), ops, texts)
     addresses = [e["value"] for u in d.users.values() for e in u.get("emails", []) if e.get("value")]
     if addresses:
         needles = pieces(addresses)
@@ -331,6 +339,7 @@ def test_sql_equals_evaluator_for_groups(drawn, data):
         d = build(conn, drawn)
         pool = values_in(d)
         base = leaves(pool, GROUP_TEXT_PATHS, [], USER_TIME_PATHS, [*GROUP_TEXT_PATHS, "members"])
+        base = base | substring_leaves(d, GROUP_TYPE)
         strategy = filters(st.one_of(base, value_paths(pool, GROUP_VALUE_PATHS)))
         for tree in data.draw(st.lists(strategy, min_size=1, max_size=4)):
             check(d, tree, GROUP_TYPE)

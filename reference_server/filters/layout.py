@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from reference_server.filters.bind import Kind, Target, invalid_filter
-from reference_server.storage.ddl import EMAIL_SUFFIXES, EXTERNAL_ID_SUFFIXES, USER_NAME_SUFFIXES, SuffixIndex
+from reference_server.storage import ddl
 from schemas import urns
 from schemas.definitions import Attribute, ResourceType
 
@@ -134,7 +134,11 @@ _GROUP_COLUMNS: dict[tuple[str, str], SqlText] = {
     ("meta", "created"): SqlText("r.created", not_null=True, indexed=True),
     ("meta", "lastmodified"): SqlText("r.last_modified", not_null=True, indexed=True),
 }
-_USER_SUFFIXES = {("username", ""): USER_NAME_SUFFIXES, ("externalid", ""): EXTERNAL_ID_SUFFIXES}
+_USER_SUFFIXES = {("username", ""): ddl.USER_NAME_SUFFIXES, ("externalid", ""): ddl.USER_EXTERNAL_ID_SUFFIXES}
+_GROUP_SUFFIXES = {
+    ("displayname", ""): ddl.GROUP_DISPLAY_NAME_SUFFIXES,
+    ("externalid", ""): ddl.GROUP_EXTERNAL_ID_SUFFIXES,
+}
 
 
 @dataclass(frozen=True)
@@ -191,7 +195,7 @@ class Layout:
     """Whether ``r`` is a row of ``users`` (with ``user_emails``)."""
     columns: dict[tuple[str, str], SqlText]
     derived: dict[str, Derived]
-    suffixes: dict[tuple[str, str], SuffixIndex] = field(default_factory=dict)
+    suffixes: dict[tuple[str, str], ddl.SuffixIndex] = field(default_factory=dict)
     """Columns with a suffix index, by the same key as ``columns``."""
 
     def column(self, target: Target) -> SqlText | None:
@@ -214,10 +218,10 @@ class Layout:
             and target.sub.name == "value"
         )
 
-    def suffix_index(self, target: Target) -> SuffixIndex | None:
+    def suffix_index(self, target: Target) -> ddl.SuffixIndex | None:
         """The suffix index holding the target's values, if it has one."""
         if self.is_email_value(target):
-            return EMAIL_SUFFIXES
+            return ddl.EMAIL_SUFFIXES
         if self.column(target) is None:
             return None
         return self.suffixes.get((target.attribute.name.lower(), ""))
@@ -229,7 +233,7 @@ def layout_of(rtype: ResourceType) -> Layout:
     if rtype.schema.id == urns.USER:
         return Layout(True, _USER_COLUMNS, {"groups": GROUPS}, _USER_SUFFIXES)
     if rtype.schema.id == urns.GROUP:
-        return Layout(False, _GROUP_COLUMNS, {"members": MEMBERS})
+        return Layout(False, _GROUP_COLUMNS, {"members": MEMBERS}, _GROUP_SUFFIXES)
     return Layout(False, {}, {})
 
 

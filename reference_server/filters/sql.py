@@ -67,6 +67,7 @@ _SORT_KINDS: dict[str, Kind] = {
     "dateTime": "dateTime",
 }
 _SQL_OPS = {"eq": "=", "ne": "!=", "gt": ">", "ge": ">=", "lt": "<", "le": "<="}
+_RANGE_OPS = frozenset({"eq", "sw", "gt", "ge", "lt", "le"})
 _LAST_CODE_POINT = 0x10FFFF
 
 
@@ -142,18 +143,23 @@ class _Compiler:
 
     # -- where a target's values are -------------------------------------------------------------
 
-    def source(self, target: Target) -> tuple[Wrap, Accessor]:
+    def source(self, target: Target, *, selective: bool = True) -> tuple[Wrap, Accessor]:
         """How to reach the target's values: an accessor for one value and a wrapper turning a
-        condition on it into "some value satisfies it"."""
+        condition on it into "some value satisfies it".
+
+        An address condition that is ``selective`` (it picks few addresses) is a list the outer
+        query can start from; one that is not (``pr``, ``ne``) is checked for the user at hand
+        instead, so that a selective condition beside it is not held up by building that list.
+        """
         column = self.layout.column(target)
         if column is not None:
             return _same, column
         if self.layout.is_email_value(target):
             ue = self.alias("ue")
-            return (
-                lambda c: f"r.pk IN (SELECT {ue}.user_pk FROM user_emails AS {ue} WHERE {c})",
-                SqlText(f"{ue}.value", folded=True, indexed=True),
-            )
+            listed = f"r.pk IN (SELECT {ue}.user_pk FROM user_emails AS {ue} WHERE {{}})"
+            checked = f"EXISTS (SELECT 1 FROM user_emails AS {ue} WHERE {ue}.user_pk = r.pk AND {{}})"
+            value = SqlText(f"{ue}.value", folded=True, indexed=True)
+            return (listed if selective else checked).format, value
         derived = self.layout.derived_of(target)
         if derived is not None and target.sub is not None:
             m, o = self.alias("m"), self.alias("o")
@@ -176,6 +182,10 @@ class _Compiler:
             joiner = " AND " if isinstance(node, BAnd) else " OR "
             return "(" + joiner.join(s for s, _ in parts) + ")", [p for _, ps in parts for p in ps]
         if isinstance(node, BNot):
+            if self.is_not_null_compare(node.operand, "ne"):
+                # Every row has the value, so "not ne" is "eq", which the column's index answers.
+                assert isinstance(node.operand, BCompare)
+                return self.compile(replace(node.operand, op="eq"), scope)
             sql, params = self.compile(node.operand, scope)
             return f"NOT coalesce({sql}, 0)", params
         if isinstance(node, BConst):
@@ -194,13 +204,20 @@ class _Compiler:
             found = self.suffix_lookup(node, node.value)
             if found is not None:
                 return found
-        wrap, accessor = self.source(target)
+        wrap, accessor = self.source(target, selective=node.op != "ne")
         sql, params = _condition(accessor, node)
         return wrap(sql), params
 
+    def is_not_null_compare(self, node: Bound, op: str) -> bool:
+        """Whether ``node`` is an ``op`` comparison of a column every row has a value in."""
+        if not isinstance(node, BCompare) or node.op != op or node.target.relative:
+            return False
+        column = self.layout.column(node.target)
+        return column is not None and column.not_null and isinstance(node.value, str)
+
     def present(self, target: Target) -> str:
         if target.sub is not None:
-            wrap, accessor = self.source(target)
+            wrap, accessor = self.source(target, selective=False)
             return wrap(accessor.present())
         column = self.layout.column(target)
         if column is not None:
@@ -232,13 +249,13 @@ class _Compiler:
         else:
             lookup, params = "suffix = ?", [key]
         candidates = (
-            f"r.pk IN (SELECT user_pk FROM {index.name} WHERE {lookup} "
-            f"UNION ALL SELECT user_pk FROM {index.name} WHERE suffix = {UNINDEXED})"
+            f"r.pk IN (SELECT {index.key} FROM {index.name} WHERE {lookup} "
+            f"UNION ALL SELECT {index.key} FROM {index.name} WHERE suffix = {UNINDEXED})"
         )
-        if index.source == "users":
+        if not index.lazy:
             exact, exact_params = _condition(self.source(node.target)[1], node)
             return f"({candidates} AND {exact})", [*params, *exact_params]
-        # The index is per user, not per address (and lazy): the address must hold the needle itself.
+        # The index is per user, not per address, and lazy: the address must hold the needle itself.
         ue = self.alias("ue")
         exact, exact_params = _condition(SqlText(f"{ue}.value", folded=True), node)
         check = f"EXISTS (SELECT 1 FROM user_emails AS {ue} WHERE {ue}.user_pk = r.pk AND {exact})"
@@ -268,20 +285,31 @@ class _Compiler:
         exists = _each(path, e, sql)
         if prefilter is None:
             return exists, params
-        index_sql, index_params = self.compile(_absolute(target, prefilter[0]))
+        if len(prefilter) == 1:
+            index_sql, index_params = self.compile(_absolute(target, prefilter[0]))
+        else:
+            # One address satisfies them all: one range of the index (value > ? AND value < ?).
+            ue = self.alias("ue")
+            value = SqlText(f"{ue}.value", folded=True, indexed=True)
+            conditions = [_condition(value, leaf) for leaf in prefilter if isinstance(leaf, BCompare)]
+            where = " AND ".join(sql for sql, _ in conditions)
+            index_sql = f"r.pk IN (SELECT {ue}.user_pk FROM user_emails AS {ue} WHERE {where})"
+            index_params = [p for _, ps in conditions for p in ps]
         return f"({index_sql} AND {exists})", [*index_params, *params]
 
-    def email_prefilter(self, target: Target, inner: Bound) -> tuple[Bound] | None:
-        """A leaf of ``emails[...]`` on ``value`` that every matching email satisfies, which the
-        ``user_emails`` index can answer (the whole filter when it is that leaf)."""
+    def email_prefilter(self, target: Target, inner: Bound) -> tuple[Bound, ...] | None:
+        """Leaves of ``emails[...]`` on ``value`` that every matching email satisfies, which the
+        ``user_emails`` indexes can answer (the whole filter when it is one such leaf): the
+        first, or all the comparisons an index range answers when there are several (``value gt
+        "a" and value lt "b"``: the same address is in both)."""
         if not self.layout.is_email_value(replace(target, sub=target.attribute.sub("value"))):
             return None
         candidates = inner.operands if isinstance(inner, BAnd) else (inner,)
-        for leaf in candidates:
-            sub = leaf.target.sub if isinstance(leaf, BCompare | BPresent) else None
-            if sub is not None and sub.name == "value":
-                return (leaf,)
-        return None
+        leaves = [leaf for leaf in candidates if _on_value(leaf)]
+        ranges = tuple(leaf for leaf in leaves if isinstance(leaf, BCompare) and leaf.op in _RANGE_OPS)
+        if len(ranges) > 1:
+            return ranges
+        return (leaves[0],) if leaves else None
 
     # -- sorting ---------------------------------------------------------------------------------
 
@@ -317,6 +345,12 @@ class _Compiler:
             f"(SELECT {key} FROM json_each(r.doc, {path}) AS {e} WHERE json_type(r.doc, {path}) = 'array' "
             f"ORDER BY {primary} DESC, {e}.key LIMIT 1)"
         )
+
+
+def _on_value(node: Bound) -> bool:
+    """Whether ``node`` is a leaf on the ``value`` sub-attribute."""
+    sub = node.target.sub if isinstance(node, BCompare | BPresent) else None
+    return sub is not None and sub.name == "value"
 
 
 def _absolute(target: Target, node: Bound) -> Bound:

@@ -29,6 +29,9 @@ PRAGMAS: tuple[str, ...] = (
     # 64 MiB instead of 2: a user's suffixes (below) land on pages all over the suffix indexes,
     # and a small cache writes them out again and again within one large transaction.
     "PRAGMA cache_size=-65536",
+    # Sorting and grouping spill to temporary files otherwise (profiled: about 10% of a mixed
+    # workload's server CPU went to creating and deleting them).
+    "PRAGMA temp_store=MEMORY",
 )
 
 SUFFIX_BYTES = 16
@@ -45,8 +48,9 @@ check: one too long to index."""
 
 @dataclass(frozen=True)
 class SuffixIndex:
-    """A B-tree of ``(suffix, user_pk)``: the UTF-8 suffixes of every value of ``source.column``
-    (a users' row's own column, or ``user_emails.value``), each cut to :data:`SUFFIX_BYTES`.
+    """A B-tree of ``(suffix, key)``: the UTF-8 suffixes of every value of ``source.column``
+    (the resource row's own column, or ``user_emails.value``), each cut to :data:`SUFFIX_BYTES`,
+    with the ``pk`` of the resource in ``table`` that has the value.
 
     A value contains a needle exactly when one of its suffixes starts with it, and ends with it
     when one of them is it, so ``co`` is a range scan of this index and ``ew`` an equality
@@ -60,23 +64,39 @@ class SuffixIndex:
     """
 
     name: str
+    table: str
+    """The resources the index finds: ``users`` or ``groups``."""
     source: str
     column: str
     owner: str
-    """The column of ``source`` holding the user's ``pk``."""
+    """The column of ``source`` holding the resource's ``pk``."""
+    key: str
+    """The index's column holding it."""
 
     @property
     def lazy(self) -> bool:
-        """Whether removing a value leaves its suffixes until the user is deleted: for a user's
-        addresses, which the store deletes and inserts again on every update of the user, so
-        that an update that keeps them writes nothing here."""
-        return self.source != "users"
+        """Whether removing a value leaves its suffixes until the resource is deleted: for a
+        user's addresses, which the store deletes and inserts again on every update of the user,
+        so that an update that keeps them writes nothing here."""
+        return self.source != self.table
 
 
-USER_NAME_SUFFIXES = SuffixIndex("users_user_name_suffixes", "users", "user_name", "pk")
-EXTERNAL_ID_SUFFIXES = SuffixIndex("users_external_id_suffixes", "users", "external_id", "pk")
-EMAIL_SUFFIXES = SuffixIndex("user_emails_suffixes", "user_emails", "value", "user_pk")
-SUFFIX_INDEXES = (USER_NAME_SUFFIXES, EXTERNAL_ID_SUFFIXES, EMAIL_SUFFIXES)
+def _own(table: str, column: str, key: str) -> SuffixIndex:
+    return SuffixIndex(f"{table}_{column}_suffixes", table, table, column, "pk", key)
+
+
+USER_NAME_SUFFIXES = _own("users", "user_name", "user_pk")
+USER_EXTERNAL_ID_SUFFIXES = _own("users", "external_id", "user_pk")
+EMAIL_SUFFIXES = SuffixIndex("user_emails_suffixes", "users", "user_emails", "value", "user_pk", "user_pk")
+GROUP_DISPLAY_NAME_SUFFIXES = _own("groups", "display_name", "group_pk")
+GROUP_EXTERNAL_ID_SUFFIXES = _own("groups", "external_id", "group_pk")
+SUFFIX_INDEXES = (
+    USER_NAME_SUFFIXES,
+    USER_EXTERNAL_ID_SUFFIXES,
+    EMAIL_SUFFIXES,
+    GROUP_DISPLAY_NAME_SUFFIXES,
+    GROUP_EXTERNAL_ID_SUFFIXES,
+)
 
 
 def _starts(blob: str) -> str:
@@ -90,7 +110,7 @@ def _starts(blob: str) -> str:
 
 
 def _suffix_rows(value: str, owner: str, source: str = "", where: str = "") -> str:
-    """A SELECT of the ``(suffix, user_pk)`` rows of ``value`` (for each row of ``source``, if
+    """A SELECT of the ``(suffix, key)`` rows of ``value`` (for each row of ``source``, if
     given): one per start, or the ``UNINDEXED`` marker for a value too long to index."""
     blob = f"CAST({value} AS BLOB)"
     joined = f"{source}, suffix_starts" if source else "suffix_starts"
@@ -102,14 +122,14 @@ def _suffix_rows(value: str, owner: str, source: str = "", where: str = "") -> s
     )
 
 
-def _drop_suffixes(index: SuffixIndex, user_pk: str, value: str, source: str = "", where: str = "") -> str:
+def _drop_suffixes(index: SuffixIndex, pk: str, value: str, source: str = "", where: str = "") -> str:
     """Delete the rows of ``value`` (of each row of ``source``, if given): the suffixes are
-    computed again, so the deletes are point deletes and no index on ``user_pk`` is needed."""
+    computed again, so the deletes are point deletes and no index on the key is needed."""
     blob = f"CAST({value} AS BLOB)"
     joined = f"{source}, suffix_starts" if source else "suffix_starts"
     also = f"{where} AND " if where else ""
     return (
-        f"DELETE FROM {index.name} WHERE user_pk = {user_pk} AND suffix IN ("
+        f"DELETE FROM {index.name} WHERE {index.key} = {pk} AND suffix IN ("
         f"SELECT substr({blob}, n, {SUFFIX_BYTES}) FROM {joined} WHERE {also}{_starts(blob)} "
         f"UNION ALL SELECT {UNINDEXED})"
     )
@@ -122,8 +142,8 @@ def _trigger(name: str, event: str, *body: str, when: str = "") -> str:
 
 
 def _suffix_statements(index: SuffixIndex) -> tuple[str, ...]:
-    name, column, owner, source = index.name, index.column, index.owner, index.source
-    insert = f"INSERT OR IGNORE INTO {name} (suffix, user_pk)"
+    name, column, owner, source, key = index.name, index.column, index.owner, index.source, index.key
+    insert = f"INSERT OR IGNORE INTO {name} (suffix, {key})"
     add_new = f"{insert} {_suffix_rows(f'new.{column}', f'new.{owner}')}"
     # Filling an existing table once; the empty guard row set first, so later opens read nothing.
     guard = f"(SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM derived_tables WHERE name = '{name}')) AS g"
@@ -132,9 +152,9 @@ def _suffix_statements(index: SuffixIndex) -> tuple[str, ...]:
     changed = f"old.{owner} IS NOT new.{owner} OR old.{column} IS NOT new.{column}"
     if index.lazy:
         # Before the user goes, while the addresses are still there to say which rows are theirs.
-        drop_user = _drop_suffixes(index, "old.pk", f"e.{column}", f"{source} AS e", f"e.{owner} = old.pk")
+        drop_all = _drop_suffixes(index, "old.pk", f"e.{column}", f"{source} AS e", f"e.{owner} = old.pk")
         updated = _trigger(f"{name}_update", on_update, add_new, when=changed)
-        deleted = _trigger(f"{name}_delete", "BEFORE DELETE ON users", drop_user)
+        deleted = _trigger(f"{name}_delete", f"BEFORE DELETE ON {index.table}", drop_all)
     else:
         drop_old = _drop_suffixes(index, f"old.{owner}", f"old.{column}")
         updated = _trigger(f"{name}_update", on_update, drop_old, add_new, when=changed)
@@ -142,8 +162,8 @@ def _suffix_statements(index: SuffixIndex) -> tuple[str, ...]:
     return (
         f"""CREATE TABLE IF NOT EXISTS {name} (
         suffix BLOB NOT NULL,
-        user_pk INTEGER NOT NULL,
-        PRIMARY KEY (suffix, user_pk)
+        {key} INTEGER NOT NULL,
+        PRIMARY KEY (suffix, {key})
     ) WITHOUT ROWID""",
         f"{insert} {fill}",
         f"INSERT OR IGNORE INTO derived_tables (name) VALUES ('{name}')",
