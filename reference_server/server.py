@@ -8,12 +8,16 @@ from reference_server.app import create_app
 from reference_server.config import ServerConfig
 from reference_server.domain import Accounts, Deprovisioning, RotationWorker, observer_router
 from reference_server.domain.ddl import STATEMENTS as DOMAIN_STATEMENTS
-from reference_server.service import utc_now
+from reference_server.service import Effects, utc_now
 from reference_server.storage.sqlite import SqliteStore
 
 
-def build_server(config: ServerConfig) -> Litestar:
-    """The server as ``scim-harness serve`` and the embedded target run it."""
+def build_server(config: ServerConfig, effects: Effects | None = None) -> Litestar:
+    """The server as ``scim-harness serve`` and the embedded target run it.
+
+    ``effects`` replaces the app-side reaction to SCIM writes (deprovisioning); the harness's
+    own tests pass a deliberately broken one.
+    """
     store = SqliteStore(config.db_path, extra_statements=DOMAIN_STATEMENTS)
     accounts = Accounts(store, utc_now)
     worker = RotationWorker(accounts, delay=config.rotation_delay)
@@ -27,7 +31,7 @@ def build_server(config: ServerConfig) -> Litestar:
     return create_app(
         config,
         store=store,
-        effects=Deprovisioning(utc_now),
+        effects=effects if effects is not None else Deprovisioning(utc_now),
         extra_routers=[observer_router(accounts)],
         on_startup=[start_worker],
         on_shutdown=[stop_worker],

@@ -28,19 +28,15 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
-from litestar import Litestar
-
 from harness.target import embedded_server
-from reference_server.app import create_app
 from reference_server.config import BASE_PATH, ServerConfig
-from reference_server.domain import Accounts, Deprovisioning, RotationWorker, observer_router
-from reference_server.domain.ddl import STATEMENTS as DOMAIN_STATEMENTS
+from reference_server.domain import Deprovisioning
 from reference_server.domain.effects import schedule_rotations
 from reference_server.embedded import EmbeddedServer
 from reference_server.server import build_server
 from reference_server.service import Effects, utc_now
 from reference_server.storage.base import Doc, Transaction
-from reference_server.storage.sqlite import SqliteStore, SqliteTransaction
+from reference_server.storage.sqlite import SqliteTransaction
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -218,31 +214,9 @@ def faulty_server(name: str, config: ServerConfig) -> EmbeddedServer:
     """The reference server for ``config`` with fault ``name`` in front (start it with ``with``)."""
     broken = FAULTS[name]()
     effects = broken.effects(utc_now)
-    server = build_server(config) if effects is None else _build_with_effects(config, effects)
+    server = build_server(config, effects)
     app = broken.wrap(server)  # type: ignore[arg-type]
     return embedded_server(config, app)  # type: ignore[arg-type]
-
-
-def _build_with_effects(config: ServerConfig, effects: Effects) -> Litestar:
-    """:func:`reference_server.server.build_server` with other app-side effects (a broken domain)."""
-    store = SqliteStore(config.db_path, extra_statements=DOMAIN_STATEMENTS)
-    accounts = Accounts(store, utc_now)
-    worker = RotationWorker(accounts, delay=config.rotation_delay)
-
-    async def start_worker(_: Litestar) -> None:
-        await worker.start()
-
-    async def stop_worker(_: Litestar) -> None:
-        await worker.stop()
-
-    return create_app(
-        config,
-        store=store,
-        effects=effects,
-        extra_routers=[observer_router(accounts)],
-        on_startup=[start_worker],
-        on_shutdown=[stop_worker],
-    )
 
 
 # --- the faults ------------------------------------------------------------------------------------

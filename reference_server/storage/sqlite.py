@@ -89,13 +89,18 @@ class SqliteTransaction:
         return [r[0] for r in rows]
 
     def missing_users(self, user_ids: Sequence[str]) -> list[str]:
+        found = self._user_pks(user_ids)
+        return [u for u in dict.fromkeys(user_ids) if u not in found]
+
+    def _user_pks(self, user_ids: Sequence[str]) -> dict[str, int]:
+        """The row keys of the users with these ids (absent ids are left out), 500 per query."""
         wanted = list(dict.fromkeys(user_ids))
-        found: set[str] = set()
+        pks: dict[str, int] = {}
         for chunk in range(0, len(wanted), 500):
             part = wanted[chunk : chunk + 500]
             marks = ",".join("?" * len(part))
-            found.update(r[0] for r in self.conn.execute(f"SELECT id FROM users WHERE id IN ({marks})", part))
-        return [u for u in wanted if u not in found]
+            pks.update(self.conn.execute(f"SELECT id, pk FROM users WHERE id IN ({marks})", part))
+        return pks
 
     def leave_all_groups(self, user_id: str, now: str) -> list[str]:
         rows = self.conn.execute(
@@ -129,12 +134,7 @@ class SqliteTransaction:
         group = self.conn.execute("SELECT pk FROM groups WHERE id = ?", (group_id,)).fetchone()
         if group is None:
             return [], []
-        wanted = list(dict.fromkeys([*add, *remove]))
-        pks: dict[str, int] = {}
-        for chunk in range(0, len(wanted), 500):
-            part = wanted[chunk : chunk + 500]
-            marks = ",".join("?" * len(part))
-            pks.update(self.conn.execute(f"SELECT id, pk FROM users WHERE id IN ({marks})", part))
+        pks = self._user_pks([*add, *remove])
         missing = [m for m in add if m not in pks]
         if missing:
             raise UnknownMember(missing[0])
@@ -292,11 +292,7 @@ class SqliteTransaction:
 
     def _write_members(self, group_pk: int, member_ids: list[str], *, replace: bool) -> None:
         wanted = list(dict.fromkeys(member_ids))
-        pks: dict[str, int] = {}
-        for chunk in range(0, len(wanted), 500):
-            part = wanted[chunk : chunk + 500]
-            marks = ",".join("?" * len(part))
-            pks.update(self.conn.execute(f"SELECT id, pk FROM users WHERE id IN ({marks})", part))
+        pks = self._user_pks(wanted)
         missing = [m for m in wanted if m not in pks]
         if missing:
             raise UnknownMember(missing[0])
