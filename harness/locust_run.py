@@ -36,9 +36,9 @@ from simulator.transport import Transport
 
 SHOWN_FAILURES = 10
 GRACE = 120.0
+"""Seconds past ``--duration`` before a run that does not stop is killed."""
 REAP_WAIT = 3.0
 """Seconds a child gets to exit on its own, then after SIGTERM."""
-"""Seconds past ``--duration`` before a run that does not stop is killed."""
 
 
 class LocustError(click.ClickException):

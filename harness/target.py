@@ -15,7 +15,7 @@ import ssl
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -39,9 +39,11 @@ class TargetError(click.ClickException):
 
 @dataclass(frozen=True, slots=True)
 class Target:
+    """Where a run sends its requests; the token never shows in ``repr`` (nor in tracebacks)."""
+
     base_url: str
-    token: str
-    embedded: bool
+    token: str = field(repr=False)
+    embedded: bool = False
 
 
 def _quiet_http_logs() -> None:

@@ -28,7 +28,7 @@ class Connector:
     """One OneLogin app ("SCIM Provisioner with SAML (SCIM v2 Core)") pointed at one SCIM server."""
 
     tenant: Tenant
-    token: str
+    token: str = field(repr=False)  # a bearer token: never in a repr or a traceback
     profile: Profile = ONELOGIN
     template: Template = DEFAULT_TEMPLATE
     links: Links = field(default_factory=Links)

@@ -107,7 +107,7 @@ def rebuild(record: dict[str, Any], token: str, ids: IdMap, profile: Profile = O
 @dataclass(slots=True)
 class _Replayer:
     sender: Sender
-    token: str
+    token: str = field(repr=False)  # a bearer token: never in a repr or a traceback
     profile: Profile
     report: ReplayReport
     ids: IdMap = field(default_factory=IdMap)

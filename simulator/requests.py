@@ -8,7 +8,7 @@ operation; the event plans chain them into conversations, and Gherkin steps call
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
@@ -67,7 +67,7 @@ class Requests:
 
     profile: Profile
     settings: AppSettings
-    token: str
+    token: str = field(repr=False)  # a bearer token: never in a repr or a traceback
     template: Template
 
     def headers(self, with_body: bool) -> Headers:
