@@ -26,7 +26,7 @@ import itertools
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, replace
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from harness.target import embedded_server
 from reference_server.config import BASE_PATH, ServerConfig
@@ -47,14 +47,9 @@ ERROR_URN = "urn:ietf:params:scim:api:messages:2.0:Error"
 LEGACY_CORE = "urn:scim:schemas:core:2.0"
 
 
-@dataclass(frozen=True)
-class Request:
-    """The request as the fault sees it; ``path`` is relative to the SCIM base path (``/Users/x``)."""
+class _JsonBody:
+    """``json()`` and ``with_json()`` for a frozen message dataclass with a ``body``."""
 
-    method: str
-    path: str
-    query: str
-    headers: tuple[tuple[bytes, bytes], ...]
     body: bytes
 
     def json(self) -> Any:
@@ -63,8 +58,19 @@ class Request:
         except ValueError:
             return None
 
-    def with_json(self, value: Any) -> Request:
-        return replace(self, body=json.dumps(value).encode())
+    def with_json(self, value: Any) -> Self:
+        return replace(self, body=json.dumps(value).encode())  # type: ignore[type-var]
+
+
+@dataclass(frozen=True)
+class Request(_JsonBody):
+    """The request as the fault sees it; ``path`` is relative to the SCIM base path (``/Users/x``)."""
+
+    method: str
+    path: str
+    query: str
+    headers: tuple[tuple[bytes, bytes], ...]
+    body: bytes
 
     def is_(self, method: str, collection: str, *, item: bool | None = None) -> bool:
         """``method`` on ``/Users`` (``collection``), on the collection only, an item only, or either."""
@@ -75,19 +81,10 @@ class Request:
 
 
 @dataclass(frozen=True)
-class Response:
+class Response(_JsonBody):
     status: int
     headers: tuple[tuple[bytes, bytes], ...]
     body: bytes
-
-    def json(self) -> Any:
-        try:
-            return json.loads(self.body) if self.body else None
-        except ValueError:
-            return None
-
-    def with_json(self, value: Any) -> Response:
-        return replace(self, body=json.dumps(value).encode())
 
     def with_header(self, name: str, value: str) -> Response:
         kept = tuple(h for h in self.headers if h[0].lower() != name.lower().encode())
