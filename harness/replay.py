@@ -17,6 +17,7 @@ from harness.target import (
     open_target,
     prepare_report_dir,
     profile_for,
+    retries_option,
     transport_options,
     write_text,
 )
@@ -40,11 +41,7 @@ SHOWN_DIFFERENCES = 10
     type=click.Path(file_okay=False, path_type=Path),
 )
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Show progress on stderr.")
-@click.option(
-    "--retries",
-    type=click.IntRange(0, 10),
-    help="Retries of a request after a 5xx, 429 or no answer (default: the profile's, 3).",
-)
+@retries_option
 @transport_options
 def replay_command(
     recording: Path,

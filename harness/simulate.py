@@ -18,6 +18,7 @@ from harness.target import (
     open_target,
     prepare_report_dir,
     profile_for,
+    retries_option,
     transport_options,
     write_text,
 )
@@ -83,11 +84,7 @@ def _summary(report: Report, path: Path) -> list[str]:
     help="The app keeps suspended users in groups (default: it removes them, like Cerby).",
 )
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Show progress on stderr.")
-@click.option(
-    "--retries",
-    type=click.IntRange(0, 10),
-    help="Retries of a request after a 5xx, 429 or no answer (default: the profile's, 3).",
-)
+@retries_option
 @transport_options
 @click.option(
     "--engine",

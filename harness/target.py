@@ -105,6 +105,14 @@ def transport_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+retries_option = click.option(
+    "--retries",
+    type=click.IntRange(0, 10),
+    help="Retries of a request after a 5xx, 429 or no answer (default: the profile's, 3).",
+)
+"""``--retries``, shared by ``simulate`` and ``replay``."""
+
+
 def make_transport(timeout: float | None, ca_bundle: str | None, insecure: bool) -> Transport:
     """The options as a :class:`Transport`, its CA bundle loaded once here so a bad one is a usage error."""
     if insecure and ca_bundle:

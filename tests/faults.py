@@ -259,28 +259,32 @@ class Create404(Fault):
         return request
 
 
+class _DropFromCreate(Fault):
+    """Drops ``key`` from the 201 of ``POST /Users``."""
+
+    key: ClassVar[str]
+
+    def response(self, request: Request, response: Response) -> Response:
+        body = response.json()
+        if request.is_("POST", "Users", item=False) and response.status == 201 and isinstance(body, dict):
+            return response.with_json({k: v for k, v in body.items() if k != self.key})
+        return response
+
+
 @fault("create-without-name")
-class CreateWithoutName(Fault):
+class CreateWithoutName(_DropFromCreate):
     """Drops ``name`` from the 201 of ``POST /Users``: OneLogin needs ``name.givenName`` and
     ``name.familyName`` in the create response [doc]."""
 
-    def response(self, request: Request, response: Response) -> Response:
-        body = response.json()
-        if request.is_("POST", "Users", item=False) and response.status == 201 and isinstance(body, dict):
-            return response.with_json({k: v for k, v in body.items() if k != "name"})
-        return response
+    key = "name"
 
 
 @fault("create-without-id")
-class CreateWithoutId(Fault):
+class CreateWithoutId(_DropFromCreate):
     """Drops ``id`` from the 201 of ``POST /Users`` (RFC 7643 §3.1: ``id`` is always returned;
     OneLogin links the app user by it [doc])."""
 
-    def response(self, request: Request, response: Response) -> Response:
-        body = response.json()
-        if request.is_("POST", "Users", item=False) and response.status == 201 and isinstance(body, dict):
-            return response.with_json({k: v for k, v in body.items() if k != "id"})
-        return response
+    key = "id"
 
 
 @fault("ignore-filters")
