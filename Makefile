@@ -37,7 +37,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 test-browser: $(STAMP)
-	$(BIN)/python tests/browser/check_report.py
+	$(BIN)/python -m tests.browser.check_report
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py

@@ -260,10 +260,7 @@ def measure(
 
 
 def run(sizes: list[int], requests: int) -> dict[str, dict[str, float]]:
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-    from procserver import ServerProcess  # type: ignore[import-not-found]
+    from tests.support.procserver import ServerProcess
 
     results: dict[str, dict[str, float]] = {}
     with TemporaryDirectory() as tmp:

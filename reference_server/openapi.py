@@ -3,7 +3,7 @@
 The handlers read raw bodies (to answer SCIM errors for bad JSON and media types), so Litestar
 cannot infer their schemas; this document states them instead: request bodies as RFC 7643/7644
 define them, every error as a SCIM Error (RFC 7644 §3.12). Schemathesis fuzzes the server from it
-(``tests/test_server_schemathesis.py``). Served at ``GET /scim/v2/openapi.json``.
+(``tests/reference_server/test_schemathesis.py``). Served at ``GET /scim/v2/openapi.json``.
 """
 
 from __future__ import annotations

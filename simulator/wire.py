@@ -4,7 +4,7 @@ A :class:`WireRequest` keeps the raw query string OneLogin sends: ``filter=userN
 its trailing ``&``, and ``""`` for a URL that ends in a bare ``?`` (``PUT /Users/{id}?``), which is
 not the same as ``None`` (no ``?`` at all).
 
-How the raw target survives httpx (checked by ``tests/test_sim_wire.py`` against a raw socket
+How the raw target survives httpx (checked by ``tests/simulator/test_wire.py`` against a raw socket
 server): httpx 0.28 keeps the URL's query bytes as given when they are already percent-encoded, and
 keeps an empty query's ``?`` (``httpx.URL("…/Users/x?").raw_path == b"/Users/x?"``); httpcore sends
 ``raw_path`` as the request-target. :meth:`WireRequest.to_httpx` builds an ``httpx.Request`` directly

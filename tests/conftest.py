@@ -7,9 +7,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from scimtest import make_config, scim_client
 
 from reference_server.embedded import EmbeddedServer
+from tests.support.scimtest import make_config, scim_client
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,8 @@
 
 Business rules (ids, ``meta``, validation, ETags, deprovisioning) live above this line; a store
 only keeps documents, indexes them and answers queries, inside transactions. Every implementation
-passes the same contract tests (``tests/test_storage_contract.py``), so a PostgreSQL backend is a
-new module, not a rewrite.
+passes the same contract tests (``tests/reference_server/test_storage_contract.py``), so a
+PostgreSQL backend is a new module, not a rewrite.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """``make test-browser``: open a real ``report.html`` in headless Chromium and check what renders.
 
 1. Installs the system's Chromium when it is missing (``apt-get install -y chromium``; root).
-2. Runs ``scim-harness check`` against a deliberately broken target (``tests/checkrun.py``), which
+2. Runs ``scim-harness check`` against a deliberately broken target (``tests/support/checkrun.py``), which
    must exit 1 and leave a report with a gating failure and a warning.
 3. Opens the report through the DevTools protocol (``cdp.py``) and checks: the verdict renders
    and says FAILED; the failure is collapsed; a real mouse click on it expands it and shows its
@@ -9,7 +9,7 @@
    failure; the page holds no token; and the page asked the network for nothing.
 4. Writes ``report-failure.png`` (the expanded failure) next to the report.
 
-Usage: ``python tests/browser/check_report.py [REPORT_DIR]`` (default ``reports/browser-check``).
+Usage: ``python -m tests.browser.check_report [REPORT_DIR]`` (default ``reports/browser-check``).
 Exit 0 when every check passed, 1 otherwise. Not collected by pytest (no ``test_`` prefix).
 """
 
@@ -23,11 +23,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE), str(HERE.parent)]
-
-from cdp import Page  # noqa: E402
-from checkrun import MUST_FAILURE, ROOT, SECRETS, SHOULD_FAILURE, broken_target, run_check  # noqa: E402
+from tests.browser.cdp import Page
+from tests.support.checkrun import MUST_FAILURE, ROOT, SECRETS, SHOULD_FAILURE, broken_target, run_check
 
 
 def ensure_chromium() -> str:

@@ -1,0 +1,197 @@
+"""``scim-harness simulate`` and ``replay``: reports, exit codes, one-line errors, tokens never shown."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from harness.cli import cli
+from reference_server.embedded import EmbeddedServer
+from tests.support.faults import faulty_server
+from tests.support.procserver import ServerProcess, free_port
+from tests.support.scimtest import TOKEN, make_config
+
+SECRET = "cli-secret-token-ZX81-abcdef"
+
+
+def _run(*args: str, env: dict[str, str] | None = None) -> Result:
+    clean = {"SCIM_BASE_URL": "", "SCIM_TOKEN": "", **(env or {})}
+    return CliRunner().invoke(cli, list(args), env=clean, catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    server = ServerProcess(tmp_path_factory.mktemp("cli") / "scim.db", SECRET).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def broken(tmp_path: Path) -> Iterator[EmbeddedServer]:
+    with faulty_server("create-200", make_config(tmp_path / "scim.db")) as server:
+        yield server
+
+
+def test_simulate_against_the_embedded_server_writes_simulation_json(tmp_path: Path) -> None:
+    reports, recording = tmp_path / "reports", tmp_path / "traffic.jsonl"
+    result = _run(
+        "simulate", "--scenario", "onboarding", "--users", "40", "--seed", "3", "--concurrency", "4",
+        "--record", str(recording), "--report-dir", str(reports), "--no-progress",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "problems: 0" in result.stdout
+    data = json.loads((reports / "simulation.json").read_text(encoding="utf-8"))
+    assert data["ok"] is True
+    assert data["scenario"] == "onboarding" and data["users"] == 40 and data["seed"] == 3
+    assert data["requests"] > 40
+    assert set(data["latencyMs"]) >= {"p50", "p90", "p99"}
+    assert data["latencyMs"]["p50"] <= data["latencyMs"]["p90"] <= data["latencyMs"]["p99"]
+    assert data["throughput"] > 0
+    assert sum(data["statuses"].values()) == data["requests"]
+    assert data["statuses"]["201"] > 0
+    assert sum(e["requests"] for e in data["timeline"]) == data["requests"]
+    assert [e["second"] for e in data["timeline"]] == list(range(len(data["timeline"])))
+    assert data["problems"] == {"count": 0, "byKind": {}, "omitted": 0, "items": []}
+    assert data["reconciliation"]["usersChecked"] == data["reconciliation"]["usersExpected"] > 30
+    assert data["recordedExchanges"] == len(recording.read_text(encoding="utf-8").splitlines())
+
+
+def test_a_target_from_the_environment_and_the_token_never_shown(
+    reference: ServerProcess, tmp_path: Path
+) -> None:
+    recording = tmp_path / "traffic.jsonl"
+    result = _run(
+        "simulate", "--scenario", "lifecycle", "--users", "60", "--record", str(recording),
+        "--report-dir", str(tmp_path), "--no-progress",
+        env={"SCIM_BASE_URL": reference.base_url, "SCIM_TOKEN": SECRET},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert reference.base_url in (tmp_path / "simulation.json").read_text(encoding="utf-8")
+    for text in (
+        result.stdout,
+        result.stderr,
+        (tmp_path / "simulation.json").read_text(),
+        recording.read_text(),
+    ):
+        assert SECRET not in text
+    replayed = _run(
+        "replay", str(recording), "--base-url", reference.base_url, "--token", SECRET,
+        "--report-dir", str(tmp_path), "--no-progress",
+    )  # fmt: skip
+    assert replayed.exit_code in (0, 1)  # the same server: users exist already, so lookups differ
+    assert SECRET not in replayed.stdout + (tmp_path / "replay.json").read_text(encoding="utf-8")
+
+
+def test_problems_exit_1_and_are_listed(broken: EmbeddedServer, tmp_path: Path) -> None:
+    result = _run(
+        "simulate", "--scenario", "onboarding", "--users", "20", "--base-url", broken.base_url,
+        "--token", TOKEN, "--report-dir", str(tmp_path), "--no-progress",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "[status] assign: POST /Users answered 200; onelogin accepts 201" in result.stdout
+    data = json.loads((tmp_path / "simulation.json").read_text(encoding="utf-8"))
+    assert data["ok"] is False
+    assert data["problems"]["byKind"]["status"] > 0
+    item = data["problems"]["items"][0]
+    assert item["exchange"]["request"]["target"] == "/Users"
+    assert item["exchange"]["response"]["status"] == 200
+    assert TOKEN not in json.dumps(data)
+
+
+def test_replay_onto_a_different_target_exits_1(broken: EmbeddedServer, tmp_path: Path) -> None:
+    recording = tmp_path / "traffic.jsonl"
+    assert _run(
+        "simulate", "--scenario", "onboarding", "--users", "15", "--record", str(recording),
+        "--report-dir", str(tmp_path), "--no-progress",
+    ).exit_code == 0  # fmt: skip
+    result = _run(
+        "replay", str(recording), "--base-url", broken.base_url, "--token", TOKEN,
+        "--report-dir", str(tmp_path), "--no-progress",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    assert "(a different status); the recording has 201" in result.stdout
+    data = json.loads((tmp_path / "replay.json").read_text(encoding="utf-8"))
+    assert data["differences"]["count"] > 0
+
+
+def test_an_unreachable_target_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}/scim/v2"
+    result = _run(
+        "simulate",
+        "--scenario",
+        "onboarding",
+        "--base-url",
+        url,
+        "--token",
+        SECRET,
+        "--report-dir",
+        str(tmp_path),
+    )
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"Error: cannot reach {url} : connection refused"
+    assert SECRET not in result.output
+
+
+def test_a_rejected_token_is_one_line_and_exit_2(reference: ServerProcess, tmp_path: Path) -> None:
+    wrong = "wrong-token-QQ77-zzzz"
+    result = _run(
+        "simulate", "--scenario", "onboarding", "--base-url", reference.base_url, "--token", wrong,
+        "--report-dir", str(tmp_path),
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "Error: the target rejected the token (401)"
+    assert wrong not in result.output
+    assert not (tmp_path / "simulation.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--scenario", "soak"], "--duration SECONDS is required with --scenario soak"),
+        (
+            ["--scenario", "onboarding", "--base-url", "http://127.0.0.1:9/scim"],
+            "--token (or SCIM_TOKEN) is required",
+        ),
+        (
+            ["--scenario", "onboarding", "--base-url", "ftp://x", "--token", "t"],
+            "must be an http:// or https:// URL",
+        ),
+        (["--scenario", "nope"], "'nope' is not one of"),
+        (["--scenario", "onboarding", "--users", "0"], "--users"),
+    ],
+)
+def test_usage_errors_exit_2(args: list[str], message: str) -> None:
+    result = _run("simulate", *args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_a_malformed_recording_is_a_usage_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{oops\n", encoding="utf-8")
+    result = _run("replay", str(bad), "--report-dir", str(tmp_path))
+    assert result.exit_code == 2
+    assert "line 1: not JSON" in result.stderr
+
+
+def test_the_installed_command_shows_plain_progress_and_no_traceback(tmp_path: Path) -> None:
+    env = {**os.environ, "SCIM_TOKEN": SECRET, "SCIM_BASE_URL": ""}
+    result = subprocess.run(
+        [sys.executable, "-m", "harness", "simulate", "--scenario", "soak", "--users", "30",
+         "--duration", "1", "--report-dir", str(tmp_path)],
+        capture_output=True, text=True, timeout=120, env=env,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "soak: " in result.stderr and " events, " in result.stderr  # not a terminal: plain lines
+    assert "Traceback" not in result.stdout + result.stderr
+    assert SECRET not in result.stdout + result.stderr
+    assert json.loads((tmp_path / "simulation.json").read_text())["duration"] == 1.0

@@ -1,0 +1,119 @@
+"""Run the feature suite (``steps/``) against a target in a child process, and read what failed.
+
+The suite is pytest + pytest-bdd; a run here is ``python -m pytest steps ...`` in the project
+root, as a user runs it, with the target given by environment variables (tokens never in argv).
+The outcome is read from the run's JUnit XML; the cucumber JSON maps each test back to the
+scenario name written in the feature file (with an outline's example filled in).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class SuiteRun:
+    """What one run of the suite did: scenario name → outcome, plus the raw output."""
+
+    returncode: int
+    passed: frozenset[str]
+    failed: dict[str, str] = field(default_factory=dict)
+    """Scenario name → the first lines of its failure (a failed or errored test)."""
+    skipped: frozenset[str] = frozenset()
+    output: str = ""
+
+    def describe(self) -> str:
+        lines = [f"exit {self.returncode}: {len(self.passed)} passed, {len(self.failed)} failed"]
+        lines += [f"  FAILED {name}: {why}" for name, why in sorted(self.failed.items())]
+        if self.returncode not in (0, 1):
+            lines.append(self.output[-3000:])
+        return "\n".join(lines)
+
+
+def suite_env(
+    base_url: str, token: str, observer_url: str | None = None, observer_token: str | None = None
+) -> dict[str, str]:
+    """The environment a suite run against this target uses (no inherited SCIM_* variables)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SCIM_") and k != "GITHUB_STEP_SUMMARY"}
+    env.update(SCIM_BASE_URL=base_url, SCIM_TOKEN=token)
+    if observer_url and observer_token:
+        env.update(SCIM_OBSERVER_URL=observer_url, SCIM_OBSERVER_TOKEN=observer_token)
+    return env
+
+
+def run_suite(
+    base_url: str,
+    token: str,
+    observer_url: str | None = None,
+    observer_token: str | None = None,
+    *,
+    paths: tuple[str, ...] = ("steps",),
+    extra: tuple[str, ...] = (),
+    timeout: float = 600,
+) -> SuiteRun:
+    """Run the scenarios under ``paths`` (e.g. ``steps/test_users.py``) against the target."""
+    with tempfile.TemporaryDirectory(prefix="suiterun-") as tmp:
+        junit, cucumber = Path(tmp) / "junit.xml", Path(tmp) / "cucumber.json"
+        command = [
+            sys.executable,
+            "-m",
+            "pytest",
+            *paths,
+            "-q",
+            f"--junitxml={junit}",
+            f"--cucumberjson={cucumber}",
+            *extra,
+        ]
+        proc = subprocess.run(
+            command,
+            cwd=ROOT,
+            env=suite_env(base_url, token, observer_url, observer_token),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        output = proc.stdout + proc.stderr
+        if not junit.exists():
+            return SuiteRun(proc.returncode, frozenset(), {"<no run>": output[-2000:]}, output=output)
+        return _read(proc.returncode, junit, cucumber, output)
+
+
+def _scenario_names(cucumber: Path) -> dict[str, str]:
+    """Test id (the JUnit test name) → scenario name, from pytest-bdd's cucumber JSON."""
+    if not cucumber.exists():
+        return {}
+    names: dict[str, str] = {}
+    for feature in json.loads(cucumber.read_text(encoding="utf-8")):
+        for element in feature.get("elements", []):
+            names[str(element.get("id"))] = str(element.get("name"))
+    return names
+
+
+def _read(returncode: int, junit: Path, cucumber: Path, output: str) -> SuiteRun:
+    names = _scenario_names(cucumber)
+    passed: set[str] = set()
+    skipped: set[str] = set()
+    failed: dict[str, str] = {}
+    for case in ET.parse(junit).getroot().iter("testcase"):
+        test = case.get("name", "")
+        name = names.get(test, test)
+        problem = case.find("failure")
+        if problem is None:
+            problem = case.find("error")
+        if problem is not None:
+            message = (problem.get("message") or problem.text or "").strip()
+            failed.setdefault(name, " ".join(message.split())[:300])
+        elif case.find("skipped") is not None:
+            skipped.add(name)
+        else:
+            passed.add(name)
+    return SuiteRun(returncode, frozenset(passed - failed.keys()), failed, frozenset(skipped), output)
