@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from schemas import urns
+from schemas.checklist import REQUIREMENTS, Requirement, requirement, requirement_ids
 from schemas.definitions import (
     ENTERPRISE_USER,
     GROUP,
@@ -31,6 +32,7 @@ __all__ = [
     "ENTERPRISE_USER",
     "GROUP",
     "GROUP_TYPE",
+    "REQUIREMENTS",
     "RESOURCE_SCHEMAS",
     "RESOURCE_TYPES",
     "RESOURCE_TYPE_NAMES",
@@ -39,9 +41,12 @@ __all__ = [
     "USER_TYPE",
     "AttrPath",
     "Attribute",
+    "Requirement",
     "ResourceSchema",
     "ResourceType",
     "Violation",
+    "requirement",
+    "requirement_ids",
     "schema_by_urn",
     "urns",
     "validate",

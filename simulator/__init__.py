@@ -13,6 +13,7 @@ from __future__ import annotations
 from simulator.connector import Connector
 from simulator.engine import Engine
 from simulator.expected import AppBehaviour, Directory
+from simulator.facts import FACTS, Fact, fact, facts_of
 from simulator.links import Links
 from simulator.names import Oddities
 from simulator.plans import APPROVAL, EVENTS, Event, Outcome, Plan, arun, run
@@ -34,6 +35,7 @@ __all__ = [
     "APPROVAL",
     "DEFAULT_TEMPLATE",
     "EVENTS",
+    "FACTS",
     "ONELOGIN",
     "SCENARIOS",
     "AcceptedStatuses",
@@ -44,6 +46,7 @@ __all__ = [
     "Engine",
     "Event",
     "Exchange",
+    "Fact",
     "Links",
     "Oddities",
     "OneLoginUser",
@@ -70,6 +73,8 @@ __all__ = [
     "WireRequest",
     "WireResponse",
     "arun",
+    "fact",
+    "facts_of",
     "parse_custom_headers",
     "read_recording",
     "replay",
