@@ -8,14 +8,14 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DB ?= reference.db
 
-.PHONY: help install run test test-browser serve check lint types bench clean
+.PHONY: help install run test test-browser serve check lint types imports bench clean
 
 help:
 	@echo "make run    - set up, then run the feature suite against the embedded reference server (reports/)"
 	@echo "make test   - set up, then run the whole test suite"
 	@echo "make test-browser - check report.html in a real headless Chromium (installs it when missing)"
 	@echo "make serve  - run the reference server (HOST=$(HOST) PORT=$(PORT) DB=$(DB))"
-	@echo "make check  - lint (ruff) and type-check (mypy --strict)"
+	@echo "make check  - lint (ruff), format check, type-check (mypy --strict), import contracts (lint-imports)"
 	@echo "make bench  - benchmarks (not part of make test); writes bench/results.json"
 
 $(STAMP): pyproject.toml
@@ -42,7 +42,7 @@ test-browser: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
 
-check: lint types
+check: lint types imports
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -50,6 +50,9 @@ lint: $(STAMP)
 
 types: $(STAMP)
 	$(BIN)/mypy
+
+imports: $(STAMP)
+	$(BIN)/lint-imports --no-cache
 
 clean:
 	rm -rf $(VENV) reports .mypy_cache .ruff_cache .hypothesis build *.egg-info

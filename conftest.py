@@ -6,16 +6,30 @@ area's step module needs no registration; ``steps/test_<area>.py`` only bind sce
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
+
+from harness.target import open_target
+from scim_client import Target
 
 _STEPS = Path(__file__).resolve().parent / "steps"
 
 # The shared modules first: the area modules import them, and pytest can only rewrite the
 # asserts of a module it imports itself.
-_FIRST = ["wire", "target", "common", "directory"]
+_FIRST = ["features", "wire", "target", "common", "directory"]
 
 pytest_plugins = [f"steps.{name}" for name in _FIRST] + [
     f"steps.{path.stem}"
     for path in sorted(_STEPS.glob("*.py"))
     if not path.stem.startswith(("test_", "_")) and path.stem not in _FIRST
 ]
+
+
+@pytest.fixture(scope="session")
+def embedded_target() -> Iterator[Target]:
+    """The suite's default target: the reference server on a free loopback port and a fresh SQLite
+    file, for the whole session (steps never import the server; they ask for this fixture)."""
+    with open_target(None, rotation_delay=0.05) as opened:
+        yield opened.target

@@ -9,11 +9,8 @@ never shows an old result as if it were this one.
 
 from __future__ import annotations
 
-import os
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -21,13 +18,12 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from harness.check_target import TargetError, given_target, open_target
 from harness.live import LiveProgress
 from harness.reporting import REPORT_FILES, RunResult, ScenarioResult, load_simulation, write_reports
 from harness.suite import run_suite
-from harness.tags import TagExpression, TagExpressionError, parse, tags_in_features
-from harness.target import make_transport, transport_options
-from simulator.transport import Transport
+from harness.tags import TagExpression, TagExpressionError, parse
+from harness.target import TargetError, given_target, make_transport, open_target, transport_options
+from steps.features import tags_in_features
 
 LOG_FILE = "check.log"
 
@@ -127,23 +123,24 @@ def check(
 
     Without --base-url the target is the embedded reference server.
     """
-    given = given_target(base_url, token, observer_url, observer_token)
     transport = make_transport(timeout, ca_bundle, insecure)
+    given = given_target(base_url, token, transport, observer_url, observer_token)
     root = project_root()
     selection = _selection(tags, root)
     _prepare(report_dir)
     console = Console(highlight=False, soft_wrap=True)
     started, clock = _now(), time.monotonic()
     marker_expression = selection.marker_expression if selection else None
-    with open_target(given, transport) as (suite_target, report_target):
-        shown = f" ({report_target.base_url})" if report_target.embedded else ""
-        console.print(f"Checking {report_target.label}{shown}")
+    # the embedded server's rotations complete quickly: lifecycle scenarios wait for them
+    with open_target(given, rotation_delay=0.05) as opened:
+        target = opened.target
+        shown = f" ({target.base_url})" if target.embedded else ""
+        console.print(f"Checking {target.label}{shown}")
         with (
             tempfile.TemporaryDirectory(prefix="scim-check-") as work,
             LiveProgress(console, strict) as live,
-            _worker_transport(transport),
         ):
-            outcome = run_suite(root, suite_target, marker_expression, jobs, live, Path(work))
+            outcome = run_suite(root, target, marker_expression, jobs, live, Path(work))
     if outcome.stopped:
         raise TargetError(outcome.stopped)
     if outcome.crashed:
@@ -157,7 +154,7 @@ def check(
     results = [ScenarioResult.from_event(r) for r in outcome.results]
     scenarios = sorted(results, key=lambda s: (s.feature_file, s.line, s.nodeid))
     run = RunResult(
-        target=report_target,
+        target=target,
         started=started,
         finished=_now(),
         duration=time.monotonic() - clock,
@@ -170,26 +167,6 @@ def check(
     write_reports(run, report_dir)
     _conclude(console, run, report_dir)
     raise SystemExit(run.exit_code)
-
-
-@contextmanager
-def _worker_transport(transport: Transport) -> Iterator[None]:
-    """Hand the timeout and TLS settings to the pytest workers, which inherit this environment."""
-    settings = {
-        "SCIM_TIMEOUT": str(transport.timeout),
-        "SCIM_CA_BUNDLE": transport.ca_bundle or "",
-        "SCIM_INSECURE": "1" if transport.insecure else "",
-    }
-    saved = {name: os.environ.get(name) for name in settings}
-    os.environ.update(settings)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
 
 
 def _conclude(console: Console, run: RunResult, report_dir: Path) -> None:

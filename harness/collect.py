@@ -23,9 +23,9 @@ from typing import IO, Any
 import pytest
 
 from harness.scenario_info import ScenarioInfo, describe, step_results
+from scim_client import Redactor
 
 SERIAL_TAG = "serial"
-MIN_SECRET = 6  # as harness.suite: shorter "tokens" would garble every report they were scrubbed from
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -74,14 +74,12 @@ class _Streamer:
         self.config = config
         self.out: IO[str] = path.open("a", encoding="utf-8")
         tokens = (config.getoption("--scim-token", None), config.getoption("--scim-observer-token", None))
-        self.secrets = [s for s in tokens if s and len(s) >= MIN_SECRET]
+        self.redactor = Redactor.of(tokens)
         self.reports: dict[str, list[pytest.TestReport]] = {}
         self.infos: dict[str, ScenarioInfo] = {}
 
     def emit(self, record: dict[str, Any]) -> None:
-        text = json.dumps(record, ensure_ascii=False, default=str)
-        for secret in self.secrets:
-            text = text.replace(json.dumps(secret)[1:-1], "***")
+        text = self.redactor.text(json.dumps(record, ensure_ascii=False, default=str))
         self.out.write(text + "\n")
         self.out.flush()
 

@@ -29,10 +29,9 @@ from typing import Any, TextIO
 
 import click
 
-from harness.target import Target, write_text
+from harness.target import write_text
+from scim_client import Target, Transport, public_url
 from simulator.load import LOCUSTFILE
-from simulator.preflight import public_url
-from simulator.transport import Transport
 
 SHOWN_FAILURES = 10
 GRACE = 120.0
@@ -67,14 +66,7 @@ def _free_port() -> int:
 
 
 def _environment(base_url: str, token: str, transport: Transport, run: LocustRun) -> dict[str, str]:
-    env = {**os.environ, "SCIM_BASE_URL": base_url, "SCIM_TOKEN": token}
-    env["SCIM_TIMEOUT"] = str(transport.timeout)
-    env.pop("SCIM_CA_BUNDLE", None)
-    env.pop("SCIM_INSECURE", None)
-    if transport.ca_bundle:
-        env["SCIM_CA_BUNDLE"] = transport.ca_bundle
-    if transport.insecure:
-        env["SCIM_INSECURE"] = "1"
+    env = {**os.environ, "SCIM_BASE_URL": base_url, "SCIM_TOKEN": token, **transport.environment()}
     if run.retries is not None:
         env["SCIM_RETRIES"] = str(run.retries)
     return env
@@ -198,13 +190,13 @@ def started_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def simulate_on_locust(run: LocustRun, target: Target, transport: Transport, folder: Path) -> None:
+def simulate_on_locust(run: LocustRun, target: Target, folder: Path) -> None:
     """Run, write ``locust.json``, print the summary; exit 1 when a request failed."""
     started = started_now()
-    figures = run_locust(run, target.base_url, target.token, transport, folder)
+    figures = run_locust(run, target.base_url, target.token, target.transport, folder)
     data = report_json(run, target.base_url, started, figures)
     path = folder / "locust.json"
-    write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n", (target.token,))
+    write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n", target)
     for line in summary(data, path):
         click.echo(line)
     if not data["ok"]:

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from harness.target import (
+    given_target,
     make_transport,
     open_target,
     prepare_report_dir,
@@ -62,7 +63,8 @@ def replay_command(
     folder = prepare_report_dir(report_dir)
     transport = make_transport(timeout, ca_bundle, insecure)
     profile = profile_for(timeout, retries)
-    with open_target(base_url, token, transport, profile) as target:
+    with open_target(given_target(base_url, token, transport)) as opened:
+        target = opened.target
         display = for_stream() if progress else Silent()
         report = asyncio.run(
             replay(
@@ -72,11 +74,11 @@ def replay_command(
                 recording=str(recording),
                 profile=profile,
                 progress=display,
-                transport=transport,
+                transport=target.transport,
             )
         )
     path = folder / "replay.json"
-    write_text(path, json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n", (target.token,))
+    write_text(path, json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n", target)
     differences = report.differences
     click.echo(f"replayed {report.exchanges}/{lines} exchanges, {report.remapped_ids} ids remapped")
     click.echo(f"differences: {differences.total}")

@@ -14,6 +14,7 @@ import click
 
 from harness.locust_run import LocustRun, simulate_on_locust
 from harness.target import (
+    given_target,
     make_transport,
     open_target,
     prepare_report_dir,
@@ -134,8 +135,8 @@ def simulate_command(
     if engine == "locust":  # per-response verification and Locust's figures; no reconciliation
         processes = 1 if workers is None else workers
         run = LocustRun(scenario, users, seed, concurrency, processes, duration, retries)
-        with open_target(base_url, token, transport, profile) as target:
-            simulate_on_locust(run, target, transport, folder)
+        with open_target(given_target(base_url, token, transport)) as opened:
+            simulate_on_locust(run, opened.target, folder)
         return
     if record is not None:
         try:
@@ -143,13 +144,14 @@ def simulate_command(
             record.touch()
         except OSError as exc:
             raise click.UsageError(f"cannot write the recording {str(record)!r}: {exc.strerror}") from None
-    with open_target(base_url, token, transport, profile) as target:
+    with open_target(given_target(base_url, token, transport)) as opened:
+        target = opened.target
         display = for_stream() if progress else Silent()
         report = asyncio.run(
-            simulate(config, target.base_url, target.token, progress=display, transport=transport)
+            simulate(config, target.base_url, target.token, progress=display, transport=target.transport)
         )
     path = folder / "simulation.json"
-    write_text(path, json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n", (target.token,))
+    write_text(path, json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n", target)
     for line in _summary(report, path):
         click.echo(line)
     if not report.ok:

@@ -15,34 +15,25 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Protocol
 
+from scim_client import FRONTEND_VARIABLE, Redactor, Target
+
 _POLL = 0.05
-MIN_SECRET = 6
-"""Shorter "tokens" are not scrubbed: replacing every ``ab`` in a report would only garble it."""
 NO_TESTS = 5  # pytest's exit code when no test was selected
 
 
-@dataclass(frozen=True)
-class SuiteTarget:
-    base_url: str
-    token: str = field(repr=False)
-    observer_url: str | None = None
-    observer_token: str | None = field(default=None, repr=False)
-
-    @property
-    def secrets(self) -> list[str]:
-        return [s for s in (self.token, self.observer_token) if s and len(s) >= MIN_SECRET]
-
-    def environment(self) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if k not in ("SCIM_OBSERVER_URL", "SCIM_OBSERVER_TOKEN")}
-        env.update(SCIM_BASE_URL=self.base_url, SCIM_TOKEN=self.token)
-        if self.observer_url and self.observer_token:
-            env.update(SCIM_OBSERVER_URL=self.observer_url, SCIM_OBSERVER_TOKEN=self.observer_token)
-        env["PYTHONUNBUFFERED"] = "1"
-        return env
+def worker_environment(target: Target, base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment of a worker: ours, with the target's variables (tokens never in argv) and
+    the front end named, so hints and skip reasons speak of ``check``'s options."""
+    env = dict(os.environ if base is None else base)
+    env.update(target.environment())  # every variable of a target, so none is inherited
+    env[FRONTEND_VARIABLE] = "check"
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
 
 
 class Listener(Protocol):
@@ -105,14 +96,14 @@ def _headline(log: str) -> str:
 
 
 class _Phase:
-    def __init__(self, project: Path, target: SuiteTarget, tags: str | None, workdir: Path) -> None:
+    def __init__(self, project: Path, target: Target, tags: str | None, workdir: Path) -> None:
         self.project, self.target, self.tags, self.workdir = project, target, tags, workdir
+        self.redactor = Redactor.of(target.secrets)
+        self.environment = worker_environment(target)
         self.serial = 0
 
     def scrub(self, text: str) -> str:
-        for secret in self.target.secrets:
-            text = text.replace(secret, "***")
-        return text
+        return self.redactor.text(text)
 
     def run(self, shards: list[str | None], first: int, listener: Listener, outcome: SuiteOutcome) -> None:
         """Run one worker per shard to the end, dispatching their events as they come."""
@@ -126,7 +117,7 @@ class _Phase:
                     process = subprocess.Popen(  # noqa: S603
                         _command(events, self.tags, shard),
                         cwd=self.project,
-                        env=self.target.environment(),
+                        env=self.environment,
                         stdout=sink,
                         stderr=subprocess.STDOUT,
                     )
@@ -183,7 +174,7 @@ class _Phase:
 
 
 def run_suite(
-    project: Path, target: SuiteTarget, tags: str | None, jobs: int, listener: Listener, workdir: Path
+    project: Path, target: Target, tags: str | None, jobs: int, listener: Listener, workdir: Path
 ) -> SuiteOutcome:
     """Run the suite over ``project/steps`` against ``target``; results arrive through ``listener``."""
     outcome = SuiteOutcome()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 _TOKEN = re.compile(r"\s*(?:(\()|(\))|@?([A-Za-z_][\w.:-]*))")
 _OPERATORS = frozenset({"and", "or", "not"})
@@ -98,14 +97,3 @@ def parse(text: str) -> TagExpression:
     if parser.peek() is not None:
         raise TagExpressionError(f"unexpected {parser.peek()!r} after a complete expression")
     return TagExpression(text, " ".join(tokens), frozenset(parser.tags))
-
-
-def tags_in_features(features: Path) -> set[str]:
-    """Every tag written in a ``.feature`` file under ``features`` (without ``@``)."""
-    found: set[str] = set()
-    for path in features.rglob("*.feature"):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            stripped = line.strip()
-            if stripped.startswith("@"):
-                found.update(word.lstrip("@") for word in stripped.split() if word.startswith("@"))
-    return found

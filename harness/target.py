@@ -1,14 +1,15 @@
-"""Choosing the target for a command: the embedded reference server, or a base URL and token.
+"""Choosing and opening the target of a command: a given SCIM server, or the embedded reference server.
 
 Without ``--base-url`` (or ``SCIM_BASE_URL``) a command runs against the embedded reference server
-on a free loopback port with a temporary SQLite file and a fresh token. With one, a token is
-required, and a pre-flight request checks the target before any traffic: an unreachable target
-or a rejected token ends the command with one line and exit code 2. Tokens are never printed.
+on a free loopback port with a temporary SQLite file and fresh tokens (its observer included). With
+one, a token is required, and the pre-flight (:func:`scim_client.preflight`) checks the target, and
+its observer when given, before any traffic: an unreachable target or a rejected token ends the
+command with one line and exit code 2. Tokens are never printed, and every file a command writes
+goes through the target's redaction.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import socket
 import ssl
@@ -18,17 +19,38 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import click
-import httpx
 from litestar import Litestar
 
 from reference_server.config import ServerConfig, new_token
 from reference_server.embedded import EmbeddedServer
-from simulator.preflight import preflight
+from scim_client import (
+    DEFAULT_TIMEOUT,
+    INSECURE_WARNING,
+    HarnessExchange,
+    Redactor,
+    Target,
+    TargetUnusable,
+    Transport,
+    checked_url,
+    preflight,
+)
 from simulator.profile import ONELOGIN, Profile, Timeouts
-from simulator.transport import DEFAULT_TIMEOUT, INSECURE_WARNING, Transport
+
+__all__ = [
+    "Opened",
+    "TargetError",
+    "embedded_server",
+    "given_target",
+    "make_transport",
+    "open_target",
+    "prepare_report_dir",
+    "profile_for",
+    "retries_option",
+    "transport_options",
+    "write_text",
+]
 
 
 class TargetError(click.ClickException):
@@ -37,13 +59,12 @@ class TargetError(click.ClickException):
     exit_code = 2
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
-    """Where a run sends its requests; the token never shows in ``repr`` (nor in tracebacks)."""
+@dataclass(frozen=True)
+class Opened:
+    """An opened target and the requests the harness itself sent to it (the pre-flight's)."""
 
-    base_url: str
-    token: str = field(repr=False)
-    embedded: bool = False
+    target: Target
+    harness_exchanges: list[HarnessExchange] = field(default_factory=list)
 
 
 def _quiet_http_logs() -> None:
@@ -58,7 +79,6 @@ def embedded_server(config: ServerConfig, app: Litestar | None = None) -> Embedd
     The embedded server binds ``socket.socket()`` (protocol 0), and asyncio sets ``TCP_NODELAY``
     only on accepted sockets whose protocol is ``IPPROTO_TCP``; without it every request waits
     ~40 ms for a delayed ACK (Nagle). Accepted sockets inherit the option from the listener.
-    To be fixed in ``reference_server/embedded.py``; harmless once it is.
     """
     server = EmbeddedServer(config, app)
     listener: socket.socket = server._sock
@@ -66,16 +86,72 @@ def embedded_server(config: ServerConfig, app: Litestar | None = None) -> Embedd
     return server
 
 
-def _checked_url(base_url: str) -> str:
-    parts = urlsplit(base_url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise click.UsageError(f"--base-url must be an http:// or https:// URL, not {base_url!r}")
-    return base_url.rstrip("/")
+def _url(option: str, url: str) -> str:
+    try:
+        return checked_url(url, "the URL")
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint=option) from None
 
 
-async def _preflight(base_url: str, token: str, transport: Transport, profile: Profile) -> str | None:
-    async with httpx.AsyncClient(verify=transport.verify(), follow_redirects=False) as client:
-        return await preflight(client, base_url, token, profile)
+def given_target(
+    base_url: str | None,
+    token: str | None,
+    transport: Transport,
+    observer_url: str | None = None,
+    observer_token: str | None = None,
+) -> Target | None:
+    """The target the options name, or None for the embedded server; option mistakes exit 2."""
+    if not base_url:
+        if observer_url:
+            raise click.UsageError("--observer-url needs --base-url (the embedded server has its own)")
+        return None
+    if not token:
+        raise click.UsageError("--token (or SCIM_TOKEN) is required with --base-url")
+    if observer_url and not observer_token:
+        raise click.UsageError("--observer-token (or SCIM_OBSERVER_TOKEN) is required with --observer-url")
+    return Target(
+        base_url=_url("--base-url", base_url),
+        token=token,
+        observer_url=_url("--observer-url", observer_url) if observer_url else None,
+        observer_token=observer_token if observer_url else None,
+        transport=transport,
+    )
+
+
+@contextmanager
+def open_target(given: Target | None, rotation_delay: float | None = None) -> Iterator[Opened]:
+    """The target to use, checked; the embedded server runs for the duration of the ``with``.
+
+    ``rotation_delay`` sets the embedded server's (the feature suite waits for rotations).
+    """
+    _quiet_http_logs()
+    if given is not None:
+        try:
+            exchanges = preflight(given)
+        except TargetUnusable as exc:
+            raise TargetError(str(exc)) from None
+        yield Opened(given, exchanges)
+        return
+    with tempfile.TemporaryDirectory(prefix="scim-harness-") as folder:
+        config = ServerConfig(db_path=str(Path(folder) / "scim.db"), token=new_token())
+        if rotation_delay is not None:
+            config = replace(config, rotation_delay=rotation_delay)
+        try:
+            server = embedded_server(config).start()
+        except (RuntimeError, OSError) as exc:
+            raise TargetError(f"the embedded reference server did not start: {exc}") from None
+        try:
+            yield Opened(
+                Target(
+                    server.base_url,
+                    config.token,
+                    server.observer_url,
+                    config.observer_token,
+                    embedded=True,
+                )
+            )
+        finally:
+            server.stop()
 
 
 def transport_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -136,30 +212,6 @@ def profile_for(timeout: float | None, retries: int | None = None, profile: Prof
     return profile
 
 
-@contextmanager
-def open_target(
-    base_url: str | None,
-    token: str | None,
-    transport: Transport | None = None,
-    profile: Profile = ONELOGIN,
-) -> Iterator[Target]:
-    """The target to use, checked; the embedded server runs for the duration of the ``with``."""
-    _quiet_http_logs()
-    if base_url:
-        url = _checked_url(base_url)
-        if not token:
-            raise click.UsageError("--token (or SCIM_TOKEN) is required with --base-url")
-        problem = asyncio.run(_preflight(url, token, transport or Transport(), profile))
-        if problem is not None:
-            raise TargetError(problem)
-        yield Target(url, token, embedded=False)
-        return
-    with tempfile.TemporaryDirectory(prefix="scim-harness-") as folder:
-        config = ServerConfig(db_path=str(Path(folder) / "scim.db"), token=new_token())
-        with embedded_server(config) as server:
-            yield Target(server.base_url, config.token, embedded=True)
-
-
 def prepare_report_dir(path: Path) -> Path:
     """Create the report folder now, so a bad path fails before the run, not after it."""
     try:
@@ -169,12 +221,9 @@ def prepare_report_dir(path: Path) -> Path:
     return path
 
 
-def write_text(path: Path, text: str, secrets: tuple[str, ...]) -> None:
-    """Write ``text`` with every secret masked (a second guard: reports never carry tokens)."""
-    for secret in secrets:
-        if len(secret) >= 6:
-            text = text.replace(secret, "***")
+def write_text(path: Path, text: str, target: Target) -> None:
+    """Write ``text`` with the target's secrets removed (a second guard: reports never carry tokens)."""
     try:
-        path.write_text(text, encoding="utf-8")
+        path.write_text(Redactor.of(target.secrets).text(text), encoding="utf-8")
     except OSError as exc:
         raise click.UsageError(f"cannot write {str(path)!r}: {exc.strerror}") from None

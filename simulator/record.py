@@ -16,10 +16,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TextIO
 
+from scim_client import Redactor
 from simulator.wire import Exchange
-
-MIN_SECRET_LENGTH = 6
-"""Shorter secrets are not masked in free text (masking ``"t"`` would mangle every line)."""
 
 
 class RecordingError(ValueError):
@@ -31,7 +29,7 @@ class Recorder:
 
     def __init__(self, path: Path, secrets: Sequence[str] = ()) -> None:
         self.path = path
-        self._secrets = tuple(s for s in secrets if len(s) >= MIN_SECRET_LENGTH)
+        self._redactor = Redactor.of(secrets)
         self._file: TextIO = path.open("w", encoding="utf-8")
         self._began = time.monotonic()
         self.lines = 0
@@ -41,10 +39,7 @@ class Recorder:
         self.lines += 1
         record: dict[str, Any] = {"seq": self.lines, "at": round(time.monotonic() - self._began, 4)}
         record.update(exchange.record())
-        line = json.dumps(record, ensure_ascii=False)
-        for secret in self._secrets:
-            line = line.replace(secret, "***")
-        self._file.write(line + "\n")
+        self._file.write(self._redactor.text(json.dumps(record, ensure_ascii=False)) + "\n")
 
     def close(self) -> None:
         self._file.close()

@@ -25,14 +25,13 @@ from typing import Any
 
 import httpx
 
+from scim_client import Transport, public_url
 from simulator.idmap import IdMap
-from simulator.preflight import public_url
 from simulator.problems import DEFAULT_CAP, Problem, Problems, exchange_record
 from simulator.profile import ONELOGIN, Profile
 from simulator.progress import Progress, Silent
 from simulator.sender import Sender, clients_for
 from simulator.stats import Stats
-from simulator.transport import Transport
 from simulator.verify import check
 from simulator.wire import Exchange, WireRequest
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from scim_client import Transport
 from simulator.profile import Profile
-from simulator.transport import Transport
 from simulator.wire import Exchange, WireRequest, WireResponse, send_async
 
 AttemptHook = Callable[[Exchange, float, float], None]

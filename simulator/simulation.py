@@ -17,12 +17,12 @@ from typing import Any, TypeVar
 
 import httpx
 
+from scim_client import Transport, public_url
 from simulator import verify
 from simulator.connector import Connector
 from simulator.engine import Counts, Engine
 from simulator.expected import AppBehaviour, Directory
 from simulator.plans import Outcome
-from simulator.preflight import public_url
 from simulator.problems import DEFAULT_CAP, Problem, Problems, exchange_record
 from simulator.profile import ONELOGIN, Profile
 from simulator.progress import Progress, Silent
@@ -34,7 +34,6 @@ from simulator.stats import Stats
 from simulator.steps import Step
 from simulator.template import DEFAULT_TEMPLATE, Template
 from simulator.tenant import Tenant
-from simulator.transport import Transport
 from simulator.wire import Exchange, WireRequest, WireResponse
 
 T = TypeVar("T")

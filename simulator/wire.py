@@ -1,4 +1,4 @@
-"""Requests and responses exactly as they cross the wire, and the one place tokens are redacted.
+"""Requests and responses exactly as they cross the wire, as the simulator sends and records them.
 
 A :class:`WireRequest` keeps the raw query string OneLogin sends: ``filter=userName+eq+%22…%22&`` with
 its trailing ``&``, and ``""`` for a URL that ends in a bare ``?`` (``PUT /Users/{id}?``), which is
@@ -22,8 +22,9 @@ from typing import Any
 
 import httpx
 
+from scim_client import NO_SECRETS, Received, asend, redirect_note, send
+
 Headers = tuple[tuple[str, str], ...]
-_SECRET_HEADERS = frozenset({"authorization", "proxy-authorization"})
 
 
 def _header(headers: Headers, name: str) -> str | None:
@@ -68,7 +69,7 @@ class WireRequest:
 
     def redact(self) -> WireRequest:
         """This request with credentials replaced: ``Authorization: Bearer ***``."""
-        return replace(self, headers=redact_headers(self.headers))
+        return replace(self, headers=NO_SECRETS.headers(self.headers))
 
     def to_httpx(self, base_url: str, timeout: dict[str, float] | None = None) -> httpx.Request:
         """An ``httpx.Request`` that sends exactly this request (see the module docstring).
@@ -91,17 +92,6 @@ def _elapsed(response: httpx.Response) -> float:
         return response.elapsed.total_seconds()
     except RuntimeError:  # a response built by hand, never sent
         return 0.0
-
-
-def redact_headers(headers: Headers) -> Headers:
-    """Headers with secrets masked, keeping the scheme: ``Bearer abc`` → ``Bearer ***``."""
-    out: list[tuple[str, str]] = []
-    for name, value in headers:
-        if name.lower() in _SECRET_HEADERS:
-            scheme, _, secret = value.partition(" ")
-            value = f"{scheme} ***" if secret else "***"
-        out.append((name, value))
-    return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,10 +124,22 @@ class WireResponse:
         )
 
     @classmethod
-    def failed(cls, exc: httpx.HTTPError) -> WireResponse:
-        """A transport failure as a response value, so plans and reports handle it like a status."""
-        kind = "timeout" if isinstance(exc, httpx.TimeoutException) else "connection"
-        return cls(status=0, error=f"{kind}: {type(exc).__name__}: {exc}".rstrip(": "))
+    def of(cls, received: Received) -> WireResponse:
+        """What :func:`scim_client.send` got, as a response value plans and reports handle alike.
+
+        No answer is ``status == 0`` with ``error`` ``"timeout: …"`` or ``"connection: …"``; a body past
+        the cap keeps its status (so it is not retried like a lost answer) with ``"body: …"``; a
+        redirect is an error too (``"redirect: …"``): it is never followed.
+        """
+        response = received.response
+        if response is None:
+            kind = "timeout" if received.timed_out else "connection"
+            return cls(status=0, error=f"{kind}: {received.failure}")
+        recorded = cls.from_httpx(response)
+        if received.failure is not None:
+            return replace(recorded, error=f"body: {received.failure}")
+        note = redirect_note(response)
+        return recorded if note is None else replace(recorded, error=f"redirect: {note}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,122 +179,18 @@ class Exchange:
         }
 
 
-MAX_RESPONSE_BYTES = 10 * 1024 * 1024
-"""A response body larger than this (decoded) fails its exchange; reading stops there, so a target
-answering 50 MB, or endlessly, costs at most this much memory."""
-_REDIRECTS = frozenset({301, 302, 303, 307, 308})
-
-
-class ResponseTooLarge(Exception):
-    """A response body passed :data:`MAX_RESPONSE_BYTES`; the connection was dropped."""
-
-    def __init__(self, limit: int = MAX_RESPONSE_BYTES) -> None:
-        super().__init__(f"response body exceeds {limit // (1024 * 1024)} MB (stopped reading)")
-
-
-def _declared_too_large(response: httpx.Response, limit: int) -> bool:
-    declared = response.headers.get("content-length", "")
-    encoded = response.headers.get("content-encoding", "identity").lower() not in ("", "identity")
-    return declared.isdigit() and int(declared) > limit and not encoded
-
-
-def read_capped(response: httpx.Response, limit: int = MAX_RESPONSE_BYTES) -> bytes:
-    """Read a streamed response's body, at most ``limit`` bytes, then close it.
-
-    Raises :class:`ResponseTooLarge` past the limit and ``httpx.HTTPError`` for a broken body (a
-    connection closed mid-response). The body is then available as ``response.content``.
-    """
-    try:
-        if _declared_too_large(response, limit):
-            raise ResponseTooLarge(limit)
-        chunks, size = [], 0
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise ResponseTooLarge(limit)
-            chunks.append(chunk)
-        content = b"".join(chunks)
-    except BaseException:
-        response._content = b""
-        raise
-    finally:
-        response.close()
-    response._content = content
-    return content
-
-
-async def aread_capped(response: httpx.Response, limit: int = MAX_RESPONSE_BYTES) -> bytes:
-    """The asynchronous twin of :func:`read_capped`."""
-    try:
-        if _declared_too_large(response, limit):
-            raise ResponseTooLarge(limit)
-        chunks, size = [], 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise ResponseTooLarge(limit)
-            chunks.append(chunk)
-        content = b"".join(chunks)
-    except BaseException:
-        response._content = b""
-        raise
-    finally:
-        await response.aclose()
-    response._content = content
-    return content
-
-
-def redirect_note(response: httpx.Response) -> str | None:
-    """For a 3xx redirect: why the exchange fails, naming where it pointed; None otherwise.
-
-    Redirects are never followed: the bearer token would go with the request to wherever the
-    ``Location`` points, and a SCIM endpoint has no reason to redirect.
-    """
-    if response.status_code not in _REDIRECTS:
-        return None
-    location = response.headers.get("location", "")
-    try:
-        where = response.request.url.join(location) if location else None
-    except (httpx.InvalidURL, ValueError):
-        where = None
-    shown = f"{where.scheme}://{where.netloc.decode('ascii', 'replace')}" if where else "no Location"
-    return f"redirect: answered {response.status_code} to {shown}; redirects are not followed"
-
-
-def _received(response: httpx.Response) -> WireResponse:
-    note = redirect_note(response)
-    recorded = WireResponse.from_httpx(response)
-    return recorded if note is None else replace(recorded, error=note)
-
-
 async def send_async(
     client: httpx.AsyncClient, base_url: str, request: WireRequest, timeout: dict[str, float] | None = None
 ) -> WireResponse:
     """Send one request once (no retries: that is the engine's policy) and record what came back.
 
-    The body is read up to :data:`MAX_RESPONSE_BYTES`; redirects are reported, never followed.
+    The body is read up to :data:`scim_client.MAX_RESPONSE_BYTES`; redirects are reported, never followed.
     """
-    try:
-        response = await client.send(request.to_httpx(base_url, timeout), stream=True)
-        await aread_capped(response)
-    except ResponseTooLarge as exc:
-        # an answer arrived (its status is kept, so it is not retried like a lost one); its body not
-        return replace(WireResponse.from_httpx(response), error=f"body: {exc}")
-    except httpx.HTTPError as exc:
-        return WireResponse.failed(exc)
-    return _received(response)
+    return WireResponse.of(await asend(client, request.to_httpx(base_url, timeout)))
 
 
 def send_sync(
     client: httpx.Client, base_url: str, request: WireRequest, timeout: dict[str, float] | None = None
 ) -> WireResponse:
     """The blocking twin of :func:`send_async`, for step code."""
-    try:
-        response = client.send(request.to_httpx(base_url, timeout), stream=True)
-        read_capped(response)
-    except ResponseTooLarge as exc:
-        # an answer arrived (its status is kept, so it is not retried like a lost one); its body not
-        return replace(WireResponse.from_httpx(response), error=f"body: {exc}")
-    except httpx.HTTPError as exc:
-        return WireResponse.failed(exc)
-    return _received(response)
+    return WireResponse.of(send(client, request.to_httpx(base_url, timeout)))

@@ -75,20 +75,6 @@ def path_of(resource: Mapping[str, Any]) -> str:
     return f"{endpoint_of(resource)}/{resource['id']}"
 
 
-def forget(scim: ScimClient, resource: Mapping[str, Any]) -> None:
-    """A resource the scenario deleted itself needs no cleanup."""
-    cleanup = getattr(scim, "cleanup", None)
-    if cleanup is not None:
-        cleanup.forget(endpoint_of(resource), resource["id"])
-
-
-def remember(scim: ScimClient, endpoint: str, resource_id: str) -> None:
-    """A resource created other than by POST to its endpoint (e.g. through /Bulk) is deleted too."""
-    cleanup = getattr(scim, "cleanup", None)
-    if cleanup is not None:
-        cleanup.add(endpoint, resource_id)
-
-
 # -- attribute sets ------------------------------------------------------------------------------
 
 

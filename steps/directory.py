@@ -44,7 +44,6 @@ from steps._resources import (
     values_of,
 )
 from steps.common import assert_status, body_of
-from steps.target import Target
 from steps.wire import ScimClient
 
 _MISSING = object()
@@ -98,20 +97,6 @@ def _(
 ) -> dict[str, Any]:
     members = [member_of(users, m) for m in quoted(labels)]
     return create(scim, "/Groups", group_body(group_name(label, token), members))
-
-
-@pytest.fixture(scope="session")
-def resource_types(target: Target) -> list[dict[str, Any]]:
-    """The target's ``/ResourceTypes`` (RFC 7644 §4), read once for extension gates."""
-    response = httpx.get(
-        target.base_url + "/ResourceTypes", headers={"Authorization": f"Bearer {target.token}"}
-    )
-    try:
-        body = response.json()
-    except ValueError:
-        return []
-    items = body.get("Resources") if isinstance(body, dict) else body
-    return [i for i in items or [] if isinstance(i, dict)]
 
 
 @given("the target offers the enterprise user extension")

@@ -16,9 +16,9 @@ import httpx
 import pytest
 from pytest_bdd import given, parsers, then, when
 
+from scim_client import Target
 from steps._resources import TYPES, user_body, user_name, value_at
 from steps.common import body_of
-from steps.target import Target
 from steps.wire import ScimClient, body_violations
 
 _MEDIA = {"SCIM JSON": "application/scim+json", "plain JSON": "application/json"}

@@ -14,8 +14,9 @@ import httpx
 import pytest
 from pytest_bdd import parsers, then, when
 
-from steps._resources import TYPES, group_body, group_name, quoted, remember, user_body, user_name
+from steps._resources import TYPES, group_body, group_name, quoted, user_body, user_name
 from steps.common import assert_status, body_of
+from steps.target import Cleanup
 from steps.wire import ScimClient
 
 BULK_REQUEST = "urn:ietf:params:scim:api:messages:2.0:BulkRequest"
@@ -26,14 +27,16 @@ _MOST_OPERATIONS = 10_000
 higher limits is skipped."""
 
 
-def send_bulk(scim: ScimClient, operations: list[dict[str, Any]], **extra: Any) -> httpx.Response:
+def send_bulk(
+    scim: ScimClient, cleanup: Cleanup, operations: list[dict[str, Any]], **extra: Any
+) -> httpx.Response:
     body = {"schemas": [BULK_REQUEST], "Operations": operations, **extra}
     response = scim.post("/Bulk", body)
     for result in results(response):
         location = str(result.get("location") or "")
         for endpoint in ("/Users/", "/Groups/"):
             if endpoint in location:
-                remember(scim, endpoint.rstrip("/"), location.rstrip("/").rsplit("/", 1)[-1])
+                cleanup.add(endpoint.rstrip("/"), location.rstrip("/").rsplit("/", 1)[-1])
     return response
 
 
@@ -56,9 +59,9 @@ def _create_user(label: str, token: str, bulk_id: str) -> dict[str, Any]:
 
 
 @when(parsers.parse("a client sends a bulk request creating users {labels}"), target_fixture="response")
-def _(scim: ScimClient, token: str, labels: str) -> httpx.Response:
+def _(scim: ScimClient, cleanup: Cleanup, token: str, labels: str) -> httpx.Response:
     operations = [_create_user(label, token, f"user{i}") for i, label in enumerate(quoted(labels))]
-    return send_bulk(scim, operations)
+    return send_bulk(scim, cleanup, operations)
 
 
 @then("the bulk answer reports each operation with its own status")
@@ -89,7 +92,7 @@ def body_of_request(response: httpx.Response) -> dict[str, Any]:
     ),
     target_fixture="response",
 )
-def _(scim: ScimClient, token: str, user: str, group: str) -> httpx.Response:
+def _(scim: ScimClient, cleanup: Cleanup, token: str, user: str, group: str) -> httpx.Response:
     """RFC 7644 §3.7.2: ``bulkId:<id>`` in a later operation stands for the id the server issues."""
     group_data = group_body(group_name(group, token))
     group_data["members"] = [{"value": "bulkId:newuser", "type": "User"}]
@@ -97,7 +100,7 @@ def _(scim: ScimClient, token: str, user: str, group: str) -> httpx.Response:
         _create_user(user, token, "newuser"),
         {"method": "POST", "path": "/Groups", "bulkId": "newgroup", "data": group_data},
     ]
-    return send_bulk(scim, operations)
+    return send_bulk(scim, cleanup, operations)
 
 
 @then("the group created in bulk has the user created in bulk as its member")
@@ -117,14 +120,16 @@ def _(scim: ScimClient, response: httpx.Response) -> None:
 @when(
     "a client sends a bulk request that may fail once, whose first operation fails", target_fixture="response"
 )
-def _(scim: ScimClient, token: str) -> httpx.Response:
+def _(scim: ScimClient, cleanup: Cleanup, token: str) -> httpx.Response:
     failing = {
         "method": "POST",
         "path": "/Users",
         "bulkId": "bad",
         "data": {"schemas": user_body("x")["schemas"]},
     }
-    return send_bulk(scim, [failing, _create_user("later@example.com", token, "good")], failOnErrors=1)
+    return send_bulk(
+        scim, cleanup, [failing, _create_user("later@example.com", token, "good")], failOnErrors=1
+    )
 
 
 @then("the bulk answer stops after the failed operation")
@@ -146,22 +151,22 @@ def _limit(spc: dict[str, Any], name: str) -> int:
 
 
 @when("a client sends a bulk request with more operations than the target allows", target_fixture="response")
-def _(scim: ScimClient, service_provider_config: dict[str, Any]) -> httpx.Response:
+def _(scim: ScimClient, cleanup: Cleanup, service_provider_config: dict[str, Any]) -> httpx.Response:
     """Deletes of ids that do not exist: harmless should a target run them anyway."""
     most = _limit(service_provider_config, "maxOperations")
     if most >= _MOST_OPERATIONS:
         pytest.skip(f"bulk.maxOperations is {most}; the suite sends at most {_MOST_OPERATIONS} operations")
     missing = f"/Users/{uuid.uuid4().hex}"
-    return send_bulk(scim, [{"method": "DELETE", "path": missing} for _ in range(most + 1)])
+    return send_bulk(scim, cleanup, [{"method": "DELETE", "path": missing} for _ in range(most + 1)])
 
 
 @when("a client sends a bulk request larger than the target accepts", target_fixture="response")
-def _(scim: ScimClient, service_provider_config: dict[str, Any]) -> httpx.Response:
+def _(scim: ScimClient, cleanup: Cleanup, service_provider_config: dict[str, Any]) -> httpx.Response:
     size = _limit(service_provider_config, "maxPayloadSize")
     if size >= _LARGEST_PROBE:
         pytest.skip(f"bulk.maxPayloadSize is {size} bytes; the suite sends at most {_LARGEST_PROBE}")
     operation = {"method": "DELETE", "path": f"/Users/{uuid.uuid4()}", "bulkId": "x" * (size + 1)}
-    return send_bulk(scim, [operation])
+    return send_bulk(scim, cleanup, [operation])
 
 
 @then("the bulk request is refused as too large, naming the limit")

@@ -13,8 +13,9 @@ from typing import Any
 import httpx
 from pytest_bdd import given, then, when
 
-from steps._resources import forget, modify, read, user_body, value_at
+from steps._resources import modify, read, user_body, value_at
 from steps.common import assert_status, body_of
+from steps.target import Cleanup
 from steps.wire import ScimClient
 
 _ENTITY_TAG = re.compile(r'(W/)?"[^"]*"')
@@ -64,10 +65,10 @@ def _(scim: ScimClient, user: dict[str, Any], version: str) -> httpx.Response:
 
 
 @when("a client deletes the user only if it is still at that version", target_fixture="response")
-def _(scim: ScimClient, user: dict[str, Any], version: str) -> httpx.Response:
+def _(scim: ScimClient, cleanup: Cleanup, user: dict[str, Any], version: str) -> httpx.Response:
     response = scim.delete(f"/Users/{user['id']}", headers={"If-Match": version})
     if response.status_code == 204:
-        forget(scim, user)
+        cleanup.forget("/Users", user["id"])
     return response
 
 

@@ -13,11 +13,12 @@ import httpx
 import pytest
 from pytest_bdd import given, parsers, then, when
 
+from schemas import urns
+from scim_client import Target
 from steps._resources import (
     GROUP_URN,
     TYPES,
     ensure_id,
-    forget,
     group_body,
     group_name,
     member_of,
@@ -30,7 +31,7 @@ from steps._resources import (
     value_at,
 )
 from steps.common import assert_status, body_of
-from steps.target import Target
+from steps.target import Cleanup, discovery_document
 from steps.wire import ScimClient
 
 
@@ -101,10 +102,10 @@ def _(response: httpx.Response, group: dict[str, Any]) -> dict[str, Any]:
 
 
 @when("a client deletes the group", target_fixture="response")
-def _(scim: ScimClient, group: dict[str, Any]) -> httpx.Response:
+def _(scim: ScimClient, cleanup: Cleanup, group: dict[str, Any]) -> httpx.Response:
     response = scim.delete(f"/Groups/{group['id']}")
     if response.status_code == 204:
-        forget(scim, group)
+        cleanup.forget("/Groups", group["id"])
     return response
 
 
@@ -209,14 +210,7 @@ def _(token: str, group: dict[str, Any], label: str) -> None:
 @pytest.fixture(scope="session")
 def user_schema_attributes(target: Target) -> set[str]:
     """The attribute names the target publishes for the core User schema (RFC 7644 §4)."""
-    response = httpx.get(
-        f"{target.base_url}/Schemas/urn:ietf:params:scim:schemas:core:2.0:User",
-        headers={"Authorization": f"Bearer {target.token}"},
-    )
-    try:
-        body = response.json()
-    except ValueError:
-        return set()
+    body = discovery_document(target, f"/Schemas/{urns.USER}")
     attributes = body.get("attributes") if isinstance(body, dict) else None
     return {str(a.get("name", "")).lower() for a in attributes or [] if isinstance(a, dict)}
 

@@ -22,6 +22,7 @@ import httpx
 import pytest
 from pytest_bdd import parsers
 
+from scim_client import Target
 from simulator import (
     AppSettings,
     Connector,
@@ -39,7 +40,6 @@ from simulator import (
 )
 from simulator.names import DEPARTMENTS, email_local
 from simulator.tenant import EXTRA_ROLES
-from steps.target import Target
 from steps.wire import SchemaViolation, ScimClient, body_violations
 
 ELLIPSIS = ("…", "...")

@@ -4,65 +4,40 @@ A target is a SCIM base URL, a bearer token and an optional observer (design.md,
 Options: ``--scim-base-url``, ``--scim-token``, ``--scim-observer-url``, ``--scim-observer-token``
 (or ``SCIM_BASE_URL``, ``SCIM_TOKEN``, ``SCIM_OBSERVER_URL``, ``SCIM_OBSERVER_TOKEN``), and how to
 connect: ``--scim-timeout`` (seconds per connect, read and write), ``--scim-ca-bundle PATH`` and
-``--scim-insecure`` (``SCIM_TIMEOUT``, ``SCIM_CA_BUNDLE``, ``SCIM_INSECURE``). With no
-base URL, the embedded reference server runs on a free loopback port with a fresh SQLite file for
-the whole session. Tokens appear nowhere: not in the header, the wire, or any message.
+``--scim-insecure`` (``SCIM_TIMEOUT``, ``SCIM_CA_BUNDLE``, ``SCIM_INSECURE``). With no base URL the
+suite asks for an ``embedded_target`` fixture: the root ``conftest.py`` provides one that runs the
+reference server (the steps never import it). Tokens appear nowhere: not in the wire, a message or
+a ``repr``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import ssl
-import tempfile
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Generator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from simulator.transport import DEFAULT_TIMEOUT, Transport, env_flag, tls_reason
-from simulator.wire import ResponseTooLarge, read_capped, redirect_note
+from scim_client import (
+    DEFAULT_TIMEOUT,
+    Target,
+    TargetUnusable,
+    Transport,
+    checked_url,
+    env_flag,
+    options_for,
+    preflight,
+    send,
+)
+from steps.features import tags_in_features
 from steps.wire import Exchange, ScimClient
 
-FEATURES = Path(__file__).resolve().parent.parent / "features"
 WIRE_KEY = pytest.StashKey[list[Exchange]]()
-
-
-@dataclass(frozen=True)
-class Target:
-    """Where the suite sends its requests. Tokens never show in ``repr``."""
-
-    base_url: str
-    token: str = field(repr=False)
-    observer_url: str | None = None
-    observer_token: str | None = field(default=None, repr=False)
-    embedded: bool = False
-    transport: Transport = field(default_factory=Transport)
-
-    @property
-    def secrets(self) -> list[str]:
-        return [s for s in (self.token, self.observer_token) if s]
-
-    @property
-    def timeout(self) -> float:
-        return self.transport.timeout
-
-    @property
-    def verify(self) -> ssl.SSLContext | bool:
-        """httpx's ``verify`` for this target (see :class:`simulator.transport.Transport`)."""
-        return self.transport.verify()
-
-    def client(self, token: str | None = None) -> httpx.Client:
-        """A plain client for session fixtures: this target's timeout and TLS, the bearer token."""
-        return httpx.Client(
-            headers={"Authorization": f"Bearer {token or self.token}"},
-            timeout=self.timeout,
-            verify=self.verify,
-            follow_redirects=False,
-        )
+OPTIONS = options_for(os.environ)
+"""The option names of the command that started this run (``check``'s or pytest's), for hints."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -96,20 +71,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-def _tags_in_features() -> set[str]:
-    tags: set[str] = set()
-    for path in FEATURES.rglob("*.feature"):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            stripped = line.strip()
-            if stripped.startswith("@"):
-                tags.update(t.lstrip("@") for t in stripped.split() if t.startswith("@"))
-    return tags
-
-
 def pytest_configure(config: pytest.Config) -> None:
     # Gherkin tags are pytest markers; registering exactly the ones the features use keeps
     # --strict-markers catching typos in Python code.
-    for tag in sorted(_tags_in_features()):
+    for tag in sorted(tags_in_features()):
         config.addinivalue_line("markers", f"{tag}: Gherkin tag")
 
 
@@ -120,67 +85,65 @@ def pytest_report_header(config: pytest.Config) -> str:
     )
 
 
-def _preflight(target: Target) -> None:
-    """One clear message for an unreachable target or a rejected token, not hundreds of failures."""
-    try:
-        with target.client() as client:
-            response = client.send(
-                client.build_request("GET", target.base_url.rstrip("/") + "/ServiceProviderConfig"),
-                stream=True,
-            )
-            read_capped(response)
-    except ResponseTooLarge as exc:
-        pytest.exit(f"the SCIM target {target.base_url} answered with a {exc}", returncode=2)
-    except (httpx.HTTPError, OSError, ssl.SSLError) as exc:
-        why = tls_reason(exc) or type(exc).__name__
-        pytest.exit(f"cannot reach the SCIM target {target.base_url}: {why}", returncode=2)
-    if response.status_code in (401, 403):
-        pytest.exit(
-            f"the SCIM target {target.base_url} rejected the token ({response.status_code})", returncode=2
-        )
-    note = redirect_note(response)
-    if note is not None:
-        pytest.exit(f"the SCIM target {target.base_url} {note.removeprefix('redirect: ')}", returncode=2)
-
-
-@pytest.fixture(scope="session")
-def target(request: pytest.FixtureRequest) -> Iterator[Target]:
-    """The target of this run: given by options, or the embedded reference server."""
-    config = request.config
+def _given(config: pytest.Config) -> Target | None:
+    """The target the options name, or None; option mistakes end the run with one line."""
     base_url = config.getoption("--scim-base-url")
-    if base_url:
-        token = config.getoption("--scim-token") or ""
-        if not token:
-            pytest.exit("--scim-token (or SCIM_TOKEN) is required with --scim-base-url", returncode=2)
-        chosen = Target(
-            base_url=base_url.rstrip("/"),
+    if not base_url:
+        return None
+    token = config.getoption("--scim-token") or ""
+    if not token:
+        pytest.exit(f"{OPTIONS.token} (or SCIM_TOKEN) is required with {OPTIONS.base_url}", returncode=2)
+    observer_url = (config.getoption("--scim-observer-url") or "").strip() or None
+    observer_token = config.getoption("--scim-observer-token") or None
+    try:
+        return Target(
+            base_url=checked_url(base_url, OPTIONS.base_url),
             token=token,
-            observer_url=(config.getoption("--scim-observer-url") or "").rstrip("/") or None,
-            observer_token=config.getoption("--scim-observer-token"),
+            observer_url=checked_url(observer_url, OPTIONS.observer_url) if observer_url else None,
+            observer_token=observer_token,
             transport=Transport(
                 config.getoption("--scim-timeout"),
                 config.getoption("--scim-ca-bundle"),
                 config.getoption("--scim-insecure"),
             ),
         )
-        _preflight(chosen)
-        yield chosen
-        return
-    from reference_server.config import ServerConfig
-    from reference_server.embedded import EmbeddedServer
+    except ValueError as exc:
+        pytest.exit(str(exc), returncode=2)
 
-    with tempfile.TemporaryDirectory(prefix="scim-suite-") as tmp:
-        server_config = ServerConfig(db_path=str(Path(tmp) / "suite.db"), rotation_delay=0.05)
-        with EmbeddedServer(server_config) as server:
-            chosen = Target(
-                base_url=server.base_url,
-                token=server_config.token,
-                observer_url=server.observer_url,
-                observer_token=server_config.observer_token,
-                embedded=True,
-            )
-            _preflight(chosen)
-            yield chosen
+
+@pytest.fixture(scope="session")
+def target(request: pytest.FixtureRequest) -> Target:
+    """The target of this run: given by options, else the ``embedded_target`` fixture's."""
+    chosen = _given(request.config)
+    if chosen is None:
+        try:
+            chosen = request.getfixturevalue("embedded_target")
+        except pytest.FixtureLookupError:
+            pytest.exit(f"no SCIM target: give {OPTIONS.base_url} and {OPTIONS.token}", returncode=2)
+    assert isinstance(chosen, Target)
+    try:
+        preflight(chosen, OPTIONS)
+    except TargetUnusable as exc:
+        pytest.exit(str(exc), returncode=2)
+    return chosen
+
+
+def discovery_document(target: Target, path: str) -> Any:
+    """A discovery endpoint's JSON (``/ServiceProviderConfig``, ``/ResourceTypes``, ``/Schemas``),
+    or None when the target cannot answer it: what it does not declare, it does not claim."""
+    request = httpx.Request(
+        "GET",
+        target.url(path),
+        headers={"Authorization": f"Bearer {target.token}", "Accept": "application/scim+json"},
+    )
+    with target.transport.client() as client:
+        received = send(client, request, options=OPTIONS)
+    if not received.ok or received.response is None or received.response.status_code != 200:
+        return None
+    try:
+        return received.response.json()
+    except ValueError:
+        return None
 
 
 @pytest.fixture(scope="session")
@@ -189,16 +152,16 @@ def service_provider_config(target: Target) -> dict[str, Any]:
 
     A target that cannot answer it claims nothing: capability-gated scenarios skip, saying so.
     """
-    try:
-        with target.client() as client:
-            response = client.send(
-                client.build_request("GET", target.base_url + "/ServiceProviderConfig"), stream=True
-            )
-            read_capped(response)
-        body = response.json()
-    except (httpx.HTTPError, ResponseTooLarge, ValueError):
-        body = {}
+    body = discovery_document(target, "/ServiceProviderConfig")
     return body if isinstance(body, dict) else {}
+
+
+@pytest.fixture(scope="session")
+def resource_types(target: Target) -> list[dict[str, Any]]:
+    """The target's ``/ResourceTypes`` (RFC 7644 §4), read once for extension gates."""
+    body = discovery_document(target, "/ResourceTypes")
+    items = body.get("Resources") if isinstance(body, dict) else body
+    return [i for i in items or [] if isinstance(i, dict)] if isinstance(items, list) else []
 
 
 def require_capability(spc: dict[str, Any], name: str) -> None:
@@ -218,7 +181,11 @@ def wire(request: pytest.FixtureRequest) -> list[Exchange]:
 
 @dataclass
 class Cleanup:
-    """What a scenario created, deleted by id when it ends — never by a broad query."""
+    """What a scenario created, deleted by id when it ends — never by a broad query.
+
+    Every ``201`` to ``POST /Users`` or ``/Groups`` is added by the client itself; a step adds what
+    it created another way (``/Bulk``, a PUT that wrongly created) and forgets what it deleted.
+    """
 
     created: list[tuple[str, str]] = field(default_factory=list)
 
@@ -229,22 +196,23 @@ class Cleanup:
         if (endpoint, resource_id) in self.created:
             self.created.remove((endpoint, resource_id))
 
+    def in_order(self) -> list[tuple[str, str]]:
+        """Groups first: deleting a user first would change the groups it belongs to."""
+        return sorted(self.created, key=lambda item: item[0] != "/Groups")
+
 
 @pytest.fixture
-def scim(target: Target, wire: list[Exchange]) -> Generator[ScimClient, None, None]:
+def cleanup() -> Cleanup:
+    """What the scenario created, for the ``scim`` fixture to delete when it ends."""
+    return Cleanup()
+
+
+@pytest.fixture
+def scim(target: Target, wire: list[Exchange], cleanup: Cleanup) -> Generator[ScimClient, None, None]:
     """The scenario's SCIM client; resources it created are deleted afterwards (groups first)."""
-    cleanup = Cleanup()
-    client = ScimClient(
-        target.base_url,
-        target.token,
-        wire,
-        timeout=target.timeout,
-        verify=target.verify,
-        on_created=cleanup.add,
-    )
-    client.cleanup = cleanup  # type: ignore[attr-defined]
+    client = ScimClient(target, wire, on_created=cleanup.add, options=OPTIONS)
     yield client
-    for endpoint, resource_id in sorted(cleanup.created, key=lambda item: item[0] != "/Groups"):
+    for endpoint, resource_id in cleanup.in_order():
         # An unreachable target already failed the scenario; cleanup must not fail it twice.
         with contextlib.suppress(AssertionError):
             client.request("DELETE", f"{endpoint}/{resource_id}", validate_body=False)
@@ -269,16 +237,13 @@ class Observer:
 @pytest.fixture
 def observer(target: Target, wire: list[Exchange]) -> Generator[Observer, None, None]:
     """The observer, or a skip with the reason when the target offers none."""
-    if not target.observer_url or not target.observer_token:
-        pytest.skip("no observer configured (--scim-observer-url / --scim-observer-token)")
-    client = ScimClient(
-        target.observer_url,
-        target.observer_token,
-        wire,
-        timeout=target.timeout,
-        verify=target.verify,
-        validate_bodies=False,
-    )
+    if not target.has_observer or target.observer_url is None or target.observer_token is None:
+        pytest.skip(
+            "no observer configured: give the observer API with "
+            f"{OPTIONS.observer_url} and {OPTIONS.observer_token} to run the side-effect scenarios"
+        )
+    observing = Target(target.observer_url, target.observer_token, transport=target.transport)
+    client = ScimClient(observing, wire, validate_bodies=False, options=OPTIONS)
     yield Observer(client)
     client.close()
 
@@ -291,6 +256,3 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         report.sections.append(("SCIM wire", "\n\n".join(e.as_text() for e in exchanges)))
         report.user_properties.append(("scim_wire", [e.as_dict() for e in exchanges]))
     return report
-
-
-AnyCallable = Callable[..., Any]

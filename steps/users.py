@@ -20,9 +20,7 @@ from steps._resources import (
     attributes_from_table,
     create,
     ensure_id,
-    forget,
     is_datetime,
-    remember,
     same_text,
     set_path,
     user_body,
@@ -30,6 +28,7 @@ from steps._resources import (
     value_at,
 )
 from steps.common import assert_status, body_of
+from steps.target import Cleanup
 from steps.wire import ScimClient
 
 _CLIENT_ID = "chosen-by-the-client"
@@ -286,13 +285,13 @@ def _(scim: ScimClient, user: dict[str, Any]) -> httpx.Response:
 
 
 @when("a client replaces a user that does not exist", target_fixture="response")
-def _(scim: ScimClient, token: str) -> httpx.Response:
+def _(scim: ScimClient, cleanup: Cleanup, token: str) -> httpx.Response:
     response = scim.put(f"/Users/{uuid.uuid4()}", user_body(user_name("nobody@example.com", token)))
     if response.is_success:
         # A target that wrongly creates the user here must not keep it after the scenario.
         created = body_of(response).get("id")
         if isinstance(created, str):
-            remember(scim, "/Users", created)
+            cleanup.add("/Users", created)
     return response
 
 
@@ -326,10 +325,10 @@ def _(scim: ScimClient, response: httpx.Response) -> None:
 
 
 @when("a client deletes the user", target_fixture="response")
-def _(scim: ScimClient, user: dict[str, Any]) -> httpx.Response:
+def _(scim: ScimClient, cleanup: Cleanup, user: dict[str, Any]) -> httpx.Response:
     response = scim.delete(f"/Users/{user['id']}")
     if response.status_code == 204:
-        forget(scim, user)
+        cleanup.forget("/Users", user["id"])
     return response
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,10 +18,8 @@ import httpx
 
 from schemas import urns
 from schemas.validation import Violation, validate, validate_list_response, validate_resource
-from simulator.transport import tls_reason
-from simulator.wire import ResponseTooLarge, read_capped, redirect_note
+from scim_client import CLI_OPTIONS, OptionNames, Redactor, Target, redirected_elsewhere, send
 
-REDACTED = "Bearer ***"
 _MAX_BODY = 20_000
 
 
@@ -70,18 +67,12 @@ def _text(content: bytes) -> str | None:
 
 
 def record(
-    request: httpx.Request, response: httpx.Response | None, secrets: list[str], error: str | None = None
+    request: httpx.Request, response: httpx.Response | None, redactor: Redactor, error: str | None = None
 ) -> Exchange:
-    """The one place where an exchange is recorded, so the one place tokens are removed."""
-
-    def scrub(value: str) -> str:
-        for secret in secrets:
-            if secret:
-                value = value.replace(secret, "***")
-        return value
-
+    """The one place where the suite records an exchange, through the target's redaction."""
+    scrub = redactor.text
     req_headers = {
-        k: (REDACTED if k.lower() == "authorization" else scrub(v))
+        k: redactor.header(k, v)
         for k, v in request.headers.items()
         if k.lower() not in ("host", "content-length", "accept-encoding", "connection")
     }
@@ -95,12 +86,12 @@ def record(
         response_headers={},
         response_body=None,
         elapsed_ms=0.0,
-        error=error,
+        error=scrub(error) if error else None,
     )
     if response is not None:
         response_body = _text(response.content)
         exchange.status = response.status_code
-        exchange.response_headers = {k: scrub(v) for k, v in response.headers.items()}
+        exchange.response_headers = {k: redactor.header(k, v) for k, v in response.headers.items()}
         exchange.response_body = scrub(response_body) if response_body else None
         exchange.elapsed_ms = response.elapsed.total_seconds() * 1000
     return exchange
@@ -135,35 +126,6 @@ def body_violations(response: httpx.Response) -> list[Violation]:
     return []
 
 
-def _no_answer(exc: httpx.HTTPError, timeout: float) -> str:
-    """Why no complete answer came, in words: timed out, closed mid-response, refused, TLS."""
-    name = type(exc).__name__
-    if isinstance(exc, httpx.TimeoutException):
-        return f"no answer within the {timeout:g} s timeout ({name})"
-    if isinstance(exc, httpx.RemoteProtocolError):
-        return f"the target closed the connection before the response was complete ({name})"
-    tls = tls_reason(exc)
-    if tls is not None:
-        return tls
-    return f"no answer from the target ({name})"
-
-
-def _elsewhere(response: httpx.Response) -> str | None:
-    """Where a redirect points when that is another origin (scheme, host, port); None if the same.
-
-    A same-origin redirect goes back to the step (``/Me`` may answer 308, RFC 7644 §3.11).
-    """
-    here = response.request.url
-    location = response.headers.get("location", "")
-    try:
-        there = here.join(location)
-    except (httpx.InvalidURL, ValueError):
-        return repr(location)
-    if (there.scheme, there.host, there.port) == (here.scheme, here.host, here.port):
-        return None
-    return f"{there.scheme}://{there.netloc.decode('ascii', 'replace')}"
-
-
 class SchemaViolation(AssertionError):
     """A response body broke a JSON Schema rule; the message names each pointer and rule."""
 
@@ -172,27 +134,33 @@ class SchemaViolation(AssertionError):
 class ScimClient:
     """An httpx client bound to one target, recording into ``wire`` and validating each answer."""
 
-    base_url: str
-    token: str = field(repr=False)
+    target: Target
     wire: list[Exchange]
-    timeout: float = 30.0
-    """Seconds to connect, and for each read or write (``--scim-timeout``)."""
     validate_bodies: bool = True
     on_created: Callable[[str, str], None] | None = None
     """Called with (endpoint, id) for each 201 to ``/Users`` or ``/Groups``, for cleanup."""
-    verify: ssl.SSLContext | bool = True
-    """TLS verification: True (system CAs), a context trusting ``--scim-ca-bundle``, or False."""
+    options: OptionNames = CLI_OPTIONS
+    """How this run's options are spelled, for the hints in failure messages."""
     _http: httpx.Client = field(init=False, repr=False)
+    _redactor: Redactor = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        # Never follow a redirect: the token would go wherever Location points.
-        self._http = httpx.Client(timeout=self.timeout, follow_redirects=False, verify=self.verify)
+        self._http = self.target.transport.client()
+        self._redactor = Redactor.of(self.target.secrets)
+
+    @property
+    def base_url(self) -> str:
+        return self.target.base_url
+
+    @property
+    def token(self) -> str:
+        return self.target.token
 
     def close(self) -> None:
         self._http.close()
 
     def url(self, path: str) -> str:
-        return self.base_url.rstrip("/") + path
+        return self.target.url(path)
 
     def request(
         self,
@@ -224,18 +192,15 @@ class ScimClient:
             content = json.dumps(json_body).encode()
         url = httpx.URL(raw_url) if raw_url is not None else httpx.URL(self.url(path), params=params)
         request = httpx.Request(method, url, headers=all_headers, content=content)
-        secrets = [self.token, *([token] if token else [])]
-        try:
-            response = self._http.send(request, stream=True)
-            read_capped(response)
-        except ResponseTooLarge as exc:
-            self.wire.append(record(request, response, secrets, str(exc)))
-            raise AssertionError(f"{method} {path} answered {response.status_code}: the {exc}") from None
-        except httpx.HTTPError as exc:
-            self.wire.append(record(request, None, secrets, f"{type(exc).__name__}: {exc}"))
-            raise AssertionError(f"{method} {path}: {_no_answer(exc, self.timeout)}") from None
-        self.wire.append(record(request, response, secrets))
-        elsewhere = _elsewhere(response) if redirect_note(response) else None
+        redactor = Redactor.of((*self.target.secrets, token)) if token else self._redactor
+        received = send(self._http, request, self.target.transport.timeout, self.options)
+        response = received.response
+        if response is None or received.failure:
+            self.wire.append(record(request, response, redactor, received.failure))
+            answered = f" answered {response.status_code}: the" if response is not None else ":"
+            raise AssertionError(redactor.text(f"{method} {path}{answered} {received.failure}"))
+        self.wire.append(record(request, response, redactor))
+        elsewhere = redirected_elsewhere(response)
         if elsewhere is not None:
             raise AssertionError(
                 f"{method} {path} answered {response.status_code}, a redirect to another host "

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from harness.reporting import cucumber, html, junit, markdown, summary
-from harness.reporting.model import RunResult, ScenarioResult, Target
+from harness.reporting.model import RunResult, ScenarioResult
 from harness.reporting.simulation import load as load_simulation
 
 REPORT_FILES = ("junit.xml", "cucumber.json", "report.html", "summary.md", "summary.json")
@@ -27,4 +27,4 @@ def write_reports(run: RunResult, report_dir: Path) -> list[Path]:
     ]
 
 
-__all__ = ["REPORT_FILES", "RunResult", "ScenarioResult", "Target", "load_simulation", "write_reports"]
+__all__ = ["REPORT_FILES", "RunResult", "ScenarioResult", "load_simulation", "write_reports"]

@@ -12,6 +12,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from scim_client import Target
+
 STATUSES = ("passed", "failed", "error", "skipped")
 LEVELS = ("must", "should", "may", "unspecified")
 GATING_TAGS = frozenset({"must", "onelogin"})
@@ -109,19 +111,6 @@ class ScenarioResult:
 
     def gates(self, strict: bool) -> bool:
         return bool(GATING_TAGS & set(self.tags)) or (strict and self.level == "should")
-
-
-@dataclass(frozen=True)
-class Target:
-    """Where the run went; never a token."""
-
-    base_url: str
-    embedded: bool
-    observer_url: str | None = None
-
-    @property
-    def label(self) -> str:
-        return "embedded reference server" if self.embedded else self.base_url
 
 
 @dataclass

@@ -14,6 +14,7 @@ from typing import Any
 
 from harness.reporting.model import RunResult, ScenarioResult
 from harness.reporting.simulation import digest
+from scim_client import public_url
 
 SCHEMA_VERSION = "1.0"
 
@@ -53,7 +54,7 @@ def build(run: RunResult) -> dict[str, Any]:
         "strict": run.strict,
         "tags": run.tags,
         "target": {
-            "baseUrl": run.target.base_url,
+            "baseUrl": public_url(run.target.base_url),
             "embedded": run.target.embedded,
             "observerUrl": run.target.observer_url,
         },

@@ -49,6 +49,7 @@ from locust.exception import StopUser
 from locust.rpc.protocol import Message
 from locust.runners import MasterRunner, Runner, WorkerRunner
 
+from scim_client import Transport
 from simulator import verify
 from simulator.load.feed import Feed, Partition
 from simulator.load.figures import figures
@@ -56,7 +57,6 @@ from simulator.plans import run
 from simulator.profile import ONELOGIN, Profile, Timeouts
 from simulator.scenarios import SCENARIOS
 from simulator.steps import Step
-from simulator.transport import DEFAULT_TIMEOUT, Transport, env_flag
 from simulator.wire import Exchange, WireRequest, WireResponse, send_sync
 
 logger = logging.getLogger(__name__)
@@ -117,12 +117,7 @@ def _profile_from_env() -> Profile:
 
 
 def _transport_from_env() -> Transport:
-    timeout = os.environ.get("SCIM_TIMEOUT")
-    return Transport(
-        float(timeout) if timeout else DEFAULT_TIMEOUT,
-        os.environ.get("SCIM_CA_BUNDLE") or None,
-        env_flag(os.environ.get("SCIM_INSECURE")),
-    )
+    return Transport.from_environment(os.environ)
 
 
 @_listen(events.init_command_line_parser)

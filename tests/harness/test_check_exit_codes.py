@@ -66,7 +66,7 @@ def test_a_failed_run_leaves_no_stale_reports(tmp_path: Path) -> None:
     ("args", "env_extra", "says"),
     [
         (["--base-url", "http://127.0.0.1:1/scim/v2"], {}, "--token (or SCIM_TOKEN) is required"),
-        (["--base-url", "ftp://example.com/scim"], {"SCIM_TOKEN": "t"}, "not an http(s) URL"),
+        (["--base-url", "ftp://example.com/scim"], {"SCIM_TOKEN": "t"}, "must be an http:// or https:// URL"),
         (["--observer-url", "http://127.0.0.1:1/observer"], {}, "--observer-url needs --base-url"),
         (
             ["--base-url", "http://127.0.0.1:1/scim/v2", "--observer-url", "http://127.0.0.1:1/o"],

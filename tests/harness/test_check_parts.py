@@ -10,8 +10,10 @@ from rich.console import Console
 
 from harness.collect import shards
 from harness.live import LiveProgress
-from harness.suite import SuiteTarget, _command, _headline
-from harness.tags import TagExpressionError, parse, tags_in_features
+from harness.suite import _command, _headline, worker_environment
+from harness.tags import TagExpressionError, parse
+from scim_client import Target
+from steps.features import tags_in_features
 
 
 @pytest.mark.parametrize(
@@ -60,21 +62,24 @@ def test_shards_keep_features_whole_and_balance_scenarios() -> None:
 
 
 def test_worker_command_carries_no_token() -> None:
-    target = SuiteTarget("http://h/scim/v2", "tok-ABC-123", "http://h/observer", "obs-XYZ-789")
+    target = Target("http://h/scim/v2", "tok-ABC-123", "http://h/observer", "obs-XYZ-789")
     command = _command(Path("/tmp/events.jsonl"), "must and not observer", "2/3")
     assert not any("tok-ABC" in part or "obs-XYZ" in part for part in command)
     assert command[len(command) - command[::-1].index("-m")] == "must and not observer"
     assert command[command.index("--harness-shard") + 1] == "2/3"
-    env = target.environment()
+    env = worker_environment(target)
     assert env["SCIM_TOKEN"] == "tok-ABC-123" and env["SCIM_OBSERVER_TOKEN"] == "obs-XYZ-789"
+    assert env["SCIM_HARNESS_FRONTEND"] == "check"
     assert "tok-ABC" not in repr(target) and "obs-XYZ" not in repr(target)
 
 
 def test_worker_environment_drops_an_observer_it_was_not_given(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SCIM_OBSERVER_URL", "http://elsewhere/observer")
     monkeypatch.setenv("SCIM_OBSERVER_TOKEN", "stale")
-    env = SuiteTarget("http://h/scim/v2", "t").environment()
-    assert "SCIM_OBSERVER_URL" not in env and "SCIM_OBSERVER_TOKEN" not in env
+    monkeypatch.setenv("SCIM_INSECURE", "1")
+    env = worker_environment(Target("http://h/scim/v2", "t"))
+    assert env["SCIM_OBSERVER_URL"] == "" and env["SCIM_OBSERVER_TOKEN"] == ""
+    assert env["SCIM_INSECURE"] == ""  # the target's transport, not an inherited one
 
 
 def test_headline_names_what_broke() -> None:

@@ -137,7 +137,7 @@ def test_an_unreachable_target_is_one_line_and_exit_2(tmp_path: Path) -> None:
         str(tmp_path),
     )
     assert result.exit_code == 2
-    assert result.stderr.strip() == f"Error: cannot reach {url} : connection refused"
+    assert result.stderr.strip() == f"Error: cannot reach the SCIM target {url}: connection refused"
     assert SECRET not in result.output
 
 
@@ -148,7 +148,10 @@ def test_a_rejected_token_is_one_line_and_exit_2(reference: ServerProcess, tmp_p
         "--report-dir", str(tmp_path),
     )  # fmt: skip
     assert result.exit_code == 2
-    assert result.stderr.strip() == "Error: the target rejected the token (401)"
+    assert result.stderr.strip() == (
+        f"Error: the SCIM target {reference.base_url} rejected the token "
+        "(GET /scim/v2/ServiceProviderConfig answered 401)"
+    )
     assert wrong not in result.output
     assert not (tmp_path / "simulation.json").exists()
 

@@ -81,3 +81,35 @@ def test_the_token_appears_in_no_output(tmp_path: Path) -> None:
     for where, text in texts.items():
         for form in FORMS:
             assert form not in text, f"{form!r} found in {where}"
+
+
+def test_the_token_appears_in_no_repr_and_no_error_message() -> None:
+    """In process: every object holding a token shows none in its ``repr``, and the failures the
+    client layer words — a refused connection, a target that is not a SCIM API — carry no token,
+    even when the token was put in the URL itself."""
+    from scim_client import Redactor, Target, TargetUnusable, Transport, preflight
+    from simulator import Connector, Tenant
+    from simulator.requests import Requests
+    from steps.wire import ScimClient
+    from tests.support.procserver import free_port
+
+    url = f"http://127.0.0.1:{free_port()}/{quote(SECRET, safe='')}/scim/v2"
+    target = Target(url, SECRET, "http://127.0.0.1:1/observer", OBSERVER_SECRET, Transport(timeout=2))
+    connector = Connector(Tenant.generate(2, seed=1), SECRET)
+    client = ScimClient(target, [])
+    try:
+        objects = [target, Redactor.of(target.secrets), client, connector, connector.requests]
+        objects.append(Requests(connector.profile, connector.tenant.settings, SECRET, connector.template))
+        texts = {type(o).__name__: repr(o) for o in objects}
+        with pytest.raises(TargetUnusable) as unusable:
+            preflight(target)
+        texts["TargetUnusable"] = str(unusable.value)
+        with pytest.raises(AssertionError) as refused:
+            client.request("GET", "/Users", headers={"X-Echo": SECRET}, params={"token": SECRET})
+        texts["ScimClient failure"] = str(refused.value)
+        texts["recorded exchange"] = str(client.wire[-1].as_dict())
+    finally:
+        client.close()
+    for where, text in texts.items():
+        for form in FORMS:
+            assert form not in text, f"{form!r} found in {where}: {text}"

@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from schemas.checklist import REQUIREMENTS, requirement, requirement_ids
-
-FEATURES = Path(__file__).resolve().parents[2] / "features"
-
-
-def _tags() -> set[str]:
-    tags: set[str] = set()
-    for path in FEATURES.rglob("*.feature"):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            tags.update(t.lstrip("@") for t in line.split() if t.startswith("@"))
-    return tags
+from steps.features import tags_in_features
 
 
 def test_every_requirement_tag_in_the_features_is_a_checklist_row() -> None:
-    unknown = sorted(t for t in _tags() if t.startswith("req_") and requirement(t) is None)
+    unknown = sorted(t for t in tags_in_features() if t.startswith("req_") and requirement(t) is None)
     assert not unknown, f"tags naming no rfc-checklist.md row: {unknown}"
 
 

@@ -17,7 +17,6 @@ from schemas import urns
 from simulator import ONELOGIN, Connector, Tenant
 from simulator.engine import Engine
 from simulator.plans import Outcome, Plan
-from simulator.preflight import public_url
 from simulator.problems import Problem, Problems
 from simulator.profile import Profile, RetryPolicy
 from simulator.progress import PlainProgress, for_stream
@@ -347,8 +346,3 @@ def test_a_dead_target_stops_the_run_instead_of_retrying_every_event() -> None:
     messages = [p.message for p in report.problems.items]
     assert any("the target stopped answering (50 requests in a row failed)" in m for m in messages)
     assert not report.reconciliation.complete
-
-
-def test_urls_are_shown_without_credentials() -> None:
-    assert public_url("https://svc:s3cret@scim.example.com:8443/v2") == "https://scim.example.com:8443/v2"
-    assert public_url("http://127.0.0.1:8000/scim/v2") == "http://127.0.0.1:8000/scim/v2"

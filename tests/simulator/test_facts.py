@@ -2,43 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from simulator.facts import FACTS, fact, facts_of
-
-FEATURES = Path(__file__).resolve().parents[2] / "features"
-
-
-def _scenario_tags() -> list[tuple[str, set[str]]]:
-    """(where, tags) per scenario: the feature's tags plus the scenario's own."""
-    found: list[tuple[str, set[str]]] = []
-    for path in sorted(FEATURES.rglob("*.feature")):
-        feature_tags: set[str] = set()
-        pending: set[str] = set()
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            stripped = line.strip()
-            if stripped.startswith("@"):
-                pending |= {t.lstrip("@") for t in stripped.split() if t.startswith("@")}
-            elif stripped.startswith("Feature:"):
-                feature_tags, pending = pending, set()
-            elif stripped.startswith(("Scenario:", "Scenario Outline:")):
-                found.append((f"{path.relative_to(FEATURES)}:{number}", feature_tags | pending))
-                pending = set()
-    return found
+from steps.features import scenario_tags
 
 
 def test_every_fact_tag_names_a_known_fact() -> None:
-    unknown = sorted(
-        {t for _, tags in _scenario_tags() for t in tags if t.startswith("fact_") and not fact(t)}
-    )
+    unknown = sorted({t for s in scenario_tags() for t in s.tags if t.startswith("fact_") and not fact(t)})
     assert not unknown, f"tags naming no fact in simulator/facts.py: {unknown}"
 
 
 def test_a_scenario_resting_on_a_guess_is_should_never_must() -> None:
     wrong = [
-        f"{where}: {', '.join(f.id for f in facts_of(tags) if not f.gates)}"
-        for where, tags in _scenario_tags()
-        if "must" in tags and any(not f.gates for f in facts_of(tags))
+        f"{s.where}: {', '.join(f.id for f in facts_of(s.tags) if not f.gates)}"
+        for s in scenario_tags()
+        if "must" in s.tags and any(not f.gates for f in facts_of(s.tags))
     ]
     assert not wrong, "a @must scenario rests on a [guess]/[?] fact:\n" + "\n".join(wrong)
 

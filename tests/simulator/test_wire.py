@@ -24,7 +24,7 @@ from simulator import (
 )
 from simulator.requests import Requests
 from simulator.template import DEFAULT_TEMPLATE
-from simulator.wire import redact_headers, send_async, send_sync
+from simulator.wire import send_async, send_sync
 
 TOKEN = "s3cr3t-token-value"
 LOOKUP = "filter=userName+eq+%22ana%2Bscim%40example.com%22&"
@@ -68,18 +68,7 @@ def test_header_lookup_is_case_insensitive_and_json_parses() -> None:
     assert str(request) == "PUT /Users/2819c223?"
 
 
-def test_redact_replaces_bearer_token_only() -> None:
-    headers = (
-        ("Authorization", f"Bearer {TOKEN}"),
-        ("X-Tenant", "acme"),
-        ("proxy-authorization", "Basic abc"),
-    )
-    assert redact_headers(headers) == (
-        ("Authorization", "Bearer ***"),
-        ("X-Tenant", "acme"),
-        ("proxy-authorization", "Basic ***"),
-    )
-    assert redact_headers((("Authorization", "naked"),)) == (("Authorization", "***"),)
+def test_redact_replaces_the_bearer_token_only() -> None:
     redacted = _put().redact()
     assert redacted.header("Authorization") == "Bearer ***"
     assert redacted.body == _put().body and redacted.target == _put().target
@@ -244,11 +233,11 @@ def test_transport_errors_become_responses() -> None:
             timeout = {"connect": 1.0, "read": 0.05, "write": 1.0, "pool": 1.0}
             response = await send_async(client, base, WireRequest("GET", "/Users"), timeout)
             assert response.status == 0 and response.error is not None
-            assert response.error.startswith("timeout: ReadTimeout")
+            assert response.error == "timeout: no answer within the 0.05 s timeout (ReadTimeout)"
             port = server.port
         async with httpx.AsyncClient() as client:
             response = await send_async(client, f"http://127.0.0.1:{port}", WireRequest("GET", "/Users"))
             assert response.status == 0 and response.error is not None
-            assert response.error.startswith("connection: ConnectError")
+            assert response.error == "connection: connection refused"
 
     asyncio.run(scenario())

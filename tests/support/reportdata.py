@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from harness.reporting.model import RunResult, ScenarioResult, Step, Target
+from harness.reporting.model import RunResult, ScenarioResult, Step
+from scim_client import Target
 
 WIRE = [
     {
@@ -93,7 +94,7 @@ def sample_run(strict: bool = False, simulation: dict[str, Any] | None = None) -
         ),
     ]
     return RunResult(
-        target=Target("http://127.0.0.1:9/scim/v2", embedded=False, observer_url=None),
+        target=Target("http://127.0.0.1:9/scim/v2", "report-data-token-QQ9"),
         started="2026-01-02T03:04:05+00:00",
         finished="2026-01-02T03:04:09+00:00",
         duration=4.0,
