@@ -310,6 +310,16 @@ def test_add_path_extension_urn_alone() -> None:
     assert out[ENT]["department"] == "Tour Operations"
 
 
+@pytest.mark.parametrize("op", ["add", "replace"])
+def test_whole_extension_value_may_restate_its_schemas(op: str) -> None:
+    """The object given for a whole extension may carry its own ``schemas`` (scim2-models clients,
+    scim2-tester's PATCH checks): it is ignored, as in a pathless value, not an invalid path."""
+    value = {"schemas": [ENT], "division": "West", "manager": {"value": MANDY}}
+    out = patch(user(), {"op": op, "path": ENT, "value": value})
+    assert out[ENT] == {"division": "West", "manager": {"value": MANDY}}
+    assert out["schemas"] == [CORE, ENT]
+
+
 def test_add_extension_to_resource_already_listing_it_keeps_schemas() -> None:
     out = patch(enterprise_user(), {"op": "add", "path": f"{ENT}:division", "value": "West"})
     assert out["schemas"] == [CORE, ENT]
