@@ -82,6 +82,14 @@ FORMS = [
     ),
     ("remove single-valued", [{"op": "remove", "path": "title"}], lambda u: "title" not in u),
     ("remove all of multi-valued", [{"op": "remove", "path": "emails"}], lambda u: "emails" not in u),
+    # RFC 7644 §3.5.2.2: a removed single-valued attribute "SHALL be considered unassigned",
+    # ``active`` too (only a PUT that omits it keeps the stored value).
+    ("remove active", [{"op": "remove", "path": "active"}], lambda u: "active" not in u),
+    (
+        "whole extension restating its schemas",
+        [{"op": "add", "path": ENTERPRISE_URN, "value": {"schemas": [ENTERPRISE_URN], "division": "W"}}],
+        lambda u: u[ENTERPRISE_URN] == {"department": "Sales", "division": "W"},
+    ),
     (
         "extension URN path",
         [{"op": "replace", "path": f"{ENTERPRISE_URN}:department", "value": "Ops"}],
