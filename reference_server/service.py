@@ -152,7 +152,9 @@ class Resources:
                 raise not_found(f"Group {resource_id} not found")
             check_if_match({"meta": {"version": etag(version)}}, if_match)
             try:
-                _, removed = tx.change_members(resource_id, changes.add, changes.remove, utc_now())
+                _, removed = tx.change_members(
+                    resource_id, changes.add, changes.remove, utc_now(), changes.displays
+                )
             except UnknownMember as exc:
                 raise bad_request(f"members: {exc}") from exc
             if removed:

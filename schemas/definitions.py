@@ -251,7 +251,9 @@ GROUP = ResourceSchema(
                 _s("value", mutability="immutable"),
                 _s("$ref", type="reference", mutability="immutable", reference_types=("User", "Group")),
                 _s("type", mutability="immutable", canonical_values=("User", "Group")),
-                _s("display"),
+                # RFC 7643 §4.2: "sub-attributes of members are "immutable"" (§8.7.1 lists no
+                # display; §2.4 gives the default one that mutability too).
+                _s("display", mutability="immutable"),
             ),
         ),
     ),

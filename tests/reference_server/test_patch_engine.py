@@ -725,6 +725,9 @@ def test_changing_an_immutable_sub_attribute_is_mutability() -> None:
     assert_error(fails(group(), operation, rtype=GROUP_TYPE), "mutability")
     operation = {"op": "remove", "path": f'members[value eq "{BABS}"].type'}
     assert_error(fails(group(), operation, rtype=GROUP_TYPE), "mutability")
+    # Its display too: "sub-attributes of members are "immutable"" (RFC 7643 §4.2).
+    operation = {"op": "replace", "path": f'members[value eq "{BABS}"].display', "value": "B"}
+    assert_error(fails(group(), operation, rtype=GROUP_TYPE), "mutability")
 
 
 def test_immutable_sub_attribute_may_be_set_when_unassigned() -> None:
@@ -739,10 +742,10 @@ def test_writing_an_unchanged_immutable_value_is_allowed() -> None:
     operation = {
         "op": "replace",
         "path": f'members[value eq "{BABS}"]',
-        "value": {"value": BABS, "display": "B"},
+        "value": {"value": BABS, "display": "Babs Jensen"},
     }
     out = patch(group(), operation, rtype=GROUP_TYPE)
-    assert out["members"][0] == {"value": BABS, "display": "B", "type": "User"}
+    assert out["members"][0] == {"value": BABS, "display": "Babs Jensen", "type": "User"}
 
 
 @pytest.mark.parametrize(
