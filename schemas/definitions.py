@@ -150,7 +150,10 @@ USER = ResourceSchema(
     name="User",
     description="User Account",
     attributes=(
-        _s("userName", required=True, uniqueness="server", returned="always"),
+        # RFC 7643 §8.7.1: "returned": "default" — left out when ``attributes`` does not name it
+        # or ``excludedAttributes`` does (checklist R-11; issue 12 ruling 1). Only ``id`` (and
+        # ``schemas``) are always returned.
+        _s("userName", required=True, uniqueness="server"),
         Attribute(
             "name",
             type="complex",

@@ -104,7 +104,8 @@ Feature: What every modification obeys
       """
     Then the server answers 200
     And the answer has "title"
-    And the answer still has the user's id and userName
+    And the answer still has the user's id
+    And the answer has "userName" only if the target returns it always
     And the answer has no "emails"
 
   @must @req_M_08 @req_R_15

@@ -53,6 +53,7 @@ CAUGHT_BY: dict[str, tuple[str, ...]] = {
     "attributes-ignored": ("query",),
     "excluded-attributes-ignored": ("query",),
     "count-ignored": ("query",),
+    "user-name-declared-always-but-left-out": ("users",),
     "json-only-as-scim": ("onelogin",),
     "grants-kept-after-suspension": ("lifecycle",),
     "rotation-missing": ("lifecycle",),
