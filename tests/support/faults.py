@@ -710,6 +710,23 @@ class UserNameDeclaredAlwaysButLeftOut(Fault):
         return response.with_json(body)
 
 
+@fault("create-stores-inactive")
+class CreateStoresInactive(Fault):
+    """Stores ``active: false`` for a user created without ``active``: a pushed user is suspended.
+
+    OneLogin's default template sends no ``active`` (onelogin-profile.md). RFC 7643 §4.1.1 gives
+    ``active`` no default, so leaving it unassigned is fine (issue 12 ruling 2), but ``false``
+    is a suspension. Caught by "A user assigned in OneLogin is created in the app" (onelogin/push).
+    """
+
+    def request(self, request: Request) -> Request | Response:
+        body = request.json()
+        creates = request.is_("POST", "Users", item=False) and isinstance(body, dict)
+        if creates and not any(str(k).lower() == "active" for k in body):
+            return request.with_json({**body, "active": False})
+        return request
+
+
 @fault("count-ignored")
 class CountIgnored(Fault):
     """Ignores ``count`` on ``GET``: a query returns the default page whatever the client asks.
