@@ -17,7 +17,7 @@ type) returns None, and the general engine handles it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from reference_server.errors import ScimError
 from reference_server.filters import Comparison, parse_patch_path
@@ -25,15 +25,18 @@ from reference_server.filters import Comparison, parse_patch_path
 
 @dataclass(frozen=True)
 class MemberChanges:
-    """The net effect of the operations: ids to be members afterwards, ids not to be."""
+    """The net effect of the operations: ids to be members afterwards, ids not to be, and the
+    ``display`` given to an added member (kept for a member that joins; RFC 7643 §4.2)."""
 
     add: tuple[str, ...]
     remove: tuple[str, ...]
+    displays: Mapping[str, str] = field(default_factory=dict)
 
 
-def _member_ids(value: object) -> list[str] | None:
+def _members(value: object) -> dict[str, str | None] | None:
+    """Member id → the display given with it (None: none), or None when ``value`` is more."""
     items = value if isinstance(value, list) else [value]
-    ids: list[str] = []
+    members: dict[str, str | None] = {}
     for item in items:
         if not isinstance(item, Mapping) or not isinstance(item.get("value"), str):
             return None
@@ -41,8 +44,9 @@ def _member_ids(value: object) -> list[str] | None:
             return None
         if str(item.get("type", "User")).lower() != "user":
             return None
-        ids.append(item["value"])
-    return ids
+        display = item.get("display")
+        members.setdefault(item["value"], display if isinstance(display, str) and display else None)
+    return members
 
 
 def _removed_by_path(path: str) -> str | None:
@@ -61,6 +65,7 @@ def _removed_by_path(path: str) -> str | None:
 def member_changes(operations: Sequence[Mapping[str, object]]) -> MemberChanges | None:
     """The membership changes ``operations`` amount to, or None when they do more than that."""
     last: dict[str, bool] = {}  # id -> member afterwards; the last operation on an id wins
+    displays: dict[str, str] = {}
     for operation in operations:
         lowered = {str(k).lower(): v for k, v in operation.items()}
         op, path, value = lowered.get("op"), lowered.get("path"), lowered.get("value")
@@ -68,15 +73,16 @@ def member_changes(operations: Sequence[Mapping[str, object]]) -> MemberChanges 
             return None
         op = op.lower()
         if op == "add" and path.lower() == "members":
-            ids = _member_ids(value)
-            if ids is None or not ids:
+            added = _members(value)
+            if added is None or not added:
                 return None
-            last.update(dict.fromkeys(ids, True))
+            last.update(dict.fromkeys(added, True))
+            displays.update({i: d for i, d in added.items() if d is not None})
         elif op == "remove" and path.lower() == "members" and value is not None:
-            ids = _member_ids(value)
-            if ids is None:
+            removed_ids = _members(value)
+            if removed_ids is None:
                 return None
-            last.update(dict.fromkeys(ids, False))
+            last.update(dict.fromkeys(removed_ids, False))
         elif op == "remove" and "value" not in lowered:
             removed = _removed_by_path(path)
             if removed is None:
@@ -84,7 +90,9 @@ def member_changes(operations: Sequence[Mapping[str, object]]) -> MemberChanges 
             last[removed] = False
         else:
             return None
+    add = tuple(i for i, member in last.items() if member)
     return MemberChanges(
-        add=tuple(i for i, member in last.items() if member),
+        add=add,
         remove=tuple(i for i, member in last.items() if not member),
+        displays={i: displays[i] for i in add if i in displays},
     )

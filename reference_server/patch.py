@@ -10,7 +10,9 @@ Tolerances for what identity providers really send, none of which loosens an RFC
 - ``op`` in any case (Entra sends ``Add``/``Replace``/``Remove``);
 - pathless ``value`` keys that are paths (``name.givenName``, full URN paths, Entra's
   ``emails[type eq "work"].value``), and a ``schemas`` key there, which is ignored because
-  ``schemas`` follows from the attributes present (see :func:`_sync_schemas`);
+  ``schemas`` follows from the attributes present (see :func:`_sync_schemas`); likewise a
+  ``schemas`` key in the object given for a whole extension (``path`` is the extension URN),
+  which clients built on typed models (scim2-models) send with the extension's own URN;
 - ``remove`` with a ``value`` list on a multi-valued attribute (Entra's member removal) removes
   only those values;
 - values of the wrong JSON type (Entra's ``"False"``) are stored as given: the server validates and
@@ -188,6 +190,8 @@ def _apply_extension(
     for key, item in value.items():
         if not isinstance(key, str):
             raise invalid_path(repr(key))
+        if key.lower() == "schemas":
+            continue
         inner = resolve_target(rtype, f"{target.schema.id}:{key}")
         _apply(resource, rtype, inner, op, item, touched)
 

@@ -7,8 +7,9 @@ of attributes to return", and "SHALL have no effect on attributes whose schema "
 is "always"". Names use the attribute notation of RFC 7644 §3.10: ``name.familyName``, full URN
 paths, and (as this server reads it) an extension URN alone for the whole extension object.
 
-RFC 7643 §7, ``returned``: ``always`` is returned whatever the parameters say (``id``,
-``userName``; ``schemas`` is kept likewise); ``never`` is never returned (``password``, R-10),
+RFC 7643 §7, ``returned``: ``always`` is returned whatever the parameters say (``id``;
+``schemas`` is kept likewise; ``userName`` is ``default`` per RFC 7643 §8.7.1, checklist R-11);
+``never`` is never returned (``password``, R-10),
 even when asked for; ``default`` is returned unless excluded or left out of ``attributes``;
 ``request`` only when named in ``attributes`` itself (naming its parent or schema is not
 "specifically requested").
@@ -17,7 +18,7 @@ Rulings where the RFC is silent, recorded here (rfc-checklist.md, Q-11/R-11):
 
 - ``meta`` is ``returned: default`` in this server's schema (RFC 7643 §3.1 gives it no
   ``returned`` characteristic), so ``attributes=userName`` answers ``schemas``, ``id``,
-  ``userName`` only.
+  ``userName`` only, and ``attributes=name`` ``schemas``, ``id``, ``name``.
 - Unknown names in either list are ignored (they select or exclude nothing), not an error.
 - Both parameters may be given: ``attributes`` selects, then ``excludedAttributes`` removes.
 - ``schemas`` is returned as stored, even when an extension's object is left out: it lists the

@@ -126,6 +126,11 @@ class Resources:
         attrs = normalize(body, self.rtype)
         with self.store.write() as tx:
             before = self._existing(tx, resource_id, if_match)
+            if self.kind == "User" and "active" not in attrs and "active" in before:
+                # RFC 7644 §3.5.1 lets a PUT default omitted attributes; ``active`` keeps its value,
+                # so OneLogin's attribute sync (its template has no ``active``) never reactivates a
+                # user. A PATCH that removes ``active`` does unassign it (RFC 7644 §3.5.2.2).
+                attrs["active"] = before["active"]
             return self._commit_change(tx, before, attrs)
 
     def modify(self, resource_id: str, change: Any, if_match: str | None = None) -> Doc:
@@ -147,7 +152,9 @@ class Resources:
                 raise not_found(f"Group {resource_id} not found")
             check_if_match({"meta": {"version": etag(version)}}, if_match)
             try:
-                _, removed = tx.change_members(resource_id, changes.add, changes.remove, utc_now())
+                _, removed = tx.change_members(
+                    resource_id, changes.add, changes.remove, utc_now(), changes.displays
+                )
             except UnknownMember as exc:
                 raise bad_request(f"members: {exc}") from exc
             if removed:
@@ -178,10 +185,6 @@ class Resources:
         return before
 
     def _commit_change(self, tx: Transaction, before: Doc, attrs: dict[str, Any]) -> Doc:
-        if self.kind == "User" and "active" not in attrs:
-            # RFC 7644 §3.5.1 lets a PUT default omitted attributes; ``active`` keeps its value, so
-            # OneLogin's attribute sync (its template has no ``active``) never reactivates a user.
-            attrs["active"] = before.get("active", True)
         if _same(before, attrs, self.kind):
             # A no-op keeps meta.lastModified and the version (RFC 7644 §3.5.2.1 for PATCH).
             return before

@@ -150,7 +150,10 @@ USER = ResourceSchema(
     name="User",
     description="User Account",
     attributes=(
-        _s("userName", required=True, uniqueness="server", returned="always"),
+        # RFC 7643 §8.7.1: "returned": "default" — left out when ``attributes`` does not name it
+        # or ``excludedAttributes`` does (checklist R-11; issue 12 ruling 1). Only ``id`` (and
+        # ``schemas``) are always returned.
+        _s("userName", required=True, uniqueness="server"),
         Attribute(
             "name",
             type="complex",
@@ -251,7 +254,9 @@ GROUP = ResourceSchema(
                 _s("value", mutability="immutable"),
                 _s("$ref", type="reference", mutability="immutable", reference_types=("User", "Group")),
                 _s("type", mutability="immutable", canonical_values=("User", "Group")),
-                _s("display"),
+                # RFC 7643 §4.2: "sub-attributes of members are "immutable"" (§8.7.1 lists no
+                # display; §2.4 gives the default one that mutability too).
+                _s("display", mutability="immutable"),
             ),
         ),
     ),

@@ -58,6 +58,11 @@ _RESOURCE_URNS: dict[str, str] = {
 }
 RESOURCE_TYPE_NAMES: tuple[str, ...] = tuple(_RESOURCE_URNS.values())
 
+# RFC 7643 §7: only "returned": "always" attributes survive ``attributes``/``excludedAttributes``
+# (RFC 7644 §3.4.2.5): ``id`` (§3.1) and ``schemas``. A projected resource is held to these alone
+# among its schema's ``required`` members (``userName`` is "default", §8.7.1; checklist R-11).
+_ALWAYS_RETURNED = frozenset({"schemas", "id"})
+
 # Only these formats are asserted. jsonschema registers a format checker only when its optional
 # library is importable and otherwise lets every value pass, so their presence is checked below.
 _FORMATS = ("date-time", "uri", "uri-reference")
@@ -178,20 +183,40 @@ def _check_type(resource_type: str) -> None:
         )
 
 
-def _resource_violations(resource: object, resource_type: str, prefix: str = "") -> list[Violation]:
-    return [_violation(e, prefix) for e in validator(resource_type).iter_errors(resource)]
+@functools.cache
+def _projected_validator(name: str) -> Validator:
+    """``validator(name)`` with the resource's top-level ``required`` cut to the always-returned
+    members: what a response projected by ``attributes``/``excludedAttributes`` must still have."""
+    base = validator(name)
+    schema = dict(base.schema) if isinstance(base.schema, dict) else {}
+    required = schema.get("required")
+    if isinstance(required, list):
+        schema["required"] = [r for r in required if r in _ALWAYS_RETURNED]
+    result: Validator = Draft202012Validator(schema, registry=_registry(), format_checker=_format_checker())
+    return result
 
 
-def validate_resource(resource: object, resource_type: str) -> list[Violation]:
+def _resource_violations(
+    resource: object, resource_type: str, prefix: str = "", *, projected: bool = False
+) -> list[Violation]:
+    check = _projected_validator(resource_type) if projected else validator(resource_type)
+    return [_violation(e, prefix) for e in check.iter_errors(resource)]
+
+
+def validate_resource(resource: object, resource_type: str, *, projected: bool = False) -> list[Violation]:
     """Violations of a User, Group, ResourceType or Schema resource (RFC 7643 §3-§7).
 
     A User is checked against the core schema and, when its
     ``urn:ietf:params:scim:schemas:extension:enterprise:2.0:User`` attribute is present, against
     the enterprise extension (RFC 7643 §4.3); the pointers of those violations run through that
     attribute. ``resource_type`` is one of :data:`RESOURCE_TYPE_NAMES`, else :class:`ValueError`.
+
+    ``projected``: the resource answers a request with ``attributes`` or ``excludedAttributes``
+    (RFC 7644 §3.4.2.5, §3.9), so of the members the schema requires only ``schemas`` and ``id``
+    (``returned: always``) must be there; every member present is still checked in full.
     """
     _check_type(resource_type)
-    return _sorted(_resource_violations(resource, resource_type))
+    return _sorted(_resource_violations(resource, resource_type, projected=projected))
 
 
 def _type_of(resource: object) -> str | None:
@@ -202,14 +227,16 @@ def _type_of(resource: object) -> str | None:
     return next((_RESOURCE_URNS[u] for u in listed if isinstance(u, str) and u in _RESOURCE_URNS), None)
 
 
-def validate_list_response(body: object, resource_type: str | None) -> list[Violation]:
+def validate_list_response(
+    body: object, resource_type: str | None, *, projected: bool = False
+) -> list[Violation]:
     """Violations of a ListResponse (RFC 7644 §3.4.2) and of each resource in its ``Resources``.
 
     Each item is validated against its own resource schema, with pointers such as
     ``/Resources/3/emails/0/primary``. ``resource_type`` names that schema (one of
     :data:`RESOURCE_TYPE_NAMES`); ``None``, for a query at the server root that returns several
     types (RFC 7644 §3.4.2.1), reads each item's type from its ``schemas`` and checks items of no
-    known type against the envelope alone.
+    known type against the envelope alone. ``projected`` as for :func:`validate_resource`.
     """
     if resource_type is not None:
         _check_type(resource_type)
@@ -219,6 +246,6 @@ def validate_list_response(body: object, resource_type: str | None) -> list[Viol
         for index, item in enumerate(items):
             item_type = resource_type if resource_type is not None else _type_of(item)
             if item_type is not None:
-                found += _resource_violations(item, item_type, f"/Resources/{index}")
+                found += _resource_violations(item, item_type, f"/Resources/{index}", projected=projected)
     # The envelope and the resource schema both require schemas and id: report such a finding once.
     return _sorted(dict.fromkeys(found))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
@@ -45,6 +45,10 @@ from steps._resources import (
 )
 from steps.common import assert_status, body_of
 from steps.wire import ScimClient
+
+if TYPE_CHECKING:
+    # Only the type: steps.projection is loaded as a plugin after this module (conftest.py).
+    from steps.projection import Returned
 
 _MISSING = object()
 
@@ -190,24 +194,28 @@ def _(response: httpx.Response, path: str) -> None:
 
 
 @then(parsers.parse('the answer has no "{path}"'))
-def _(response: httpx.Response, path: str) -> None:
-    """RFC 7644 §3.9: an attribute not asked for, or excluded, is left out."""
+def _(response: httpx.Response, returned: Returned, path: str) -> None:
+    """RFC 7644 §3.9: an attribute not asked for, or excluded, is left out — unless the target's
+    ``/Schemas`` declares it ``returned: always`` (RFC 7643 §7; R-11)."""
+    if returned.always(path):
+        return
     found = value_at(body_of(response), path)
     assert found is None, f"the answer carries {path} = {found!r}"
 
 
 @then("the answer has an id and a userName")
 def _(response: httpx.Response) -> None:
-    """RFC 7643 §7: ``id`` and ``userName`` are ``returned: always``."""
+    """For an answer that asked for ``userName``: ``id`` is ``returned: always`` (RFC 7643 §3.1),
+    and ``userName``, ``returned: default``, comes back when named in ``attributes`` (§7)."""
     body = body_of(response)
     ensure_id(body)
-    assert value_at(body, "userName"), f"the answer has no userName: {body}"
+    assert value_at(body, "userName"), f"the answer has no userName, though it was asked for: {body}"
 
 
 @then("the answer still has the user's id and userName")
 def _(response: httpx.Response, user: dict[str, Any]) -> None:
-    """RFC 7643 §7 ``returned: always``, and RFC 7644 §3.4.2.5: ``excludedAttributes`` "SHALL have
-    no effect on attributes whose schema "returned" setting is "always""."""
+    """For an answer that asked for ``userName``: ``id`` is ``returned: always`` (RFC 7643 §3.1),
+    ``userName`` was named in ``attributes`` (RFC 7643 §7 ``returned: default``)."""
     body = body_of(response)
     assert body.get("id") == user["id"], f"the answer's id is {body.get('id')!r}"
     assert same_text("userName", value_at(body, "userName"), user["userName"]), (

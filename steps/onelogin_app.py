@@ -40,10 +40,11 @@ def _resource(scim: ScimClient, onelogin: OneLogin, user: OneLoginUser) -> dict[
 
 @then(phrase('the app has an active user "{pattern:Q}"'))
 def _(scim: ScimClient, onelogin: OneLogin, pattern: str) -> None:
+    """Issue 12, ruling 2: an unassigned ``active`` is not a deactivation. RFC 7643 §4.1.1 gives
+    ``active`` no default and OneLogin's default template sends none, so a server that leaves it
+    unassigned passes; one that stores ``active: false`` has suspended the user, and fails."""
     body = _resource(scim, onelogin, _one_user(onelogin, pattern))
     active = body.get("active")
-    # RFC 7643 §4.1.1 gives ``active`` no default, and OneLogin's templates send none: an
-    # unassigned ``active`` is not a suspended user. Only an explicit false fails.
     assert active is not False, f"the app's user {body.get('userName')} has active={active!r}"
 
 

@@ -29,6 +29,7 @@ from steps._resources import (
     value_at,
 )
 from steps.common import assert_status, body_of
+from steps.projection import Returned, check_left_out_or_kept
 from steps.wire import ScimClient, body_violations
 
 _WORD = {"Word": FieldType(r"\S+")}
@@ -175,23 +176,38 @@ def _(response: httpx.Response, path: str) -> None:
 
 
 @then(parsers.parse('no user found has "{path}"'))
-def _(response: httpx.Response, path: str) -> None:
-    """RFC 7644 §3.4.2.5 / RFC 7643 §7: left out when not asked for, excluded, or ``returned: never``."""
+def _(response: httpx.Response, returned: Returned, path: str) -> None:
+    """RFC 7644 §3.4.2.5 / RFC 7643 §7: left out when not asked for, excluded, or ``returned: never``
+    — unless the target's ``/Schemas`` declares it ``returned: always`` (R-11)."""
+    if returned.always(path):
+        return
     for resource in resources(listed(response)):
         found = value_at(resource, path)
         assert found is None, f"a user found carries {path} = {found!r}"
 
 
-@then("each user found still has its id and userName")
+@then("each user found still has its id")
 def _(response: httpx.Response, roster: Roster) -> None:
-    """RFC 7643 §7: ``id`` and ``userName`` are ``returned: always``."""
+    """RFC 7643 §3.1: ``id`` is ``returned: always``, whatever ``attributes`` or
+    ``excludedAttributes`` say (RFC 7644 §3.4.2.5; R-02, R-11)."""
     found = resources(listed(response))
     assert found, "no user was found"
     for resource in found:
         assert resource.get("id") in {u["id"] for u in roster.users.values()}, (
-            f"unknown or missing id: {resource}"
+            f"unknown or missing id (returned: always, RFC 7643 §3.1): {resource}"
         )
-        assert value_at(resource, "userName"), f"a user found has no userName: {resource}"
+
+
+@then(parsers.parse('each user found has "{path}" only if the target returns it always'))
+def _(response: httpx.Response, roster: Roster, returned: Returned, path: str) -> None:
+    """RFC 7643 §7: an attribute not asked for (or excluded) comes back only when its schema says
+    ``returned: always``; ``userName`` is ``default`` (RFC 7643 §8.7.1) unless the target's own
+    ``/Schemas`` declares otherwise (R-11, issue 12 ruling 1)."""
+    found = resources(listed(response))
+    assert found, "no user was found"
+    by_id = {u["id"]: u for u in roster.users.values()}
+    for resource in found:
+        check_left_out_or_kept(resource, path, returned, value_at(by_id.get(resource.get("id"), {}), path))
 
 
 # -- sort ----------------------------------------------------------------------------------------

@@ -97,10 +97,31 @@ def record(
     return exchange
 
 
+def _projected(request: httpx.Request) -> bool:
+    """Whether the request asked for some attributes only (RFC 7644 §3.4.2.5, §3.9): the query
+    parameters, or a SearchRequest body's members (§3.4.3)."""
+    names = {"attributes", "excludedattributes"}
+    if any(key.lower() in names for key in request.url.params):
+        return True
+    if request.method != "POST" or not request.url.path.endswith("/.search"):
+        return False
+    try:
+        body = json.loads(request.content or b"null")
+    except ValueError:
+        return False
+    return isinstance(body, dict) and any(str(key).lower() in names for key in body)
+
+
 def body_violations(response: httpx.Response) -> list[Violation]:
-    """Schema violations of a response body (RFC 7643 §8.7, RFC 7644 §3.12), or none."""
+    """Schema violations of a response body (RFC 7643 §8.7, RFC 7644 §3.12), or none.
+
+    An answer to a request with ``attributes``/``excludedAttributes`` is held only to the
+    ``returned: always`` members of what the schema requires (``schemas``, ``id``): ``userName``
+    is ``returned: default`` (RFC 7643 §8.7.1; issue 12 ruling 1).
+    """
     if not response.content or response.status_code in (204, 304):
         return []
+    projected = _projected(response.request)
     try:
         body = response.json()
     except ValueError:
@@ -111,7 +132,7 @@ def body_violations(response: httpx.Response) -> list[Violation]:
     if response.status_code >= 400 or urns.ERROR in declared:
         return validate("Error", body)
     if urns.LIST_RESPONSE in declared:
-        return validate_list_response(body, None)
+        return validate_list_response(body, None, projected=projected)
     for name, urn in (
         ("User", urns.USER),
         ("Group", urns.GROUP),
@@ -121,7 +142,7 @@ def body_violations(response: httpx.Response) -> list[Violation]:
     ):
         if urn in declared:
             if name in ("User", "Group"):
-                return validate_resource(body, name)
+                return validate_resource(body, name, projected=projected)
             return validate(name, body)
     return []
 

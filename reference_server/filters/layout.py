@@ -173,7 +173,10 @@ MEMBERS = Derived(
     order="{o}.pk",
     subs={
         "value": "{o}.id",
-        "display": "coalesce(json_extract({o}.doc, '$.displayName'), json_extract({o}.doc, '$.userName'))",
+        # The display given when the member joined, else the user's (storage/ddl.py, member_display).
+        "display": "coalesce((SELECT d.display FROM member_display AS d WHERE d.group_pk = {m}.group_pk "
+        "AND d.user_pk = {m}.user_pk), json_extract({o}.doc, '$.displayName'), "
+        "json_extract({o}.doc, '$.userName'))",
         "type": "'User'",
     },
     guarded=frozenset({"display"}),

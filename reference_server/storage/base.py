@@ -8,7 +8,7 @@ PostgreSQL backend is a new module, not a rewrite.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol
@@ -58,7 +58,8 @@ class Transaction(Protocol):
 
     Documents handed out carry the derived attributes: a User its ``groups`` (``value``,
     ``display``, ``type``), a Group its ``members`` (``value``, ``display``, ``type``). A Group
-    handed in carries ``members`` with at least ``value``; a User's ``groups`` is ignored.
+    handed in carries ``members`` with at least ``value``; a User's ``groups`` is ignored. A
+    member's ``display`` is the one given when it joined, else the user's displayName or userName.
     """
 
     def get(self, kind: Kind, resource_id: str) -> Doc | None: ...
@@ -84,11 +85,18 @@ class Transaction(Protocol):
         ...
 
     def change_members(
-        self, group_id: str, add: Sequence[str], remove: Sequence[str], now: str
+        self,
+        group_id: str,
+        add: Sequence[str],
+        remove: Sequence[str],
+        now: str,
+        displays: Mapping[str, str] | None = None,
     ) -> tuple[list[str], list[str]]:
         """Add and remove members by id; the ids really added and removed. A change bumps the
         group's version and lastModified. Raises :class:`UnknownMember` for an added id that is
-        no User."""
+        no User. ``displays`` (member id → display) is kept for the members this adds; a member
+        already there keeps the display it has (RFC 7643 §4.2: member sub-attributes are
+        immutable)."""
         ...
 
 
@@ -106,3 +114,13 @@ def iter_member_ids(doc: Doc) -> Iterator[str]:
     """The ``value`` of each member of a Group document, in order."""
     for member in doc.get("members") or ():
         yield str(member["value"])
+
+
+def member_displays(doc: Doc) -> dict[str, str]:
+    """Member id → the non-empty ``display`` a Group document gives it (the first one wins)."""
+    out: dict[str, str] = {}
+    for member in doc.get("members") or ():
+        display = member.get("display")
+        if isinstance(display, str) and display:
+            out.setdefault(str(member["value"]), display)
+    return out

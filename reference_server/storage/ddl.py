@@ -241,6 +241,17 @@ STATEMENTS: tuple[str, ...] = (
         PRIMARY KEY (group_pk, user_pk)
     ) WITHOUT ROWID""",
     "CREATE INDEX IF NOT EXISTS group_members_user ON group_members(user_pk, group_pk)",
+    # The display a client gave a member when it added it: RFC 7643 §4.2 makes the sub-attributes
+    # of members "immutable", so it is kept as given. A member without one shows the user's
+    # displayName (or userName). A table of its own, holding rows only for members that have one,
+    # so a database made before it needs no rewrite and a bare ``{"value": id}`` costs nothing.
+    """CREATE TABLE IF NOT EXISTS member_display (
+        group_pk INTEGER NOT NULL,
+        user_pk INTEGER NOT NULL,
+        display TEXT NOT NULL,
+        PRIMARY KEY (group_pk, user_pk),
+        FOREIGN KEY (group_pk, user_pk) REFERENCES group_members(group_pk, user_pk) ON DELETE CASCADE
+    ) WITHOUT ROWID""",
     # Where the FTS5 trigram indexes were: replaced by the suffix indexes below.
     *(
         f"DROP TRIGGER IF EXISTS {t}_trigram_{e}"

@@ -8,14 +8,22 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, Literal
 
 from reference_server.casefold import fold
 from reference_server.storage import ddl
-from reference_server.storage.base import Doc, Kind, Query, UniquenessConflict, UnknownMember, iter_member_ids
+from reference_server.storage.base import (
+    Doc,
+    Kind,
+    Query,
+    UniquenessConflict,
+    UnknownMember,
+    iter_member_ids,
+    member_displays,
+)
 from schemas import GROUP_TYPE, USER_TYPE
 
 _TABLE: dict[Kind, str] = {"User": "users", "Group": "groups"}
@@ -129,7 +137,12 @@ class SqliteTransaction:
         return None if row is None else int(row[0])
 
     def change_members(
-        self, group_id: str, add: Sequence[str], remove: Sequence[str], now: str
+        self,
+        group_id: str,
+        add: Sequence[str],
+        remove: Sequence[str],
+        now: str,
+        displays: Mapping[str, str] | None = None,
     ) -> tuple[list[str], list[str]]:
         group = self.conn.execute("SELECT pk FROM groups WHERE id = ?", (group_id,)).fetchone()
         if group is None:
@@ -155,6 +168,7 @@ class SqliteTransaction:
         self.conn.executemany(
             "INSERT INTO group_members (group_pk, user_pk) VALUES (?, ?)", [(group[0], pks[m]) for m in added]
         )
+        self._write_displays(group[0], {pks[m]: displays[m] for m in added if displays and m in displays})
         self.conn.executemany(
             "DELETE FROM group_members WHERE group_pk = ? AND user_pk = ?",
             [(group[0], pks[m]) for m in removed],
@@ -184,9 +198,11 @@ class SqliteTransaction:
                 )
         elif members:
             related = self.conn.execute(
-                "SELECT m.group_pk, u.id, coalesce(json_extract(u.doc, '$.displayName'), "
+                "SELECT m.group_pk, u.id, coalesce(d.display, json_extract(u.doc, '$.displayName'), "
                 "json_extract(u.doc, '$.userName')) FROM group_members m "
-                f"JOIN users u ON u.pk = m.user_pk WHERE m.group_pk IN ({marks}) ORDER BY u.pk",
+                "JOIN users u ON u.pk = m.user_pk "
+                "LEFT JOIN member_display d ON d.group_pk = m.group_pk AND d.user_pk = m.user_pk "
+                f"WHERE m.group_pk IN ({marks}) ORDER BY u.pk",
                 pks,
             )
             for group_pk, user_id, display in related:
@@ -232,7 +248,9 @@ class SqliteTransaction:
                         _dumps(stored),
                     ),
                 )
-                self._write_members(int(cur.lastrowid or 0), list(iter_member_ids(doc)), replace=False)
+                self._write_members(
+                    int(cur.lastrowid or 0), list(iter_member_ids(doc)), member_displays(doc), replace=False
+                )
         except sqlite3.IntegrityError as exc:
             raise self._conflict(kind, exc) from exc
 
@@ -272,7 +290,9 @@ class SqliteTransaction:
                     ),
                 ).fetchone()
                 if row is not None:
-                    self._write_members(row[0], list(iter_member_ids(doc)), replace=True)
+                    self._write_members(
+                        row[0], list(iter_member_ids(doc)), member_displays(doc), replace=True
+                    )
         except sqlite3.IntegrityError as exc:
             raise self._conflict(kind, exc) from exc
 
@@ -290,7 +310,9 @@ class SqliteTransaction:
             "INSERT INTO user_emails (user_pk, value) VALUES (?, ?)", [(user_pk, v) for v in sorted(values)]
         )
 
-    def _write_members(self, group_pk: int, member_ids: list[str], *, replace: bool) -> None:
+    def _write_members(
+        self, group_pk: int, member_ids: list[str], displays: Mapping[str, str], *, replace: bool
+    ) -> None:
         wanted = list(dict.fromkeys(member_ids))
         pks = self._user_pks(wanted)
         missing = [m for m in wanted if m not in pks]
@@ -313,6 +335,17 @@ class SqliteTransaction:
             new = list(pks.values())
         self.conn.executemany(
             "INSERT INTO group_members (group_pk, user_pk) VALUES (?, ?)", [(group_pk, u) for u in new]
+        )
+        joined = set(new)
+        self._write_displays(
+            group_pk, {pks[m]: d for m, d in displays.items() if m in pks and pks[m] in joined}
+        )
+
+    def _write_displays(self, group_pk: int, displays: Mapping[int, str]) -> None:
+        """The displays given to members that just joined (user row key → display)."""
+        self.conn.executemany(
+            "INSERT INTO member_display (group_pk, user_pk, display) VALUES (?, ?, ?)",
+            [(group_pk, user_pk, display) for user_pk, display in displays.items()],
         )
 
     @staticmethod

@@ -57,9 +57,15 @@ def test_schemas_list_and_by_id(client: httpx.Client) -> None:
     assert attrs["userName"]["uniqueness"] == "server"
     assert attrs["userName"]["caseExact"] is False
     assert attrs["password"]["returned"] == "never"
+    # RFC 7643 §8.7.1: userName is "returned": "default" (checklist R-11, issue 12 ruling 1).
+    assert attrs["userName"]["returned"] == "default"
     assert attrs["groups"]["mutability"] == "readOnly"
     emails = {s["name"] for s in attrs["emails"]["subAttributes"]}
     assert emails == {"value", "display", "type", "primary"}
+    group = {a["name"]: a for a in client.get(f"/Schemas/{GROUP_URN}").json()["attributes"]}
+    members = {s["name"]: s["mutability"] for s in group["members"]["subAttributes"]}
+    # RFC 7643 §4.2: "sub-attributes of members are "immutable"".
+    assert set(members.values()) == {"immutable"}, members
     assert_scim_error(client.get("/Schemas/urn:nope"), 404)
 
 

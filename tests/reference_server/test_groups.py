@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import httpx
 
-from tests.support.scimtest import GROUP_URN, USER_URN, assert_scim_error, base, new_group, new_user, unique
+from tests.support.scimtest import (
+    GROUP_URN,
+    USER_URN,
+    assert_scim_error,
+    base,
+    new_group,
+    new_user,
+    patch_body,
+    unique,
+)
 
 
 def test_create_group_with_members_and_read_it_back(client: httpx.Client) -> None:
@@ -16,6 +25,34 @@ def test_create_group_with_members_and_read_it_back(client: httpx.Client) -> Non
     assert members[bo["id"]]["display"] == bo["userName"]
     assert members[ana["id"]]["$ref"] == f"{base(client)}/Users/{ana['id']}"
     assert client.get(f"/Groups/{group['id']}").json() == group
+
+
+def test_a_member_keeps_the_display_the_client_gave(client: httpx.Client) -> None:
+    """RFC 7643 §4.2: "sub-attributes of members are "immutable"": the display a client gives a
+    member when adding it (POST, PATCH add, PUT) is the one returned; another one for a member
+    already there is refused by PATCH (400 mutability, RFC 7644 §3.5.2)."""
+    ana, bo, carla = new_user(client, displayName="Ana"), new_user(client), new_user(client)
+    body = {
+        "schemas": [GROUP_URN],
+        "displayName": unique("group"),
+        "members": [{"value": ana["id"], "display": "A"}],
+    }
+    group = client.post("/Groups", json=body).json()
+    assert [m["display"] for m in group["members"]] == ["A"]
+    added = {"op": "add", "path": "members", "value": [{"value": bo["id"], "display": "Bo L."}]}
+    patched = client.patch(f"/Groups/{group['id']}", json=patch_body(added))
+    assert patched.status_code == 200, patched.text
+    assert {m["value"]: m["display"] for m in patched.json()["members"]} == {
+        ana["id"]: "A",
+        bo["id"]: "Bo L.",
+    }
+    put = {**body, "members": [{"value": ana["id"]}, {"value": carla["id"], "display": "C"}]}
+    replaced = client.put(f"/Groups/{group['id']}", json=put).json()
+    assert {m["value"]: m["display"] for m in replaced["members"]} == {ana["id"]: "A", carla["id"]: "C"}
+    change = {"op": "replace", "path": f'members[value eq "{ana["id"]}"].display', "value": "Other"}
+    assert_scim_error(client.patch(f"/Groups/{group['id']}", json=patch_body(change)), 400, "mutability")
+    found = client.get("/Groups", params={"filter": 'members.display eq "C"'}).json()
+    assert [g["id"] for g in found["Resources"]] == [group["id"]]
 
 
 def test_user_groups_are_derived_and_read_only(client: httpx.Client) -> None:

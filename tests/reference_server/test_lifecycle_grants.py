@@ -122,6 +122,34 @@ def test_an_update_that_keeps_active_touches_no_grant(client: httpx.Client, obse
     assert rotations_of(observer, vault["id"]) == []
 
 
+def test_a_put_without_active_keeps_a_suspended_user_suspended(client: httpx.Client) -> None:
+    """OneLogin's attribute sync sends its template without ``active``: it must not reactivate."""
+    user = new_user(client)
+    put_active(client, user, False)
+    body = {"schemas": [USER_URN], "userName": user["userName"], "title": "Synced"}
+    response = client.put(f"/Users/{user['id']}", json=body)
+    assert response.status_code == 200, response.text
+    assert response.json()["active"] is False
+
+
+def test_removing_active_unassigns_it_and_is_no_deactivation(
+    client: httpx.Client, observer: httpx.Client
+) -> None:
+    """RFC 7644 §3.5.2.2: the removed attribute "SHALL be considered unassigned"; RFC 7643 §4.1.1
+    gives ``active`` no default, so an unassigned ``active`` is not a suspension (issue 12,
+    ruling 2): no grant goes, nothing is rotated, and a later PUT without it leaves it unassigned."""
+    user = new_user(client)
+    vault = new_account(observer, privileged=True)
+    grant(observer, vault["id"], user=user["id"])
+    response = client.patch(f"/Users/{user['id']}", json=patch_body({"op": "remove", "path": "active"}))
+    assert response.status_code == 200, response.text
+    assert "active" not in response.json()
+    assert [g["accountId"] for g in grants_of(observer, user["id"])] == [vault["id"]]
+    assert rotations_of(observer, vault["id"]) == []
+    body = {"schemas": [USER_URN], "userName": user["userName"], "title": "Synced"}
+    assert "active" not in client.put(f"/Users/{user['id']}", json=body).json()
+
+
 def test_suspending_an_already_suspended_user_schedules_nothing_more(
     client: httpx.Client, observer: httpx.Client
 ) -> None:

@@ -82,6 +82,14 @@ FORMS = [
     ),
     ("remove single-valued", [{"op": "remove", "path": "title"}], lambda u: "title" not in u),
     ("remove all of multi-valued", [{"op": "remove", "path": "emails"}], lambda u: "emails" not in u),
+    # RFC 7644 §3.5.2.2: a removed single-valued attribute "SHALL be considered unassigned",
+    # ``active`` too (only a PUT that omits it keeps the stored value).
+    ("remove active", [{"op": "remove", "path": "active"}], lambda u: "active" not in u),
+    (
+        "whole extension restating its schemas",
+        [{"op": "add", "path": ENTERPRISE_URN, "value": {"schemas": [ENTERPRISE_URN], "division": "W"}}],
+        lambda u: u[ENTERPRISE_URN] == {"department": "Sales", "division": "W"},
+    ),
     (
         "extension URN path",
         [{"op": "replace", "path": f"{ENTERPRISE_URN}:department", "value": "Ops"}],
@@ -222,4 +230,5 @@ def test_patch_response_honours_attributes(client: httpx.Client) -> None:
         json=patch_body({"op": "replace", "path": "title", "value": "Z"}),
     )
     assert response.status_code == 200
-    assert set(response.json()) == {"schemas", "id", "userName", "title"}
+    # userName is returned "default" (RFC 7643 §8.7.1): not asked for, so left out.
+    assert set(response.json()) == {"schemas", "id", "title"}

@@ -310,6 +310,16 @@ def test_add_path_extension_urn_alone() -> None:
     assert out[ENT]["department"] == "Tour Operations"
 
 
+@pytest.mark.parametrize("op", ["add", "replace"])
+def test_whole_extension_value_may_restate_its_schemas(op: str) -> None:
+    """The object given for a whole extension may carry its own ``schemas`` (scim2-models clients,
+    scim2-tester's PATCH checks): it is ignored, as in a pathless value, not an invalid path."""
+    value = {"schemas": [ENT], "division": "West", "manager": {"value": MANDY}}
+    out = patch(user(), {"op": op, "path": ENT, "value": value})
+    assert out[ENT] == {"division": "West", "manager": {"value": MANDY}}
+    assert out["schemas"] == [CORE, ENT]
+
+
 def test_add_extension_to_resource_already_listing_it_keeps_schemas() -> None:
     out = patch(enterprise_user(), {"op": "add", "path": f"{ENT}:division", "value": "West"})
     assert out["schemas"] == [CORE, ENT]
@@ -715,6 +725,9 @@ def test_changing_an_immutable_sub_attribute_is_mutability() -> None:
     assert_error(fails(group(), operation, rtype=GROUP_TYPE), "mutability")
     operation = {"op": "remove", "path": f'members[value eq "{BABS}"].type'}
     assert_error(fails(group(), operation, rtype=GROUP_TYPE), "mutability")
+    # Its display too: "sub-attributes of members are "immutable"" (RFC 7643 §4.2).
+    operation = {"op": "replace", "path": f'members[value eq "{BABS}"].display', "value": "B"}
+    assert_error(fails(group(), operation, rtype=GROUP_TYPE), "mutability")
 
 
 def test_immutable_sub_attribute_may_be_set_when_unassigned() -> None:
@@ -729,10 +742,10 @@ def test_writing_an_unchanged_immutable_value_is_allowed() -> None:
     operation = {
         "op": "replace",
         "path": f'members[value eq "{BABS}"]',
-        "value": {"value": BABS, "display": "B"},
+        "value": {"value": BABS, "display": "Babs Jensen"},
     }
     out = patch(group(), operation, rtype=GROUP_TYPE)
-    assert out["members"][0] == {"value": BABS, "display": "B", "type": "User"}
+    assert out["members"][0] == {"value": BABS, "display": "Babs Jensen", "type": "User"}
 
 
 @pytest.mark.parametrize(

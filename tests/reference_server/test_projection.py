@@ -89,9 +89,16 @@ def test_output_is_a_new_dict_and_input_is_untouched() -> None:
 
 
 def test_attributes_keep_only_listed_plus_always() -> None:
-    """R-11: id, userName and schemas come back although not listed; meta is returned=default."""
+    """R-11: id and schemas come back although not listed; userName (RFC 7643 §8.7.1) and meta
+    are returned=default, so they do not (issue 12 ruling 1)."""
     out = project(user(), USER_TYPE, ["displayName"])
-    assert out == {"schemas": [CORE, ENT], "id": "2819c223", "userName": "bjensen", "displayName": "Babs"}
+    assert out == {"schemas": [CORE, ENT], "id": "2819c223", "displayName": "Babs"}
+
+
+def test_attributes_name_leaves_user_name_out() -> None:
+    """Ruling 1 (issue 12): ``attributes=name`` answers schemas, id and name; no userName."""
+    out = project(user(), USER_TYPE, ["name"])
+    assert out == {"schemas": [CORE, ENT], "id": "2819c223", "name": user()["name"]}
 
 
 def test_attributes_never_returns_password_even_when_asked() -> None:
@@ -132,7 +139,7 @@ def test_attributes_extension_attribute_by_urn_path() -> None:
     """M-08 / RFC 7644 §3.10: extension attributes are named with their full URN path."""
     out = project(user(), USER_TYPE, [f"{ENT}:department"])
     assert out[ENT] == {"department": "Tour Operations"}
-    assert set(out) == {"schemas", "id", "userName", ENT}
+    assert set(out) == {"schemas", "id", ENT}
 
 
 def test_attributes_extension_sub_attribute_by_urn_path() -> None:
@@ -184,24 +191,19 @@ def test_resource_keys_in_odd_case_are_matched_and_canonicalised() -> None:
         ENT.lower(): {"Department": "d"},
     }
     out = project(stored, USER_TYPE, ["name.givenName", f"{ENT}:department"])
-    assert out == {
-        "schemas": [CORE],
-        "id": "1",
-        "userName": "x",
-        "name": {"givenName": "a"},
-        ENT: {"department": "d"},
-    }
+    assert out == {"schemas": [CORE], "id": "1", "name": {"givenName": "a"}, ENT: {"department": "d"}}
+    assert project(stored, USER_TYPE, ["USERNAME"])["userName"] == "x"
 
 
 def test_unknown_names_are_ignored() -> None:
     """RFC 7644 §3.4.2.5 names no error: unknown names select nothing."""
     out = project(user(), USER_TYPE, ["nope", "name.nope", "urn:example:nope:attr", "displayName"])
-    assert out == {"schemas": [CORE, ENT], "id": "2819c223", "userName": "bjensen", "displayName": "Babs"}
+    assert out == {"schemas": [CORE, ENT], "id": "2819c223", "displayName": "Babs"}
 
 
 def test_attributes_naming_only_unknown_names_leaves_always_ones() -> None:
     out = project(user(), USER_TYPE, ["nope"])
-    assert out == {"schemas": [CORE, ENT], "id": "2819c223", "userName": "bjensen"}
+    assert out == {"schemas": [CORE, ENT], "id": "2819c223"}
 
 
 def test_attributes_absent_attribute_is_not_invented() -> None:
@@ -227,10 +229,11 @@ def test_excluded_members_entra_group_read() -> None:
 
 
 def test_excluded_cannot_remove_always() -> None:
-    """RFC 7644 §3.4.2.5: excludedAttributes "SHALL have no effect on" returned=always."""
+    """RFC 7644 §3.4.2.5: excludedAttributes "SHALL have no effect on" returned=always (id,
+    schemas); userName is returned=default (RFC 7643 §8.7.1), so excluding it removes it."""
     out = project(user(), USER_TYPE, excluded=["id", "userName", "schemas", "displayName"])
     assert out["id"] == "2819c223"
-    assert out["userName"] == "bjensen"
+    assert "userName" not in out
     assert out["schemas"] == [CORE, ENT]
     assert "displayName" not in out
 
@@ -289,7 +292,6 @@ def test_attributes_then_excluded() -> None:
     assert out == {
         "schemas": [CORE, ENT],
         "id": "2819c223",
-        "userName": "bjensen",
         "name": {"familyName": "Jensen"},
         "displayName": "Babs",
     }

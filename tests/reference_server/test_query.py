@@ -195,7 +195,8 @@ def test_attributes_and_excluded_attributes_on_lists(client: httpx.Client, direc
         "/Users", params={"filter": f'userName eq "{ANA}"', "attributes": "name.familyName,emails"}
     ).json()
     resource = only["Resources"][0]
-    assert set(resource) == {"schemas", "id", "userName", "name", "emails"}
+    # userName is returned "default" (RFC 7643 §8.7.1): not named, so left out (issue 12 ruling 1).
+    assert set(resource) == {"schemas", "id", "name", "emails"}
     assert resource["name"] == {"familyName": "Souza"}
     urn = client.get(
         "/Users", params={"filter": f'userName eq "{ANA}"', "attributes": f"{ENTERPRISE_URN}:department"}
@@ -207,6 +208,9 @@ def test_attributes_and_excluded_attributes_on_lists(client: httpx.Client, direc
     resource = without["Resources"][0]
     assert "emails" not in resource and "meta" not in resource
     assert resource["id"] == directory[ANA]["id"]  # returned "always"
+    assert resource["userName"] == ANA  # returned "default" and not excluded
+    no_name = client.get(f"/Users/{directory[ANA]['id']}", params={"excludedAttributes": "userName"}).json()
+    assert "userName" not in no_name and no_name["id"] == directory[ANA]["id"]
 
 
 def test_password_is_never_returned_even_when_asked(client: httpx.Client, directory: dict) -> None:

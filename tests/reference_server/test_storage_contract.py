@@ -121,6 +121,38 @@ def test_unknown_member_is_refused(store: Store) -> None:
         assert tx.get("Group", "g1") is None
 
 
+def test_a_member_keeps_the_display_it_joined_with(store: Store) -> None:
+    """RFC 7643 §4.2: member sub-attributes are immutable. A display given when a member joins
+    (insert, update, change_members) is kept; one given for a member already there is not; a
+    member with none shows the user's displayName or userName; leaving drops it."""
+    with store.write() as tx:
+        tx.insert("User", user("u1", "a@example.com", displayName="Ana"))
+        tx.insert("User", user("u2", "b@example.com"))
+        tx.insert("User", user("u3", "c@example.com"))
+        doc = group("g1", "Team", ["u1", "u2"])
+        doc["members"][0]["display"] = "Ana S."
+        tx.insert("Group", doc)
+    with store.read() as tx:
+        g = tx.get("Group", "g1")
+        assert g is not None
+        assert [m["display"] for m in g["members"]] == ["Ana S.", "b@example.com"]
+    with store.write() as tx:
+        doc = {**group("g1", "Team", ["u1", "u3"]), "meta": _meta(2)}
+        doc["members"][0]["display"] = "changed"
+        doc["members"][1]["display"] = "Carla"
+        tx.update("Group", doc)
+        tx.change_members("g1", ["u2"], ["u3"], "2026-01-02T00:00:00.000Z", {"u2": "Bo", "u1": "again"})
+        tx.change_members("g1", ["u3"], [], "2026-01-03T00:00:00.000Z")
+    with store.read() as tx:
+        g = tx.get("Group", "g1")
+        assert g is not None
+        assert {m["value"]: m["display"] for m in g["members"]} == {
+            "u1": "Ana S.",
+            "u2": "Bo",
+            "u3": "c@example.com",
+        }
+
+
 def test_deleting_a_user_drops_their_memberships(store: Store) -> None:
     with store.write() as tx:
         tx.insert("User", user("u1", "a@example.com"))

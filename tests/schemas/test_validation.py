@@ -949,3 +949,38 @@ def test_validate_list_response_resource_types_may_omit_id() -> None:
 def test_validate_list_response_rejects_unknown_type_up_front() -> None:
     with pytest.raises(ValueError):
         validate_list_response({"schemas": [urns.LIST_RESPONSE], "totalResults": 0}, "Device")
+
+
+# --- projected answers (attributes / excludedAttributes)
+
+
+def test_a_projected_user_may_leave_user_name_out() -> None:
+    """RFC 7643 §8.7.1: userName is returned "default" (issue 12 ruling 1, checklist R-11), so an
+    answer to ``attributes=name`` may lack it; a whole User may not (RFC 7643 §4.1: REQUIRED)."""
+    projected = {"schemas": [urns.USER], "id": USER_ID, "name": {"familyName": "Jensen"}}
+    assert found(validate_resource(projected, "User")) == {("", "required")}
+    assert validate_resource(projected, "User", projected=True) == []
+    # What is there is still checked in full, and schemas stays required ("always").
+    assert found(validate_resource({**projected, "userName": ""}, "User", projected=True)) == {
+        ("/userName", "minLength")
+    }
+    assert found(validate_resource(without(projected, "/schemas"), "User", projected=True)) == {
+        ("", "required")
+    }
+
+
+def test_a_projected_group_may_leave_display_name_out() -> None:
+    projected = {"schemas": [urns.GROUP], "id": "e9e30dba", "members": GROUP["members"]}
+    assert found(validate_resource(projected, "Group")) == {("", "required")}
+    assert validate_resource(projected, "Group", projected=True) == []
+
+
+def test_a_projected_list_still_needs_each_id() -> None:
+    """RFC 7643 §3.1: id is returned "always": projection never excuses its absence."""
+    items = [{"schemas": [urns.USER], "id": "1"}, {"schemas": [urns.USER], "name": {"givenName": "B"}}]
+    body = {"schemas": [urns.LIST_RESPONSE], "totalResults": 2, "Resources": items}
+    assert found(validate_list_response(body, "User", projected=True)) == {("/Resources/1", "required")}
+    assert found(validate_list_response(body, "User")) == {
+        ("/Resources/0", "required"),
+        ("/Resources/1", "required"),
+    }

@@ -53,6 +53,8 @@ CAUGHT_BY: dict[str, tuple[str, ...]] = {
     "attributes-ignored": ("query",),
     "excluded-attributes-ignored": ("query",),
     "count-ignored": ("query",),
+    "user-name-declared-always-but-left-out": ("users",),
+    "create-stores-inactive": ("onelogin",),
     "json-only-as-scim": ("onelogin",),
     "grants-kept-after-suspension": ("lifecycle",),
     "rotation-missing": ("lifecycle",),

@@ -668,8 +668,8 @@ class AttributesIgnored(Fault):
     """Ignores the ``attributes`` parameter: every default attribute comes back.
 
     RFC 7644 §3.4.2.5 / §3.9: only the attributes asked for (plus ``returned: always`` ones) are
-    returned (checklist Q-11). Caught by "Only the attributes asked for come back, with id and
-    userName" (query/attributes).
+    returned (checklist Q-11). Caught by "Only the attributes asked for come back, with the id"
+    (query/attributes).
     """
 
     def request(self, request: Request) -> Request | Response:
@@ -680,12 +680,51 @@ class AttributesIgnored(Fault):
 class ExcludedAttributesIgnored(Fault):
     """Ignores the ``excludedAttributes`` parameter.
 
-    RFC 7644 §3.4.2.5 (checklist Q-11). Caught by "Excluded attributes are left out, but never id
-    or userName" (query/attributes).
+    RFC 7644 §3.4.2.5 (checklist Q-11). Caught by "Excluded attributes are left out, but never the
+    id" (query/attributes).
     """
 
     def request(self, request: Request) -> Request | Response:
         return replace(request, query=_without_params(request.query, "excludedAttributes"))
+
+
+@fault("user-name-declared-always-but-left-out")
+class UserNameDeclaredAlwaysButLeftOut(Fault):
+    """Declares ``userName`` ``returned: always`` in ``/Schemas`` while projected answers (RFC-
+    rightly, for a ``default`` attribute) leave it out: the server contradicts its own schema.
+
+    RFC 7643 §7: an ``always`` attribute "is always returned, regardless of the contents of the
+    "attributes" parameter"; the target's ``/Schemas`` is the authority (checklist R-11, issue 12
+    ruling 1). Caught by "The id comes back even when not asked for" (users/read).
+    """
+
+    def response(self, request: Request, response: Response) -> Response:
+        body = response.json()
+        if request.method != "GET" or not request.path.startswith("/Schemas") or not isinstance(body, dict):
+            return response
+        schemas = body.get("Resources") if "Resources" in body else [body]
+        for schema in schemas if isinstance(schemas, list) else []:
+            for attribute in schema.get("attributes") or [] if isinstance(schema, dict) else []:
+                if isinstance(attribute, dict) and attribute.get("name") == "userName":
+                    attribute["returned"] = "always"
+        return response.with_json(body)
+
+
+@fault("create-stores-inactive")
+class CreateStoresInactive(Fault):
+    """Stores ``active: false`` for a user created without ``active``: a pushed user is suspended.
+
+    OneLogin's default template sends no ``active`` (onelogin-profile.md). RFC 7643 §4.1.1 gives
+    ``active`` no default, so leaving it unassigned is fine (issue 12 ruling 2), but ``false``
+    is a suspension. Caught by "A user assigned in OneLogin is created in the app" (onelogin/push).
+    """
+
+    def request(self, request: Request) -> Request | Response:
+        body = request.json()
+        creates = request.is_("POST", "Users", item=False) and isinstance(body, dict)
+        if creates and not any(str(k).lower() == "active" for k in body):
+            return request.with_json({**body, "active": False})
+        return request
 
 
 @fault("count-ignored")
