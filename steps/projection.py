@@ -22,10 +22,10 @@ import httpx
 import pytest
 from pytest_bdd import parsers, then
 
-from simulator.wire import ResponseTooLarge, read_capped
+from scim_client import Target
 from steps._resources import USER_URN, same_text, value_at
 from steps.common import body_of
-from steps.target import Target
+from steps.target import discovery_document
 
 _KINDS = ("always", "never", "default", "request")
 # RFC 7643 §3.1: "id" has "a "returned" characteristic of "always""; §8.7.1: password "never".
@@ -79,14 +79,7 @@ def read_returned(body: Any) -> Returned:
 @pytest.fixture(scope="session")
 def returned(target: Target) -> Returned:
     """The target's ``/Schemas`` (RFC 7644 §4), read once; unreadable means "declares nothing"."""
-    try:
-        with target.client() as client:
-            response = client.send(client.build_request("GET", target.base_url + "/Schemas"), stream=True)
-            read_capped(response)
-        body = response.json() if response.status_code == 200 else {}
-    except (httpx.HTTPError, ResponseTooLarge, ValueError):
-        body = {}
-    return read_returned(body)
+    return read_returned(discovery_document(target, "/Schemas") or {})
 
 
 def check_left_out_or_kept(resource: dict[str, Any], path: str, returned: Returned, expected: Any) -> None:
