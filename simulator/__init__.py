@@ -25,9 +25,9 @@ from simulator.scenarios import SCENARIOS, Scenario
 from simulator.sender import Sender
 from simulator.settings import AppSettings, parse_custom_headers
 from simulator.simulation import Report, SimulationConfig, simulate
-from simulator.steps import Step
 from simulator.template import DEFAULT_TEMPLATE, Template, TemplateError
 from simulator.tenant import OneLoginUser, Role, Tenant
+from simulator.triggers import Trigger
 from simulator.wire import Exchange, WireRequest, WireResponse
 
 __all__ = [
@@ -62,11 +62,11 @@ __all__ = [
     "Scenario",
     "Sender",
     "SimulationConfig",
-    "Step",
     "Template",
     "TemplateError",
     "Tenant",
     "Timeouts",
+    "Trigger",
     "WireRequest",
     "WireResponse",
     "arun",

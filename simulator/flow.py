@@ -1,34 +1,61 @@
 """Building blocks shared by the event plans: status checks, ListResponse reading, lookups, paging.
 
-Each block is a sub-generator used with ``yield from``. A response the IdP would not accept raises
-:class:`Abort`; the connector turns it into a failed Outcome whose detail names the request, the
-status and what the IdP accepts, so a vendor sees *why* provisioning breaks.
+Each block is a :data:`SubPlan`, a part of a plan used with ``yield from``. A response the IdP would
+not accept raises :class:`Abort`; the connector turns it into a failed Outcome whose detail names the
+request, the status and what the IdP accepts, so a vendor sees *why* provisioning breaks.
+
+The flows (this module, :mod:`~simulator.users_flow`, :mod:`~simulator.groups_flow`) see the
+connector only through :class:`FlowContext`, the little they need of it; the connector imports them, never
+the reverse.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, TypeVar
 
+from simulator.links import Links
+from simulator.plans import Event
+from simulator.profile import Profile
+from simulator.requests import Requests
+from simulator.tenant import OneLoginUser, Tenant
 from simulator.wire import WireRequest, WireResponse
 
-if TYPE_CHECKING:
-    from simulator.connector import Connector
-    from simulator.tenant import OneLoginUser
-
-Step = Generator[WireRequest, WireResponse, Any]
+T = TypeVar("T")
+SubPlan = Generator[WireRequest, WireResponse, T]
+"""Part of a plan: yields requests, receives their responses, returns a ``T`` to the plan."""
 MAX_PAGES = 10_000  # a server that never reaches totalResults must not keep a plan alive forever
+
+
+class FlowContext(Protocol):
+    """What the flows need of a connector: the configured app and what OneLogin knows of it."""
+
+    @property
+    def profile(self) -> Profile:
+        """The IdP's request profile (knobs)."""
+
+    @property
+    def tenant(self) -> Tenant:
+        """The OneLogin directory."""
+
+    @property
+    def requests(self) -> Requests:
+        """The request builders of this app."""
+
+    @property
+    def links(self) -> Links:
+        """OneLogin users and groups linked to app ids."""
 
 
 class Abort(Exception):
     """The event cannot go on; the message is the Outcome's detail."""
 
 
-def expect(c: Connector, request: WireRequest, response: WireResponse) -> None:
+def expect(c: FlowContext, request: WireRequest, response: WireResponse) -> None:
     """Raise :class:`Abort` unless ``response`` is one the profile accepts for ``request``."""
     if response.error is not None:
         raise Abort(f"{request} failed: {response.error}")
-    accepted = c.profile.accepted.of(request.operation)
+    accepted = c.profile.accepted.of(request.operation) if request.operation else (200,)
     if response.status not in accepted:
         wanted = " or ".join(str(s) for s in accepted)
         raise Abort(f"{request} answered {response.status}; {c.profile.name} accepts {wanted}")
@@ -67,7 +94,7 @@ def resource_id(request: WireRequest, resource: dict[str, Any], what: str) -> st
     return value
 
 
-def lookup_user(c: Connector, user: OneLoginUser, event: str) -> Step:
+def lookup_user(c: FlowContext, user: OneLoginUser, event: Event) -> SubPlan[str | None]:
     """``GET /Users?filter=userName eq …``; links and returns the app id, or None when absent."""
     request = c.requests.lookup_user(c.tenant.scim_username(user), event, user.id)
     response = yield request
@@ -86,7 +113,7 @@ def lookup_user(c: Connector, user: OneLoginUser, event: str) -> Step:
     return scim_id
 
 
-def lookup_group(c: Connector, name: str, event: str, user_id: int | None) -> Step:
+def lookup_group(c: FlowContext, name: str, event: Event, user_id: int | None) -> SubPlan[str | None]:
     """``GET /Groups?filter=displayName eq …``; links and returns the app id, or None when absent."""
     request = c.requests.lookup_group(name, event, user_id)
     response = yield request
@@ -104,11 +131,11 @@ def lookup_group(c: Connector, name: str, event: str, user_id: int | None) -> St
 
 
 def paged(
-    c: Connector,
+    c: FlowContext,
     make: Callable[[int | None], WireRequest],
     page_size: int | None,
     on_page: Callable[[list[dict[str, Any]]], None],
-) -> Step:
+) -> SubPlan[int]:
     """GET a list page after page (startIndex from 1, following totalResults); returns the count seen.
 
     Pages are handed to ``on_page`` and dropped, so importing 100,000 users holds one page at a time.

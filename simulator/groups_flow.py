@@ -8,17 +8,24 @@ from that POST (another user's event created it first) sends it back to the look
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from simulator.flow import Abort, Step, body_object, expect, lookup_group, lookup_user, paged, resource_id
-from simulator.plans import Outcome
+from simulator.flow import (
+    Abort,
+    FlowContext,
+    SubPlan,
+    body_object,
+    expect,
+    lookup_group,
+    lookup_user,
+    paged,
+    resource_id,
+)
+from simulator.plans import Event, Outcome, Plan
+from simulator.tenant import OneLoginUser, Role
 
-if TYPE_CHECKING:
-    from simulator.connector import Connector
-    from simulator.tenant import OneLoginUser, Role
 
-
-def ensure_group(c: Connector, name: str, event: str, user_id: int | None) -> Step:
+def ensure_group(c: FlowContext, name: str, event: Event, user_id: int | None) -> SubPlan[str]:
     """The app id of group ``name``: linked, looked up, or created."""
     group_id = c.links.group(name)
     if group_id is not None:
@@ -40,7 +47,7 @@ def ensure_group(c: Connector, name: str, event: str, user_id: int | None) -> St
     return group_id
 
 
-def add_member(c: Connector, group: str, member_id: str, event: str, user_id: int | None) -> Step:
+def add_member(c: FlowContext, group: str, member_id: str, event: Event, user_id: int | None) -> SubPlan[str]:
     """Ensure the group exists, then ``PATCH /Groups/{id}`` adding the member."""
     group_id = yield from ensure_group(c, group, event, user_id)
     request = c.requests.add_member(group_id, member_id, event, user_id)
@@ -49,7 +56,9 @@ def add_member(c: Connector, group: str, member_id: str, event: str, user_id: in
     return group_id
 
 
-def remove_member(c: Connector, group: str, member_id: str, event: str, user_id: int | None) -> Step:
+def remove_member(
+    c: FlowContext, group: str, member_id: str, event: Event, user_id: int | None
+) -> SubPlan[str | None]:
     """``PATCH /Groups/{id}`` removing the member; nothing to do when the app has no such group."""
     group_id = c.links.group(group)
     if group_id is None:
@@ -62,7 +71,7 @@ def remove_member(c: Connector, group: str, member_id: str, event: str, user_id:
     return group_id
 
 
-def role_changed(c: Connector, user: OneLoginUser, role: Role, event: str) -> Step:
+def role_changed(c: FlowContext, user: OneLoginUser, role: Role, event: Event) -> Plan:
     """The group pushes a role change causes: the difference between the groups before and after.
 
     With the multi-value flag that is one group; without it the user moves from one ``;``-joined
@@ -88,7 +97,7 @@ def role_changed(c: Connector, user: OneLoginUser, role: Role, event: str) -> St
     return Outcome(event, user.id, True, " ".join(moves), member_id)
 
 
-def refresh(c: Connector) -> Step:
+def refresh(c: FlowContext) -> Plan:
     """``GET /Groups`` [doc]: link every group the app reports by displayName."""
 
     def on_page(page: list[dict[str, Any]]) -> None:

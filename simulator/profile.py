@@ -49,7 +49,7 @@ class AcceptedStatuses:
     list_groups: tuple[int, ...] = (200,)  # [doc]
     list_users: tuple[int, ...] = (200,)  # [doc]
 
-    def of(self, operation: str) -> tuple[int, ...]:
+    def of(self, operation: Operation) -> tuple[int, ...]:
         """The accepted statuses of ``operation``."""
         statuses: tuple[int, ...] = getattr(self, operation)
         return statuses

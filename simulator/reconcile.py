@@ -115,7 +115,7 @@ def _done(state: UserState) -> str:
 
 
 def _get(ctx: _Context, path: str, query: str | None = None) -> WireRequest:
-    return WireRequest("GET", path, query, ctx.headers, None, "reconcile", None, "reconcile")
+    return WireRequest("GET", path, query, ctx.headers, None, "reconcile", None, None)
 
 
 def _json(response: WireResponse) -> Any:

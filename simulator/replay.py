@@ -30,6 +30,7 @@ from simulator.preflight import public_url
 from simulator.problems import DEFAULT_CAP, Problem, Problems, exchange_record
 from simulator.profile import ONELOGIN, Profile
 from simulator.progress import Progress, Silent
+from simulator.record import is_operation
 from simulator.sender import Sender, clients_for
 from simulator.stats import Stats
 from simulator.transport import Transport
@@ -76,8 +77,13 @@ def _json(text: Any) -> Any:
 
 
 def rebuild(record: dict[str, Any], token: str, ids: IdMap, profile: Profile = ONELOGIN) -> WireRequest:
-    """The recorded request for the new target: its token, and new ids in the path and body."""
-    recorded = record["request"]
+    """The recorded request for the new target: its token, and new ids in the path and body.
+
+    ``record`` is one :func:`~simulator.record.read_recording` checked.
+    """
+    recorded, operation = record["request"], record["operation"]
+    if not is_operation(operation):
+        raise ValueError(f"unknown operation {operation!r}: read recordings with read_recording()")
     path, sep, query = str(recorded["target"]).partition("?")
     headers = tuple(
         (str(name), f"Bearer {token}" if str(name).lower() == "authorization" else str(value))
@@ -99,8 +105,8 @@ def rebuild(record: dict[str, Any], token: str, ids: IdMap, profile: Profile = O
         headers,
         body,
         str(record.get("event") or ""),
-        record.get("userId") if isinstance(record.get("userId"), int) else None,
-        str(record.get("operation") or ""),
+        record.get("userId"),
+        operation,
     )
 
 

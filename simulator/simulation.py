@@ -9,11 +9,11 @@ is ``simulation.json``. The token goes into requests only; the report and record
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable, Generator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 
@@ -21,7 +21,7 @@ from simulator import verify
 from simulator.connector import Connector
 from simulator.engine import Counts, Engine
 from simulator.expected import AppBehaviour, Directory
-from simulator.plans import Outcome
+from simulator.plans import Outcome, drive
 from simulator.preflight import public_url
 from simulator.problems import DEFAULT_CAP, Problem, Problems, exchange_record
 from simulator.profile import ONELOGIN, Profile
@@ -31,13 +31,12 @@ from simulator.record import Recorder
 from simulator.scenarios import SCENARIOS
 from simulator.sender import Sender, clients_for
 from simulator.stats import Stats
-from simulator.steps import Step
 from simulator.template import DEFAULT_TEMPLATE, Template
 from simulator.tenant import Tenant
 from simulator.transport import Transport
-from simulator.wire import Exchange, WireRequest, WireResponse
+from simulator.triggers import Trigger
+from simulator.wire import Exchange
 
-T = TypeVar("T")
 STOP_AFTER_TRANSPORT_ERRORS = 50
 """Consecutive requests that got no HTTP answer (after retries) before a run stops taking events."""
 
@@ -150,25 +149,12 @@ class _Monitor:
                 )
         return bool(findings)
 
-    def outcome(self, step: Step, outcome: Outcome, last: Exchange | None, flagged: bool) -> None:
+    def outcome(self, trigger: Trigger, outcome: Outcome, last: Exchange | None, flagged: bool) -> None:
         self.events += 1
         if not outcome.ok and not flagged:
             record = exchange_record(last) if last is not None else None
             self.problems.add(Problem("event", outcome.detail, outcome.event, outcome.user_id, None, record))
         self.progress.advance(self.events, self.stats.requests, self.problems.total)
-
-
-async def drive(
-    plan: Generator[WireRequest, WireResponse, T], send: Callable[[WireRequest], Awaitable[WireResponse]]
-) -> T:
-    """Drive any request generator to its end (like :func:`~simulator.plans.arun`, any result type)."""
-    try:
-        request = next(plan)
-        while True:
-            request = plan.send(await send(request))
-    except StopIteration as stop:
-        result: T = stop.value
-        return result
 
 
 async def simulate(
@@ -206,7 +192,7 @@ async def simulate(
         deadline = engine.clock() + config.duration if config.duration else None
         progress.start(config.scenario, scenario.estimate(tenant))
         try:
-            counts = await engine.run(scenario.steps(tenant, config.seed), deadline)
+            counts = await engine.run(scenario.triggers(tenant, config.seed), deadline)
         finally:
             progress.stop()
         elapsed = time.perf_counter() - stats.started

@@ -105,7 +105,7 @@ class Stats:
     def requests(self) -> int:
         return self.latency.count
 
-    def add(self, operation: str, status: int, latency: float, at: float, attempt: int = 1) -> None:
+    def add(self, operation: str | None, status: int, latency: float, at: float, attempt: int = 1) -> None:
         """Count one attempt: its status (0 for a transport error), latency and completion time."""
         key = str(status) if status else "error"
         self.latency.add(latency)

@@ -25,14 +25,14 @@ from urllib.parse import parse_qs
 
 from schemas.validation import Violation, validate, validate_list_response, validate_resource
 from simulator.attributes import active_of
-from simulator.profile import Profile
+from simulator.profile import Operation, Profile
 from simulator.wire import Exchange, WireRequest
 
-_ONE_RESOURCE = {"create_user": "User", "replace_user": "User", "patch_user": "User"}
+_ONE_RESOURCE: dict[Operation, str] = {"create_user": "User", "replace_user": "User", "patch_user": "User"}
 _ONE_RESOURCE |= {"create_group": "Group", "patch_group": "Group"}
-_LISTS = {"connection_test": "User", "lookup_user": "User", "list_users": "User"}
+_LISTS: dict[Operation, str] = {"connection_test": "User", "lookup_user": "User", "list_users": "User"}
 _LISTS |= {"lookup_group": "Group", "list_groups": "Group"}
-_NEEDS_BODY = frozenset({"create_user", "replace_user", "create_group", *_LISTS})
+_NEEDS_BODY: frozenset[Operation] = frozenset({"create_user", "replace_user", "create_group", *_LISTS})
 _JSON_TYPES = ("application/scim+json", "application/json")
 SAMPLE = 10
 """Group members, and ListResponse resources, validated per response. Everything else in every
@@ -51,7 +51,7 @@ class Finding:
     pointer: str | None = None
 
 
-def accepted_statuses(profile: Profile, operation: str) -> tuple[int, ...]:
+def accepted_statuses(profile: Profile, operation: Operation | None) -> tuple[int, ...]:
     """The statuses after which the IdP carries on (the plans' own leniencies included)."""
     statuses = profile.accepted.of(operation) if operation else (200,)
     if operation in ("lookup_user", "lookup_group") and profile.lookup_404_means_absent:
@@ -127,6 +127,8 @@ def _schema(violations: list[Violation], what: str) -> list[Finding]:
 
 def _success(request: WireRequest, status: int, body: Any, profile: Profile) -> list[Finding]:
     operation = request.operation
+    if operation is None:
+        return []
     if operation in _LISTS:
         found = _schema(
             validate_list_response(_sampled(body, "Resources"), _LISTS[operation]), "the ListResponse"

@@ -22,6 +22,8 @@ from typing import Any
 
 import httpx
 
+from simulator.profile import Operation
+
 Headers = tuple[tuple[str, str], ...]
 _SECRET_HEADERS = frozenset({"authorization", "proxy-authorization"})
 
@@ -46,8 +48,9 @@ class WireRequest:
     """The lifecycle event this request belongs to (``assign``, ``suspend``, …)."""
     user_id: int | None = None
     """The OneLogin user the event is about, if any."""
-    operation: str = ""
-    """What the request does (``lookup_user``, ``create_user``, …): selects the accepted statuses."""
+    operation: Operation | None = None
+    """What the request does as the IdP (``lookup_user``, ``create_user``, …): selects the accepted
+    statuses. None for a request that is not the IdP's (the harness's own reads)."""
 
     @property
     def target(self) -> str:

@@ -4,10 +4,10 @@ Importing this module imports Locust, which monkey-patches the process with geve
 only through the locustfile, never from :mod:`simulator` or the asyncio engine's import path.
 
 Each process (a standalone ``--headless`` run, or each ``--worker``) builds the scenario's
-:class:`~simulator.load.feed.Feed` when the test starts: the same tenant, connector, step stream
-and request plans as ``scim-harness simulate``, keeping the steps of its partition. The master
+:class:`~simulator.load.feed.Feed` when the test starts: the same tenant, connector, trigger stream
+and request plans as ``scim-harness simulate``, keeping the triggers of its partition. The master
 deals partitions out to the workers connected at the start (``--scim-partitions``, forwarded to
-them); a worker that joins later idles. Each Locust user takes a step, drives its plan with
+them); a worker that joins later idles. Each Locust user takes a trigger, drives its plan with
 :func:`simulator.plans.run` over its own single-connection ``httpx.Client`` (so the requests are
 byte for byte those the engine sends, through :func:`simulator.wire.send_sync`), retries as the
 profile's :class:`~simulator.profile.RetryPolicy` says, and reports every attempt to Locust's
@@ -15,7 +15,7 @@ statistics under the operation's name (``create_user``, ``lookup_user``, …). A
 failure when :func:`simulator.verify.check` has findings; an event that fails without one is
 reported as ``EVENT <name>``; a retried attempt is counted under ``<operation> (retried)``.
 
-When a process has run all its steps it says so; once every partition is done, a headless run
+When a process has run all its triggers it says so; once every partition is done, a headless run
 quits (the scenario is over) and a run with the web UI stops. ``soak`` never ends: give
 ``--run-time``.
 
@@ -55,8 +55,8 @@ from simulator.load.figures import figures
 from simulator.plans import run
 from simulator.profile import ONELOGIN, Profile, Timeouts
 from simulator.scenarios import SCENARIOS
-from simulator.steps import Step
 from simulator.transport import DEFAULT_TIMEOUT, Transport, env_flag
+from simulator.triggers import Trigger
 from simulator.wire import Exchange, WireRequest, WireResponse, send_sync
 
 logger = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ for _name in ("httpx", "httpcore"):  # one INFO line per request otherwise
     logging.getLogger(_name).setLevel(logging.WARNING)
 DONE_MESSAGE = "scim_done"
 SATURATED_PAUSE = 0.05
-"""Seconds a Locust user waits when too many steps queue behind running users."""
+"""Seconds a Locust user waits when too many triggers queue behind running users."""
 
 
 def _listen(hook: EventHook) -> Callable[[Callable[..., None]], Callable[..., None]]:
@@ -235,7 +235,7 @@ def _on_test_start(environment: Environment, **_: Any) -> None:
 
 
 def _announce(environment: Environment) -> None:
-    """This process ran all its steps: tell the master (a worker) or stop the run (standalone)."""
+    """This process ran all its triggers: tell the master (a worker) or stop the run (standalone)."""
     if _process.announced:
         return
     _process.announced = True
@@ -248,7 +248,7 @@ def _announce(environment: Environment) -> None:
 
 
 class OneLoginApp(User):
-    """OneLogin's provisioning connector, one of many: runs steps of its process's feed."""
+    """OneLogin's provisioning connector, one of many: runs triggers of its process's feed."""
 
     wait_time = constant(0)
 
@@ -262,26 +262,26 @@ class OneLoginApp(User):
 
     @task
     def push(self) -> None:
-        """Take a step and run it, then the steps that queued behind it for the same user."""
+        """Take a trigger and run it, then the triggers that queued behind it for the same user."""
         feed = _process.feed
         if feed is None:
             raise StopUser()
-        step = feed.take()
-        if step is None:
-            if not feed.exhausted:  # saturated: running users will free steps
+        trigger = feed.take()
+        if trigger is None:
+            if not feed.exhausted:  # saturated: running users will free triggers
                 time.sleep(SATURATED_PAUSE)
                 return
             if feed.done:
                 _announce(self.environment)
             raise StopUser()
-        next_step: Step | None = step
-        while next_step is not None:
-            self._run(feed, next_step)
-            next_step = feed.finished(next_step)
+        next_trigger: Trigger | None = trigger
+        while next_trigger is not None:
+            self._run(feed, next_trigger)
+            next_trigger = feed.finished(next_trigger)
         if feed.done:
             _announce(self.environment)
 
-    def _run(self, feed: Feed, step: Step) -> None:
+    def _run(self, feed: Feed, trigger: Trigger) -> None:
         last: Exchange | None = None
         flagged = False
 
@@ -291,11 +291,11 @@ class OneLoginApp(User):
             return last.response
 
         began = time.perf_counter()
-        outcome = run(feed.plan(step), send)
+        outcome = run(feed.plan(trigger), send)
         if not outcome.ok and not flagged:
             self._report(
                 "EVENT",
-                step.event,
+                trigger.event,
                 time.perf_counter() - began,
                 0,
                 EventFailed(outcome.detail),

@@ -20,8 +20,8 @@ from harness.cli import cli
 from simulator.connector import Connector
 from simulator.load import Feed, Partition
 from simulator.scenarios import SCENARIOS
-from simulator.steps import Step
 from simulator.tenant import Tenant
+from simulator.triggers import Trigger
 from tests.support.faults import faulty_server
 from tests.support.procserver import ServerProcess
 from tests.support.scimtest import make_config
@@ -30,17 +30,17 @@ SECRET = "locust-secret-token-QX42-abcdef"
 RUN_TIMEOUT = 60  # seconds: a hung Locust fails the test instead of the suite
 
 
-def _all_steps(scenario: str, users: int, seed: int) -> list[Step]:
+def _all_triggers(scenario: str, users: int, seed: int) -> list[Trigger]:
     chosen = SCENARIOS[scenario]
     tenant = Tenant.generate(users, seed, settings=chosen.settings)
-    return list(chosen.steps(tenant, seed))
+    return list(chosen.triggers(tenant, seed))
 
 
-def _drain(feed: Feed) -> list[Step]:
-    taken: list[Step] = []
-    while (step := feed.take()) is not None:
-        taken.append(step)
-        follow = feed.finished(step)
+def _drain(feed: Feed) -> list[Trigger]:
+    taken: list[Trigger] = []
+    while (trigger := feed.take()) is not None:
+        taken.append(trigger)
+        follow = feed.finished(trigger)
         while follow is not None:
             taken.append(follow)
             follow = feed.finished(follow)
@@ -48,26 +48,26 @@ def _drain(feed: Feed) -> list[Step]:
 
 
 def test_partitions_share_out_every_step_once_in_each_users_order() -> None:
-    full = _all_steps("lifecycle", 150, 4)
+    full = _all_triggers("lifecycle", 150, 4)
     parts = [_drain(Feed.build("lifecycle", 150, 4, "t", Partition(i, 3))) for i in range(3)]
     assert Counter(s for p in parts for s in p) == Counter(full)
     globals_ = [s for s in full if s.user_id is None]
     assert [s for s in parts[0] if s.user_id is None] == globals_ and globals_
     assert not any(s.user_id is None for p in parts[1:] for s in p), "global events are sent once"
-    by_user: dict[int | None, list[Step]] = defaultdict(list)
-    for step in full:
-        by_user[step.user_id].append(step)
+    by_user: dict[int | None, list[Trigger]] = defaultdict(list)
+    for trigger in full:
+        by_user[trigger.user_id].append(trigger)
     for part in parts:
-        mine: dict[int | None, list[Step]] = defaultdict(list)
-        for step in part:
-            mine[step.user_id].append(step)
+        mine: dict[int | None, list[Trigger]] = defaultdict(list)
+        for trigger in part:
+            mine[trigger.user_id].append(trigger)
         assert all(mine[user] == by_user[user] for user in mine)
 
 
 def test_a_users_next_step_waits_while_one_of_theirs_runs() -> None:
     tenant = Tenant.generate(2, 0)
     first, second = (u.id for u in tenant)
-    a, b, c = Step("assign", first), Step("update", first), Step("assign", second)
+    a, b, c = Trigger("assign", first), Trigger("update", first), Trigger("assign", second)
     feed = Feed(Connector(tenant, "t"), iter([a, b, c]))
     assert feed.take() == a
     assert feed.take() == c, "b waits behind a"

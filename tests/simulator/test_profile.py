@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import replace
-from typing import Any
+from dataclasses import fields, replace
+from typing import Any, get_args
 
 import pytest
 
@@ -32,6 +32,7 @@ from simulator import (
     arun,
     run,
 )
+from simulator.profile import Operation
 from simulator.template import DEFAULT_TEMPLATE_TEXT
 
 TOKEN = "tok-123"
@@ -596,6 +597,10 @@ def test_lookup_404_and_accepted_status_knobs() -> None:
         Profile(accepted=AcceptedStatuses(create_user=(200, 201)), require_name_in_create_response=False)
     )
     assert script(lenient.assign(users["ana"]), EMPTY, WireResponse(200, body=b'{"id": "u-1"}'))[0].ok
+
+
+def test_every_operation_has_its_accepted_statuses_and_nothing_else() -> None:
+    assert {f.name for f in fields(AcceptedStatuses)} == set(get_args(Operation))
 
 
 def test_manager_id_and_empty_placeholder_knobs() -> None:

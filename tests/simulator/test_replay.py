@@ -169,7 +169,11 @@ def test_ids_are_learned_from_creates_and_from_lookups_by_name() -> None:
 
 def test_a_malformed_recording_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "bad.jsonl"
-    good = {"request": {"method": "GET", "target": "/Users", "headers": []}, "response": {"status": 200}}
+    good = {
+        "operation": "list_users",
+        "request": {"method": "GET", "target": "/Users", "headers": []},
+        "response": {"status": 200},
+    }
     path.write_text(json.dumps(good) + "\n\n{not json\n", encoding="utf-8")
     with pytest.raises(RecordingError, match="line 3: not JSON"):
         list(read_recording(path))

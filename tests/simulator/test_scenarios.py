@@ -57,10 +57,10 @@ def test_every_scenario_runs_clean_against_the_reference_server(name: str, refer
 def _events(name: str, users: int = 300, seed: int = 5) -> list[str]:
     scenario = SCENARIOS[name]
     tenant = Tenant.generate(users, seed, settings=scenario.settings)
-    steps = scenario.steps(tenant, seed)
+    triggers = scenario.triggers(tenant, seed)
     if scenario.endless:
-        steps = (s for _, s in zip(range(3000), steps, strict=False))
-    return [str(s) for s in steps]
+        triggers = (s for _, s in zip(range(3000), triggers, strict=False))
+    return [str(s) for s in triggers]
 
 
 @pytest.mark.parametrize("name", list(SCENARIOS))
