@@ -1,7 +1,8 @@
 """``scim-harness simulate``: OneLogin's traffic for a scenario, verified, with ``simulation.json``.
 
 Exit codes: 0 when no problem was found, 1 when the run found problems, 2 for a usage error or a
-target that cannot be used (unreachable, token rejected).
+target that cannot be used (unreachable, token rejected, or a connection test OneLogin would not
+accept: then no user request is sent, as OneLogin would not enable provisioning).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from harness.locust_run import LocustRun, simulate_on_locust
+from harness.locust_run import LocustRun, NotEnabled, simulate_on_locust
 from harness.target import (
     make_transport,
     open_target,
@@ -150,6 +151,8 @@ def simulate_command(
         )
     path = folder / "simulation.json"
     write_text(path, json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n", (target.token,))
+    if report.stopped is not None:
+        raise NotEnabled(report.stopped, path)
     for line in _summary(report, path):
         click.echo(line)
     if not report.ok:

@@ -78,7 +78,7 @@ class Engine:
         limit = self.lookahead or self.concurrency * DEFAULT_LOOKAHEAD_PER_SLOT
         stream = iter(triggers)
         queues: dict[int | None, deque[Trigger]] = {}
-        running: dict[asyncio.Task[None], tuple[int | None, int]] = {}
+        running: dict[asyncio.Task[Outcome], tuple[int | None, int]] = {}
         free = list(range(self.concurrency - 1, -1, -1))  # client slots
         waiting = 0
         exhausted = False
@@ -118,6 +118,14 @@ class Engine:
             if running:
                 await asyncio.gather(*running, return_exceptions=True)
 
+    async def run_alone(self, trigger: Trigger) -> Outcome:
+        """Run ``trigger`` with nothing beside it and return how it ended.
+
+        The connection test gates provisioning: it is sent alone, and its answer awaited, before
+        :meth:`run` takes the first trigger of a scenario.
+        """
+        return await self._run_trigger(trigger, 0)
+
     def halt(self) -> None:
         """Take no new trigger (a monitor calls it when the target stopped answering)."""
         self.halted = True
@@ -129,7 +137,7 @@ class Engine:
         role = None if trigger.role_id is None else self._roles[trigger.role_id]
         return self.connector.plan(trigger.event, user, role)
 
-    async def _run_trigger(self, trigger: Trigger, slot: int) -> None:
+    async def _run_trigger(self, trigger: Trigger, slot: int) -> Outcome:
         last: Exchange | None = None
         flagged = False
 
@@ -145,3 +153,4 @@ class Engine:
         if not outcome.ok:
             self.counts.failed += 1
         self.monitor.outcome(trigger, outcome, last, flagged)
+        return outcome

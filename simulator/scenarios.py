@@ -1,10 +1,15 @@
 """Named traffic mixes over a tenant: what a OneLogin admin and the directory do, as trigger streams.
 
+Every scenario begins the way OneLogin's provisioning does: the admin presses Enable and OneLogin
+sends the connection test, alone; only when its answer is one OneLogin accepts does provisioning
+start [doc]. That first trigger is :data:`ENABLE`, which the runner sends and waits for before
+taking anything from :meth:`Scenario.triggers` (the stream that follows it).
+
 ======================  ===========================================================================
-``connection-test``     The admin presses Enable (connection test), refreshes entitlements
-                        (``GET /Groups``) and imports app users (``GET /Users`` pages). No writes.
-``onboarding``          Enable, then every assigned, active user is pushed (lookup, create, role
-                        groups), in directory order: managers before their reports.
+``connection-test``     After Enable, the admin refreshes entitlements (``GET /Groups``) and
+                        imports app users (``GET /Users`` pages). No writes.
+``onboarding``          Every assigned, active user is pushed (lookup, create, role groups), in
+                        directory order: managers before their reports.
 ``attribute-sync``      Onboarding, then half the users change (promotion, marriage, new phone, new
                         department with its role's group, new manager) and some change again.
 ``offboarding``         Onboarding, then 45 % of the users leave: suspended (the app's Suspend
@@ -34,6 +39,8 @@ from simulator.tenant import OneLoginUser, Tenant
 from simulator.triggers import Trigger, with_approvals
 
 Build = Callable[[Tenant, random.Random], Iterator[Trigger]]
+ENABLE = Trigger("connection_test")
+"""The admin presses Enable: the connection test that gates provisioning (sent before any scenario)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +57,8 @@ class Scenario:
     """Runs until a duration is over (``soak``)."""
 
     def triggers(self, tenant: Tenant, seed: int) -> Iterator[Trigger]:
-        """The scenario's triggers over ``tenant`` (changing it as they are taken), approvals applied."""
+        """The scenario's triggers over ``tenant`` after :data:`ENABLE` (changing the tenant as they
+        are taken), approvals applied."""
         rng = random.Random(seed)
         stream = self.build(tenant, rng)
         settings = tenant.settings
@@ -76,14 +84,12 @@ def pushable(user: OneLoginUser) -> bool:
 
 
 def _onboard(tenant: Tenant) -> Iterator[Trigger]:
-    yield Trigger("connection_test")
     for user in tenant:
         if pushable(user):
             yield Trigger("assign", user.id)
 
 
 def connection_test(tenant: Tenant, rng: random.Random) -> Iterator[Trigger]:
-    yield Trigger("connection_test")
     yield Trigger("entitlement_refresh")
     yield Trigger("import")
 
@@ -159,7 +165,6 @@ class _Lifecycle:
         return attribute_change(self.tenant, user, rng)
 
     def run(self, endless: bool) -> Iterator[Trigger]:
-        yield Trigger("connection_test")
         yield Trigger("entitlement_refresh")
         for user in self.tenant:
             if not pushable(user):

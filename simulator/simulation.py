@@ -28,7 +28,7 @@ from simulator.profile import ONELOGIN, Profile
 from simulator.progress import Progress, Silent
 from simulator.reconcile import Summary, reconcile
 from simulator.record import Recorder
-from simulator.scenarios import SCENARIOS
+from simulator.scenarios import ENABLE, SCENARIOS
 from simulator.sender import Sender, clients_for
 from simulator.stats import Stats
 from simulator.template import DEFAULT_TEMPLATE, Template
@@ -80,10 +80,12 @@ class Report:
     problems: Problems
     reconciliation: Summary
     recording: int = 0
+    stopped: str | None = None
+    """Why provisioning never started (OneLogin would not accept the connection test's answer)."""
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problems and self.stopped is None
 
     def to_json(self) -> dict[str, Any]:
         c = self.config
@@ -97,6 +99,7 @@ class Report:
             "target": self.target,
             "started": self.started,
             "ok": self.ok,
+            "stopped": self.stopped,
             "events": {
                 "count": self.counts.events,
                 "failed": self.counts.failed,
@@ -192,14 +195,22 @@ async def simulate(
         deadline = engine.clock() + config.duration if config.duration else None
         progress.start(config.scenario, scenario.estimate(tenant))
         try:
-            counts = await engine.run(scenario.triggers(tenant, config.seed), deadline)
+            # OneLogin's order: Enable first, alone; provisioning only once its answer is accepted
+            enabled = await engine.run_alone(ENABLE)
+            counts = engine.counts
+            if enabled.ok:
+                counts = await engine.run(scenario.triggers(tenant, config.seed), deadline)
         finally:
             progress.stop()
         elapsed = time.perf_counter() - stats.started
-        summary = await drive(
-            reconcile(directory, connector.requests.headers(False), problems.add),
-            Sender(http, base_url, config.profile),
-        )
+        stopped = None if enabled.ok else f"the connection test failed: {enabled.detail}"
+        if stopped is None:
+            summary = await drive(
+                reconcile(directory, connector.requests.headers(False), problems.add),
+                Sender(http, base_url, config.profile),
+            )
+        else:
+            summary = Summary()
     finally:
         if recorder is not None:
             recorder.close()
@@ -216,4 +227,5 @@ async def simulate(
         problems,
         summary,
         recorder.lines if recorder is not None else 0,
+        stopped,
     )

@@ -15,6 +15,11 @@ statistics under the operation's name (``create_user``, ``lookup_user``, …). A
 failure when :func:`simulator.verify.check` has findings; an event that fails without one is
 reported as ``EVENT <name>``; a retried attempt is counted under ``<operation> (retried)``.
 
+Before any of that, the master (or the standalone process) sends OneLogin's connection test alone
+and waits for its answer: only when OneLogin would accept it are the workers given their spawn jobs
+with a partition; otherwise every worker stays idle, the run stops, and the report's
+``connectionTest`` says why.
+
 When a process has run all its triggers it says so; once every partition is done, a headless run
 quits (the scenario is over) and a run with the web UI stops. ``soak`` never ends: give
 ``--run-time``.
@@ -22,7 +27,8 @@ quits (the scenario is over) and a run with the web UI stops. ``soak`` never end
 Configuration (Locust options, or their environment variables):
 
 - ``--host`` or ``SCIM_BASE_URL``: the SCIM base URL; ``SCIM_TOKEN``: the bearer token (environment
-  only, so it is never on a command line; set it on every worker);
+  only, so it is never on a command line; set it on the master, which sends the connection test,
+  and on every worker);
 - ``--scim-scenario`` / ``SCIM_SCENARIO``, ``--scim-tenant-users`` / ``SCIM_TENANT_USERS``,
   ``--scim-seed`` / ``SCIM_SEED``: the scenario and tenant (the master's values reach the workers);
 - ``SCIM_TIMEOUT``, ``SCIM_RETRIES``, ``SCIM_CA_BUNDLE``, ``SCIM_INSECURE``: as for ``simulate``.
@@ -50,11 +56,14 @@ from locust.rpc.protocol import Message
 from locust.runners import MasterRunner, Runner, WorkerRunner
 
 from simulator import verify
+from simulator.connector import Connector
 from simulator.load.feed import Feed, Partition
 from simulator.load.figures import figures
 from simulator.plans import run
 from simulator.profile import ONELOGIN, Profile, Timeouts
 from simulator.scenarios import SCENARIOS
+from simulator.settings import AppSettings
+from simulator.tenant import Tenant
 from simulator.transport import DEFAULT_TIMEOUT, Transport, env_flag
 from simulator.triggers import Trigger
 from simulator.wire import Exchange, WireRequest, WireResponse, send_sync
@@ -99,6 +108,8 @@ class _Process:
     """On the master: the worker indexes that finished."""
     partition_workers: tuple[int, ...] = ()
     """On the master: the worker indexes that received a partition, in partition order."""
+    connection_test: dict[str, Any] | None = None
+    """On the master (or a standalone process): how the connection test went, for the report."""
 
 
 _process = _Process()
@@ -154,6 +165,9 @@ def _options(parser: LocustArgumentParser, **_: Any) -> None:
     parser.add_argument(  # set by the master at test start; forwarded to the workers with the others
         "--scim-partitions", default="", include_in_web_ui=False, help=argparse.SUPPRESS
     )
+    parser.add_argument(  # set by the master when the connection test failed: workers then send nothing
+        "--scim-not-enabled", default="", include_in_web_ui=False, help=argparse.SUPPRESS
+    )
 
 
 def _stop(runner: Runner, headless: bool) -> None:
@@ -199,16 +213,7 @@ def _partition(environment: Environment) -> Partition | None:
 
 @_listen(events.test_start)
 def _on_test_start(environment: Environment, **_: Any) -> None:
-    runner = environment.runner
-    if isinstance(runner, MasterRunner):
-        clients = runner.clients
-        connected = (*clients.ready, *clients.spawning, *clients.running)
-        indexes = sorted(runner.worker_indexes[c.id] for c in connected if c.id in runner.worker_indexes)
-        _process.partition_workers, _process.done_partitions = tuple(indexes), set()
-        if environment.parsed_options is not None:
-            environment.parsed_options.scim_partitions = ",".join(str(i) for i in indexes)
-        return
-    options = environment.parsed_options
+    runner, options = environment.runner, environment.parsed_options
     host = environment.host or os.environ.get("SCIM_BASE_URL", "")
     token = os.environ.get("SCIM_TOKEN", "")
     _process.feed, _process.announced = None, False
@@ -217,11 +222,33 @@ def _on_test_start(environment: Environment, **_: Any) -> None:
         if runner is not None:
             gevent.spawn(runner.quit)
         return
+    _process.base_url = host.rstrip("/")
+    _process.profile, _process.transport = _profile_from_env(), _transport_from_env()
+    if not isinstance(runner, WorkerRunner):
+        # OneLogin's order: Enable (the connection test) alone, and provisioning only once OneLogin
+        # accepts its answer. The master fires test_start before it sends workers their spawn jobs,
+        # so no worker sends anything until this returns.
+        refused = _enable(environment, token)
+        if refused is not None:
+            logger.error("%s: OneLogin would not enable provisioning; no user request is sent", refused)
+            if options is not None:
+                options.scim_not_enabled = refused  # forwarded: the workers stay idle
+            if runner is not None:
+                gevent.spawn(_stop, runner, _headless(environment))
+            return
+    if isinstance(runner, MasterRunner):
+        clients = runner.clients
+        connected = (*clients.ready, *clients.spawning, *clients.running)
+        indexes = sorted(runner.worker_indexes[c.id] for c in connected if c.id in runner.worker_indexes)
+        _process.partition_workers, _process.done_partitions = tuple(indexes), set()
+        if options is not None:
+            options.scim_partitions = ",".join(str(i) for i in indexes)
+        return
+    if getattr(options, "scim_not_enabled", ""):
+        return
     partition = _partition(environment)
     if partition is None or options is None:
         return
-    _process.base_url = host.rstrip("/")
-    _process.profile, _process.transport = _profile_from_env(), _transport_from_env()
     scenario, users, seed = options.scim_scenario, options.scim_tenant_users, options.scim_seed
     _process.feed = Feed.build(scenario, users, seed, token, partition, _process.profile)
     logger.info(
@@ -282,66 +309,73 @@ class OneLoginApp(User):
             _announce(self.environment)
 
     def _run(self, feed: Feed, trigger: Trigger) -> None:
-        last: Exchange | None = None
         flagged = False
 
         def send(request: WireRequest) -> WireResponse:
-            nonlocal last, flagged
-            last, flagged = self._exchange(request)
-            return last.response
+            nonlocal flagged
+            exchange, flagged = _exchange(self.environment, self.http, request)
+            return exchange.response
 
         began = time.perf_counter()
         outcome = run(feed.plan(trigger), send)
         if not outcome.ok and not flagged:
-            self._report(
-                "EVENT",
-                trigger.event,
-                time.perf_counter() - began,
-                0,
-                EventFailed(outcome.detail),
-                None,
-            )
+            error = EventFailed(outcome.detail)
+            _report(self.environment, "EVENT", trigger.event, time.perf_counter() - began, 0, error, None)
 
-    def _exchange(self, request: WireRequest) -> tuple[Exchange, bool]:
-        """Send ``request`` until the retry policy stops; the final exchange and whether it failed."""
-        profile, base_url = _process.profile, _process.base_url
-        timeout = profile.timeouts.as_dict()
-        name = request.operation or request.path
-        attempt = 1
-        while True:
-            began = time.perf_counter()
-            response = send_sync(self.http, base_url, request, timeout)
-            latency = time.perf_counter() - began
-            exchange = Exchange(request, response, attempt)
-            delay = profile.retry.delay(attempt, response.status, response.header("Retry-After"))
-            if delay is None:
-                findings = verify.check(exchange, profile)
-                error = VerificationFailed("; ".join(f.message for f in findings)) if findings else None
-                self._report(request.method, name, latency, len(response.body), error, request)
-                return exchange, bool(findings)
-            self._report(request.method, f"{name} (retried)", latency, len(response.body), None, request)
-            time.sleep(delay)
-            attempt += 1
 
-    def _report(
-        self,
-        kind: str,
-        name: str,
-        seconds: float,
-        length: int,
-        error: Exception | None,
-        request: WireRequest | None,
-    ) -> None:
-        self.environment.events.request.fire(
-            request_type=kind,
-            name=name,
-            response_time=seconds * 1000,
-            response_length=length,
-            response=None,
-            context={},
-            exception=error,
-            url=None if request is None else request.url(_process.base_url),
-        )
+def _exchange(environment: Environment, http: httpx.Client, request: WireRequest) -> tuple[Exchange, bool]:
+    """Send ``request`` until the retry policy stops; the final exchange and whether it failed."""
+    profile, base_url = _process.profile, _process.base_url
+    timeout = profile.timeouts.as_dict()
+    name = request.operation or request.path
+    attempt = 1
+    while True:
+        began = time.perf_counter()
+        response = send_sync(http, base_url, request, timeout)
+        latency = time.perf_counter() - began
+        exchange = Exchange(request, response, attempt)
+        delay = profile.retry.delay(attempt, response.status, response.header("Retry-After"))
+        if delay is None:
+            findings = verify.check(exchange, profile)
+            error = VerificationFailed("; ".join(f.message for f in findings)) if findings else None
+            _report(environment, request.method, name, latency, len(response.body), error, request)
+            return exchange, bool(findings)
+        _report(environment, request.method, f"{name} (retried)", latency, len(response.body), None, request)
+        time.sleep(delay)
+        attempt += 1
+
+
+def _report(
+    environment: Environment,
+    kind: str,
+    name: str,
+    seconds: float,
+    length: int,
+    error: Exception | None,
+    request: WireRequest | None,
+) -> None:
+    environment.events.request.fire(  # type: ignore[no-untyped-call]  # locust leaves it unannotated
+        request_type=kind,
+        name=name,
+        response_time=seconds * 1000,
+        response_length=length,
+        response=None,
+        context={},
+        exception=error,
+        url=None if request is None else request.url(_process.base_url),
+    )
+
+
+def _enable(environment: Environment, token: str) -> str | None:
+    """Send the connection test alone and wait for it: None when OneLogin would enable
+    provisioning [doc: 200 with an empty ListResponse, or 404], else why it would not."""
+    seed = int(getattr(environment.parsed_options, "scim_seed", 0) or 0)
+    # the connection test needs no directory: an empty tenant spares the master generating one
+    connector = Connector(Tenant([], [], AppSettings()), token, _process.profile, seed=seed)
+    with httpx.Client(verify=_process.transport.verify(), follow_redirects=False) as http:
+        outcome = run(connector.connection_test(), lambda r: _exchange(environment, http, r)[0].response)
+    _process.connection_test = {"ok": outcome.ok, "detail": outcome.detail}
+    return None if outcome.ok else f"the connection test failed: {outcome.detail}"
 
 
 @_listen(events.quit)
@@ -353,4 +387,6 @@ def _on_quit(**_: Any) -> None:
     path = str(getattr(environment.parsed_options, "scim_report", "") or "")
     if path:
         with open(path, "w", encoding="utf-8") as out:
-            json.dump(figures(environment.stats), out, indent=2)
+            json.dump(
+                {**figures(environment.stats), "connectionTest": _process.connection_test}, out, indent=2
+            )

@@ -14,9 +14,10 @@ from click.testing import CliRunner, Result
 
 from harness.cli import cli
 from reference_server.embedded import EmbeddedServer
-from tests.support.faults import faulty_server
+from tests.support.faults import Response, faulty_server, scim_error
 from tests.support.procserver import ServerProcess, free_port
 from tests.support.scimtest import TOKEN, make_config
+from tests.support.witness import Witness, witnessed
 
 SECRET = "cli-secret-token-ZX81-abcdef"
 
@@ -105,6 +106,67 @@ def test_problems_exit_1_and_are_listed(broken: EmbeddedServer, tmp_path: Path) 
     assert item["exchange"]["request"]["target"] == "/Users"
     assert item["exchange"]["response"]["status"] == 200
     assert TOKEN not in json.dumps(data)
+
+
+@pytest.mark.parametrize("concurrency", [1, 32])
+@pytest.mark.parametrize("answer", [None, scim_error(404, "no such user")], ids=["200 empty", "404"])
+def test_no_user_request_before_the_connection_test_is_answered(
+    tmp_path: Path, concurrency: int, answer: Response | None
+) -> None:
+    """OneLogin's order [doc]: Enable (the connection test) first, alone; provisioning after it."""
+    witness = Witness(answer)
+    with witnessed(tmp_path, witness) as server:
+        result = _run(
+            "simulate", "--scenario", "onboarding", "--users", "40", "--concurrency", str(concurrency),
+            "--base-url", server.base_url, "--token", TOKEN, "--report-dir", str(tmp_path), "--no-progress",
+        )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    answered = witness.log.index(("answered", "connection test"))
+    assert witness.log.count(("received", "connection test")) == 1
+    provisioning = witness.provisioning()
+    assert len(provisioning) > 40 and min(provisioning) > answered
+
+
+@pytest.mark.parametrize(
+    ("answer", "why"),
+    [
+        (scim_error(500, "database down"), "answered 500; onelogin accepts 200 or 404"),
+        (scim_error(400, "filters are not supported", "invalidFilter"), "answered 400"),
+        (
+            Response(
+                200,
+                ((b"content-type", b"application/scim+json"),),
+                json.dumps(
+                    {
+                        "schemas": ["urn:ietf:params:scim:api:messages:2.0:ListResponse"],
+                        "totalResults": 1,
+                        "Resources": [{"id": "1", "userName": "someone@example.com"}],
+                    }
+                ).encode(),
+            ),
+            "returned 1 user(s) for a random userName: the filter seems ignored",
+        ),
+    ],
+    ids=["500", "400", "a user for a random userName"],
+)
+def test_a_connection_test_onelogin_would_refuse_stops_the_run_before_any_user_request(
+    tmp_path: Path, answer: Response, why: str
+) -> None:
+    witness = Witness(answer)
+    with witnessed(tmp_path, witness) as server:
+        result = _run(
+            "simulate", "--scenario", "onboarding", "--users", "40", "--concurrency", "32", "--retries", "0",
+            "--base-url", server.base_url, "--token", TOKEN, "--report-dir", str(tmp_path), "--no-progress",
+        )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert witness.provisioning() == []
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: the connection test failed: GET /Users?filter=")
+    assert why in lines[0] and "no user request was sent" in lines[0]
+    data = json.loads((tmp_path / "simulation.json").read_text(encoding="utf-8"))
+    assert data["ok"] is False and data["stopped"].startswith("the connection test failed")
+    assert data["events"] == {"count": 1, "failed": 1, "byEvent": {"connection_test": 1}}
 
 
 def test_replay_onto_a_different_target_exits_1(broken: EmbeddedServer, tmp_path: Path) -> None:

@@ -338,15 +338,33 @@ def test_plain_progress_prints_lines_and_a_final_one() -> None:
 
 
 def test_a_dead_target_stops_the_run_instead_of_retrying_every_event() -> None:
+    def dies_after_the_connection_test(request: httpx.Request) -> httpx.Response:
+        if "filter" in request.url.params and request.url.params["filter"].count("@") == 0:
+            empty = {"schemas": [urns.LIST_RESPONSE], "totalResults": 0, "Resources": []}
+            return httpx.Response(200, json=empty, headers={"Content-Type": "application/scim+json"})
+        raise httpx.ConnectError("connection refused", request=request)
+
+    config = SimulationConfig(
+        "onboarding", 500, seed=1, concurrency=4, profile=Profile(retry=RetryPolicy(retries=0))
+    )
+    client = httpx.AsyncClient(transport=httpx.MockTransport(dies_after_the_connection_test))
+    report = asyncio.run(simulate(config, "http://scim.invalid/v2", TOKEN, clients=[client]))
+    assert report.stopped is None
+    assert report.counts.events < 100  # of ~470: it stopped taking events
+    messages = [p.message for p in report.problems.items]
+    assert any("the target stopped answering (50 requests in a row failed)" in m for m in messages)
+    assert not report.reconciliation.complete
+
+
+def test_a_target_dead_from_the_start_fails_the_connection_test_and_nothing_else_is_sent() -> None:
     url = f"http://127.0.0.1:{free_port()}/scim/v2"
     config = SimulationConfig(
         "onboarding", 500, seed=1, concurrency=4, profile=Profile(retry=RetryPolicy(retries=0))
     )
     report = asyncio.run(simulate(config, url, TOKEN))
-    assert report.counts.events < 100  # of ~470: it stopped taking events
-    messages = [p.message for p in report.problems.items]
-    assert any("the target stopped answering (50 requests in a row failed)" in m for m in messages)
-    assert not report.reconciliation.complete
+    assert report.stopped is not None and report.stopped.startswith("the connection test failed: GET /Users")
+    assert report.counts.events == 1 and report.to_json()["requests"] == 1
+    assert not report.ok
 
 
 def test_urls_are_shown_without_credentials() -> None:

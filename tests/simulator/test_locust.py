@@ -22,9 +22,10 @@ from simulator.load import Feed, Partition
 from simulator.scenarios import SCENARIOS
 from simulator.tenant import Tenant
 from simulator.triggers import Trigger
-from tests.support.faults import faulty_server
+from tests.support.faults import faulty_server, scim_error
 from tests.support.procserver import ServerProcess
-from tests.support.scimtest import make_config
+from tests.support.scimtest import TOKEN, make_config
+from tests.support.witness import Witness, witnessed
 
 SECRET = "locust-secret-token-QX42-abcdef"
 RUN_TIMEOUT = 60  # seconds: a hung Locust fails the test instead of the suite
@@ -139,6 +140,26 @@ def test_a_standalone_run_reports_what_onelogin_would_not_accept(tmp_path: Path)
     assert data["ok"] is False and data["workers"] == 0
     assert data["operations"]["POST create_user"]["failures"] > 0
     assert any("create_user" in f["name"] and "200" in f["error"] for f in data["failureMessages"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workers", [0, 1])
+def test_a_refused_connection_test_sends_no_user_request_on_locust_either(
+    tmp_path: Path, workers: int
+) -> None:
+    witness = Witness(scim_error(500, "database down"))
+    with witnessed(tmp_path, witness) as server:
+        result = _simulate(
+            "--workers", "1", "--scenario", "onboarding", "--users", "30", "--concurrency", "8",
+            "--retries", "0", "--duration", "30", "--base-url", server.base_url,
+            "--report-dir", str(tmp_path / "reports"), env={"SCIM_TOKEN": TOKEN, "SCIM_BASE_URL": ""},
+        )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert witness.log.count(("received", "connection test")) == 1
+    assert witness.provisioning() == []
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: the connection test failed: GET /Users?filter=")
+    assert "answered 500" in lines[0] and "no user request was sent" in lines[0]
 
 
 def test_record_needs_the_asyncio_engine(tmp_path: Path) -> None:
