@@ -245,6 +245,63 @@ def test_a_malformed_recording_is_a_usage_error(tmp_path: Path) -> None:
     assert "line 1: not JSON" in result.stderr
 
 
+def _recorded_line(seq: int, **changes: object) -> str:
+    line: dict[str, object] = {
+        "seq": seq,
+        "event": "assign",
+        "userId": 7,
+        "operation": "lookup_user",
+        "attempt": 1,
+        "request": {
+            "method": "GET",
+            "target": "/Users?filter=userName+eq+%22ana%40example.com%22&",
+            "headers": [["Authorization", "Bearer ***"]],
+            "body": None,
+        },
+        "response": {"status": 200, "error": None, "headers": [], "body": "{}", "elapsed": 0.01},
+    }
+    line.update(changes)
+    return json.dumps(line)
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"operation": "frobnicate"}, "line 3: unknown operation 'frobnicate' (one of: connection_test,"),
+        ({"operation": None}, "line 3: unknown operation None"),
+        ({"userId": "seven"}, "line 3: userId 'seven' is not an integer"),
+        (
+            {"request": {"method": "GET", "target": "/Users", "headers": [["Authorization"]]}},
+            "line 3: request headers are not a list of [name, value] strings",
+        ),
+        (
+            {"request": {"method": "GET", "target": "Users", "headers": []}},
+            "line 3: request target 'Users' is not a path",
+        ),
+        ({"response": {"status": "200"}}, "line 3: response status '200' is not an HTTP status"),
+    ],
+    ids=["unknown operation", "no operation", "userId", "headers", "target", "status"],
+)
+def test_replay_checks_the_whole_file_before_sending_anything(
+    tmp_path: Path, change: dict[str, object], problem: str
+) -> None:
+    recording = tmp_path / "traffic.jsonl"
+    lines = [_recorded_line(1), _recorded_line(2), _recorded_line(3, **change), _recorded_line(4)]
+    recording.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    witness = Witness()
+    with witnessed(tmp_path, witness) as server:
+        result = _run(
+            "replay", str(recording), "--base-url", server.base_url, "--token", TOKEN,
+            "--report-dir", str(tmp_path / "reports"), "--no-progress",
+        )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert witness.log == []  # not even the pre-flight
+    assert result.stdout == "" and "Traceback" not in result.output
+    message = result.stderr.strip().splitlines()
+    assert len(message) == 1 and problem in message[0] and str(recording) in message[0]
+    assert not (tmp_path / "reports" / "replay.json").exists()
+
+
 def test_the_installed_command_shows_plain_progress_and_no_traceback(tmp_path: Path) -> None:
     env = {**os.environ, "SCIM_TOKEN": SECRET, "SCIM_BASE_URL": ""}
     result = subprocess.run(
