@@ -130,4 +130,4 @@ class Connector:
             return (yield from inner)
         except Abort as abort:
             scim_id = None if user_id is None else self.links.user(user_id)
-            return Outcome(event, user_id, False, str(abort), scim_id)
+            return Outcome(event, user_id, False, str(abort), scim_id, basis=abort.basis)

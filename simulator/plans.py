@@ -77,6 +77,8 @@ class Outcome:
     scim_id: str | None = None
     """The app-side id the user is linked to after the event, if any."""
     requests: int = 0
+    basis: str = ""
+    """For a failed event: the RFC clause or OneLogin fact that makes it fail (:mod:`simulator.basis`)."""
 
 
 Plan = Generator[WireRequest, WireResponse, Outcome]

@@ -9,10 +9,12 @@ traffic (:func:`simulator.verify.check`: schemas, OneLogin's needs). Each differ
 
 Requests of different users ran concurrently in the recorded run, and two answers the server sent
 one after the other can be recorded the other way round. So these are races, not differences:
-``POST /Groups`` answering 409 where the recording has 201 (or the reverse) — the replay links the
-existing group by a lookup and goes on — and a lookup finding a resource the replay itself created
-where the recording found none (or finding none where the recording's resource is created later
-in the file). A resource the target had before the replay is still a difference.
+``POST /Groups`` answering 409 (or the sample server's 400 ``name_already_exists``, per the profile)
+where the recording has 201, or the reverse — the replay finds the existing group as the profile
+does (``GET /Groups``, or the filtered lookup) and goes on — and a lookup finding a resource the
+replay itself created where the recording found none (or finding none where the recording's
+resource is created later in the file). A resource the target had before the replay is still a
+difference.
 """
 
 from __future__ import annotations
@@ -25,9 +27,10 @@ from typing import Any
 
 import httpx
 
+from simulator.flow import group_exists
 from simulator.idmap import IdMap
 from simulator.preflight import public_url
-from simulator.problems import DEFAULT_CAP, Problem, Problems, exchange_record
+from simulator.problems import DEFAULT_CAP, Kind, Problem, Problems, exchange_record
 from simulator.profile import ONELOGIN, Profile
 from simulator.progress import Progress, Silent
 from simulator.record import is_operation
@@ -127,10 +130,13 @@ class _Replayer:
         self,
         record: dict[str, Any],
         exchange: Exchange,
-        kind: str,
+        kind: Kind,
         message: str,
         pointer: str | None = None,
         unless_created: str | None = None,
+        *,
+        check: str = "",
+        basis: str = "",
     ) -> None:
         """Report a difference (or hold it until the end when a later line may create ``unless_created``)."""
         line = record.get("seq", "?")
@@ -142,6 +148,8 @@ class _Replayer:
             request.user_id,
             pointer,
             exchange_record(exchange),
+            check or f"as-recorded:{kind}",
+            basis or "the answer the recorded target gave",
         )
         if unless_created is None:
             self.report.differences.add(problem)
@@ -160,8 +168,10 @@ class _Replayer:
         response, recorded = exchange.response, record["response"]
         old_status, new_status = int(recorded["status"]), response.status
         old_body, new_body = _json(recorded.get("body")), _json(response.body.decode("utf-8", "replace"))
-        raced = request.operation == "create_group" and {old_status, new_status} == {201, 409}
-        if raced and new_status == 409:
+        exists = request.operation == "create_group" and group_exists(self.profile, response)
+        existed = request.operation == "create_group" and old_status in (400, 409)
+        raced = (old_status == 201 and exists) or (new_status == 201 and existed)
+        if raced and exists:
             await self._link_existing_group(request, old_body)
         elif old_status != new_status and not raced:
             same_class = old_status // 100 == new_status // 100
@@ -182,7 +192,15 @@ class _Replayer:
         self.ids.learn_bodies(old_body, new_body)
         for finding in check(exchange, self.profile):
             if finding.kind != "status":  # compared with the recording above instead
-                self.differ(record, exchange, finding.kind, finding.message, finding.pointer)
+                self.differ(
+                    record,
+                    exchange,
+                    finding.kind,
+                    finding.message,
+                    finding.pointer,
+                    check=finding.check,
+                    basis=finding.basis,
+                )
 
     def _compare_bodies(self, record: dict[str, Any], exchange: Exchange, old: Any, new: Any) -> None:
         request = exchange.request
@@ -209,24 +227,35 @@ class _Replayer:
                 )
 
     async def _link_existing_group(self, request: WireRequest, recorded: Any) -> None:
+        """Learn the new id of a group the target had already, reading it as the profile does."""
         sent = _json(request.body.decode("utf-8") if request.body else None)
         name = sent.get("displayName") if isinstance(sent, dict) else None
-        if not isinstance(name, str) or not isinstance(recorded, dict):
+        if (
+            not isinstance(name, str)
+            or not isinstance(recorded, dict)
+            or not isinstance(recorded.get("id"), str)
+        ):
             return
-        lookup = WireRequest(
+        lookup = self.profile.group_lookup_before_create
+        find = WireRequest(
             "GET",
             "/Groups",
-            self.profile.filter_query("displayName", name),
+            self.profile.filter_query("displayName", name) if lookup else None,
             (("Authorization", f"Bearer {self.token}"),),
             None,
             request.event,
             request.user_id,
-            "lookup_group",
+            "lookup_group" if lookup else "list_groups",
         )
-        found = _json((await self.sender.exchange(lookup)).response.body.decode("utf-8", "replace"))
+        found = _json((await self.sender.exchange(find)).response.body.decode("utf-8", "replace"))
         items = found.get("Resources") if isinstance(found, dict) else None
-        if isinstance(items, list) and len(items) == 1 and isinstance(recorded.get("id"), str):
-            self.ids.learn(recorded["id"], str(items[0].get("id")))
+        named = (
+            [i for i in items if isinstance(i, dict) and i.get("displayName") == name]
+            if isinstance(items, list)
+            else []
+        )
+        if len(named) == 1:
+            self.ids.learn(recorded["id"], str(named[0].get("id")))
 
 
 async def replay(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from simulator import basis
 from simulator.flow import (
     Abort,
     FlowContext,
@@ -35,9 +36,10 @@ def connection_test(c: FlowContext, user_name: str) -> Plan:
     if response.status == 200:
         found, _ = resources(request, response)
         if found:
-            raise Abort(
+            message = (
                 f"{request} returned {len(found)} user(s) for a random userName: the filter seems ignored"
             )
+            raise Abort(message, basis.CONNECTION_TEST)
     return Outcome("connection_test", None, True, f"answered {response.status}")
 
 
@@ -52,7 +54,8 @@ def create(c: FlowContext, user: OneLoginUser, event: Event, active: bool | None
     if c.profile.require_name_in_create_response and not (
         isinstance(name, dict) and "givenName" in name and "familyName" in name
     ):
-        raise Abort(f"{request} answered 201 without name.givenName and name.familyName; OneLogin needs both")
+        message = f"{request} answered 201 without name.givenName and name.familyName; OneLogin needs both"
+        raise Abort(message, basis.CREATE_RESPONSE)
     c.links.link_user(user.id, scim_id)
     return scim_id
 
