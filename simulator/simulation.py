@@ -3,7 +3,10 @@
 :func:`simulate` wires the parts together: the tenant and connector, the engine and its sender,
 the monitor (verification of every exchange, the expected directory, the optional recording, the
 progress display), then reconciliation, and returns a :class:`Report` whose :meth:`Report.to_json`
-is ``simulation.json``. The token goes into requests only; the report and recording never see it.
+is ``simulation.json``. The connection test goes first and alone: when OneLogin would not accept
+its answer, nothing else is sent (:attr:`Report.stopped`). The reconciliation reads are the
+harness's own (:class:`~simulator.own_requests.OwnRequests`), listed apart from OneLogin's traffic.
+The token goes into requests only; the report and recording never see it.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from simulator import verify
 from simulator.connector import Connector
 from simulator.engine import Counts, Engine
 from simulator.expected import AppBehaviour, Directory
+from simulator.own_requests import OwnRequests
 from simulator.plans import Outcome, drive
 from simulator.preflight import public_url
 from simulator.problems import DEFAULT_CAP, Problem, Problems, exchange_record
@@ -82,6 +86,8 @@ class Report:
     recording: int = 0
     stopped: str | None = None
     """Why provisioning never started (OneLogin would not accept the connection test's answer)."""
+    own_requests: OwnRequests = field(default_factory=OwnRequests)
+    """The harness's own requests (pre-flight, reconciliation), not OneLogin's."""
 
     @property
     def ok(self) -> bool:
@@ -110,6 +116,7 @@ class Report:
             "reconciliation": self.reconciliation.to_json(),
             "recordedExchanges": self.recording,
             "problems": self.problems.to_json(),
+            "harnessRequests": self.own_requests.to_json(),
         }
 
 
@@ -139,7 +146,7 @@ class _Monitor:
             message = (
                 f"the target stopped answering ({self.unanswered} requests in a row failed): run stopped"
             )
-            self.problems.add(Problem("transport", message, exchange.request.event))
+            self.problems.add(Problem("transport", message, exchange.request.event, check="target-answers"))
         findings = verify.check(exchange, self.profile)
         self.directory.apply(exchange)
         if self.recorder is not None:
@@ -148,7 +155,9 @@ class _Monitor:
             record, request = exchange_record(exchange), exchange.request
             for f in findings:
                 self.problems.add(
-                    Problem(f.kind, f.message, request.event, request.user_id, f.pointer, record)
+                    Problem(
+                        f.kind, f.message, request.event, request.user_id, f.pointer, record, f.check, f.basis
+                    )
                 )
         return bool(findings)
 
@@ -156,7 +165,10 @@ class _Monitor:
         self.events += 1
         if not outcome.ok and not flagged:
             record = exchange_record(last) if last is not None else None
-            self.problems.add(Problem("event", outcome.detail, outcome.event, outcome.user_id, None, record))
+            problem = Problem(
+                "event", outcome.detail, outcome.event, outcome.user_id, None, record, "event", outcome.basis
+            )
+            self.problems.add(problem)
         self.progress.advance(self.events, self.stats.requests, self.problems.total)
 
 
@@ -168,8 +180,13 @@ async def simulate(
     clients: Sequence[httpx.AsyncClient] | None = None,
     progress: Progress | None = None,
     transport: Transport | None = None,
+    own_requests: OwnRequests | None = None,
 ) -> Report:
-    """Run ``config`` against the SCIM server at ``base_url`` with bearer ``token``."""
+    """Run ``config`` against the SCIM server at ``base_url`` with bearer ``token``.
+
+    ``own_requests`` holds what the harness sent for itself before the run (the pre-flight's
+    exchange); the reconciliation reads are added to it, and the report lists them.
+    """
     scenario = SCENARIOS[config.scenario]
     tenant = Tenant.generate(config.users, config.seed, settings=scenario.settings)
     connector = Connector(tenant, token, config.profile, config.template, seed=config.seed)
@@ -180,6 +197,7 @@ async def simulate(
     owned = clients is None
     http = clients or clients_for(config.concurrency, transport)
     recorder = Recorder(config.record, [token]) if config.record is not None else None
+    own = own_requests if own_requests is not None else OwnRequests()
     try:
         sender = Sender(
             http,
@@ -207,10 +225,10 @@ async def simulate(
         if stopped is None:
             summary = await drive(
                 reconcile(directory, connector.requests.headers(False), problems.add),
-                Sender(http, base_url, config.profile),
+                Sender(http, base_url, config.profile, on_attempt=lambda e, _, __: own.add("reconcile", e)),
             )
         else:
-            summary = Summary()
+            summary = Summary.not_run("provisioning never started: the connection test failed")
     finally:
         if recorder is not None:
             recorder.close()
@@ -228,4 +246,5 @@ async def simulate(
         summary,
         recorder.lines if recorder is not None else 0,
         stopped,
+        own,
     )

@@ -61,8 +61,10 @@ def test_simulate_against_the_embedded_server_writes_simulation_json(tmp_path: P
     assert data["statuses"]["201"] > 0
     assert sum(e["requests"] for e in data["timeline"]) == data["requests"]
     assert [e["second"] for e in data["timeline"]] == list(range(len(data["timeline"])))
-    assert data["problems"] == {"count": 0, "byKind": {}, "omitted": 0, "items": []}
+    assert data["problems"] == {"count": 0, "byKind": {}, "causes": [], "omitted": 0, "items": []}
+    assert data["reconciliation"]["status"] == "complete"
     assert data["reconciliation"]["usersChecked"] == data["reconciliation"]["usersExpected"] > 30
+    assert data["httpErrors"]["errors"] == sum(e["errors"] for e in data["timeline"])
     assert data["recordedExchanges"] == len(recording.read_text(encoding="utf-8").splitlines())
 
 
@@ -167,6 +169,59 @@ def test_a_connection_test_onelogin_would_refuse_stops_the_run_before_any_user_r
     data = json.loads((tmp_path / "simulation.json").read_text(encoding="utf-8"))
     assert data["ok"] is False and data["stopped"].startswith("the connection test failed")
     assert data["events"] == {"count": 1, "failed": 1, "byEvent": {"connection_test": 1}}
+
+
+def test_problems_are_grouped_by_cause_and_http_errors_are_counted(tmp_path: Path) -> None:
+    """One fault, many problems: the server refuses OneLogin's legacy URN on every create."""
+    with faulty_server("reject-legacy-urns", make_config(tmp_path / "scim.db")) as server:
+        result = _run(
+            "simulate", "--scenario", "onboarding", "--users", "30", "--base-url", server.base_url,
+            "--token", TOKEN, "--report-dir", str(tmp_path), "--no-progress",
+        )  # fmt: skip
+    assert result.exit_code == 1, result.output
+    data = json.loads((tmp_path / "simulation.json").read_text(encoding="utf-8"))
+    refused = data["statuses"]["400"]
+    assert refused == data["events"]["failed"] > 20  # every push failed on its POST /Users
+    (cause,) = data["problems"]["causes"]
+    assert cause["count"] == data["problems"]["count"] == refused
+    assert (cause["request"], cause["status"], cause["scimType"]) == ("POST /Users", 400, "invalidValue")
+    assert cause["detail"] == "unknown schema urn:scim:schemas:core:2.0"
+    assert cause["basis"].startswith("OneLogin fact [doc]")
+    assert cause["example"]["exchange"]["response"]["status"] == 400
+    assert data["httpErrors"] == {"errors": refused, "4xx": refused, "5xx": 0, "noAnswer": 0}
+    assert sum(second["errors"] for second in data["timeline"]) == refused
+    assert data["reconciliation"]["status"] == "not run"  # nothing was created: nothing to compare
+    assert f"problems: {refused}, from 1 cause" in result.stdout
+    assert f"  - {refused} × POST /Users → 400 invalidValue: answered 400 (unknown schema" in result.stdout
+    assert f"HTTP errors: {refused} (4xx {refused}, 5xx 0, no answer 0)" in result.stdout
+    assert "reconciliation not run: nothing to compare" in result.stdout
+    assert TOKEN not in json.dumps(data)
+
+
+def test_the_harness_own_requests_are_marked_and_listed_apart(tmp_path: Path) -> None:
+    """The reconciliation reads are the harness's: a vendor's access log can tell them apart."""
+    witness, recording = Witness(), tmp_path / "traffic.jsonl"
+    with witnessed(tmp_path, witness) as server:
+        result = _run(
+            "simulate", "--scenario", "onboarding", "--users", "30", "--base-url", server.base_url,
+            "--token", TOKEN, "--report-dir", str(tmp_path), "--record", str(recording), "--no-progress",
+        )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "simulation.json").read_text(encoding="utf-8"))
+    own = data["harnessRequests"]
+    assert own["count"] == len(own["items"]) >= 2 and own["by"] == "scim-harness, not OneLogin"
+    for item in own["items"]:
+        assert item["purpose"] == "reconcile" and item["method"] == "GET" and item["status"] == 200
+        assert ["Authorization", "Bearer ***"] in item["headers"]
+        assert ["User-Agent", "scim-harness (reconciliation; not OneLogin)"] in item["headers"]
+        assert item["at"].endswith("Z")
+    harness = [ua for _, ua in witness.user_agents if ua and ua.startswith("scim-harness")]
+    assert len(harness) == own["count"]  # every read the server saw carried the mark, and is listed
+    onelogin = [what for what, ua in witness.user_agents if what != "preflight" and not ua]
+    assert data["requests"] == len(onelogin)  # OneLogin's figures leave the harness's reads out
+    assert len(recording.read_text(encoding="utf-8").splitlines()) == data["requests"]
+    assert f"the harness's own requests (not OneLogin's): {own['count']}" in result.stdout
+    assert TOKEN not in json.dumps(data)
 
 
 def test_replay_onto_a_different_target_exits_1(broken: EmbeddedServer, tmp_path: Path) -> None:

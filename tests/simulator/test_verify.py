@@ -228,6 +228,9 @@ def _run_reconcile(
     found: list[Problem] = []
 
     def answer(request: WireRequest) -> WireResponse:
+        # the harness's own reads: OneLogin's token, no IdP operation, a User-Agent saying so
+        assert request.operation is None and request.header("Authorization") == f"Bearer {TOKEN}"
+        assert request.header("User-Agent") == "scim-harness (reconciliation; not OneLogin)"
         items = users if request.path == "/Users" else groups
         start = int(re.search(r"startIndex=(\d+)", request.query or "").group(1))  # type: ignore[union-attr]
         page = items[start - 1 : start + 1]  # pages of two: paging is followed
@@ -241,6 +244,26 @@ def _run_reconcile(
     summary = asyncio.run(drive(reconcile(directory, BEARER, found.append, page_size=2), send))
     assert summary.complete
     return found
+
+
+def test_reconciliation_with_nothing_to_compare_is_not_run_and_reads_nothing() -> None:
+    sent: list[WireRequest] = []
+
+    async def send(request: WireRequest) -> WireResponse:
+        sent.append(request)
+        return _response(200, _listing())
+
+    found: list[Problem] = []
+    summary = asyncio.run(drive(reconcile(Directory(), BEARER, found.append), send))
+    assert (summary.status, summary.complete, sent, found) == ("not run", False, [], [])
+    assert summary.to_json() == {
+        "status": "not run",
+        "usersExpected": 0,
+        "usersChecked": 0,
+        "groupsExpected": 0,
+        "groupsChecked": 0,
+        "reason": "nothing to compare: the run created, linked or deleted no user or group",
+    }
 
 
 def test_reconciliation_finds_each_kind_of_mismatch() -> None:

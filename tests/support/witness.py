@@ -39,6 +39,8 @@ class Witness(Fault):
 
     def __init__(self, connection_test: Response | None = None, delay: float = 0.3) -> None:
         self.log: list[tuple[str, str]] = []
+        self.user_agents: list[tuple[str, str | None]] = []
+        """What each received request was, and its User-Agent (None: it sent none)."""
         self.connection_test, self.delay = connection_test, delay
 
     @staticmethod
@@ -58,6 +60,8 @@ class Witness(Fault):
                 path = str(scope["path"]).removeprefix(BASE_PATH)
                 what = self.what(scope["method"], path, scope.get("query_string", b"").decode("latin-1"))
                 self.log.append(("received", what))
+                agent = dict(scope.get("headers", [])).get(b"user-agent")
+                self.user_agents.append((what, agent.decode("latin-1") if agent is not None else None))
                 if what == "connection test":
                     await asyncio.sleep(self.delay)
             await faulty(scope, receive, send)
