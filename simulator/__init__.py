@@ -6,6 +6,7 @@ sends to push ``user``; :func:`run` / :func:`arun` drive a plan with any transpo
 ``await simulate(SimulationConfig("lifecycle", 1000, seed=7), base_url, token)`` runs a scenario
 with bounded concurrency and returns a :class:`Report` of every problem found;
 ``await replay(read_recording(path), base_url, token)`` replays a ``--record`` file elsewhere.
+The harness's own requests (a pre-flight) go to ``simulate(..., own_requests=OwnRequests())``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from simulator.engine import Engine
 from simulator.expected import AppBehaviour, Directory
 from simulator.links import Links
 from simulator.names import Oddities
-from simulator.plans import APPROVAL, EVENTS, Event, Outcome, Plan, arun, run
+from simulator.own_requests import OwnRequests
+from simulator.plans import APPROVAL, EVENTS, Event, Outcome, Plan, arun, drive, run
 from simulator.problems import Problem, Problems
 from simulator.profile import ONELOGIN, AcceptedStatuses, Profile, RetryPolicy, Timeouts
 from simulator.record import Recorder, RecordingError, read_recording
@@ -48,6 +50,7 @@ __all__ = [
     "Oddities",
     "OneLoginUser",
     "Outcome",
+    "OwnRequests",
     "Plan",
     "Problem",
     "Problems",
@@ -70,6 +73,7 @@ __all__ = [
     "WireRequest",
     "WireResponse",
     "arun",
+    "drive",
     "parse_custom_headers",
     "read_recording",
     "replay",
