@@ -8,7 +8,8 @@ with gevent); it only has to be installed (``pip install 'scim-harness[load]'``)
 The token reaches the children through ``SCIM_TOKEN`` in their environment only, never on a
 command line. Their logs go to ``locust-*.log`` in the report folder; the master's final figures
 become ``locust.json``. Exit codes as for ``simulate``: 0 no failure, 1 failures, 2 when Locust is
-missing or does not finish.
+missing or does not finish, or when OneLogin would not accept the connection test's answer (the
+master sends it alone first; no worker sends anything then).
 """
 
 from __future__ import annotations
@@ -44,6 +45,17 @@ class LocustError(click.ClickException):
     """Locust is missing, or the run did not finish: one line, exit code 2."""
 
     exit_code = 2
+
+
+class NotEnabled(click.ClickException):
+    """OneLogin would not accept the connection test's answer: one line, exit code 2."""
+
+    exit_code = 2
+
+    def __init__(self, why: str, report: Path) -> None:
+        super().__init__(
+            f"{why}; OneLogin would not enable provisioning, so no user request was sent ({report})"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,13 +202,27 @@ def started_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def refused_connection_test(data: dict[str, Any]) -> str | None:
+    """Why OneLogin would not enable provisioning, when the run's connection test failed."""
+    gate = data.get("connectionTest")
+    if isinstance(gate, dict) and gate.get("ok") is False:
+        return f"the connection test failed: {gate.get('detail') or 'no detail'}"
+    return None
+
+
 def simulate_on_locust(run: LocustRun, target: Target, folder: Path) -> None:
-    """Run, write ``locust.json``, print the summary; exit 1 when a request failed."""
+    """Run, write ``locust.json``, print the summary; exit 1 when a request failed.
+
+    A connection test OneLogin would refuse raises :class:`NotEnabled` (one line, exit 2).
+    """
     started = started_now()
     figures = run_locust(run, target.base_url, target.token, target.transport, folder)
     data = report_json(run, target.base_url, started, figures)
     path = folder / "locust.json"
     write_text(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n", target)
+    refused = refused_connection_test(data)
+    if refused is not None:
+        raise NotEnabled(refused, path)
     for line in summary(data, path):
         click.echo(line)
     if not data["ok"]:

@@ -1,7 +1,7 @@
 """``scim-harness replay FILE``: replay a recording against a target and report the differences.
 
 Exit codes: 0 when the target answered like the recording, 1 when it answered differently, 2 for a
-usage error, an unreadable recording, or a target that cannot be used.
+usage error, a recording with a bad line (nothing is sent then), or a target that cannot be used.
 """
 
 from __future__ import annotations
@@ -27,6 +27,12 @@ from simulator.record import RecordingError, read_recording
 from simulator.replay import replay
 
 SHOWN_DIFFERENCES = 10
+
+
+class BadRecording(click.ClickException):
+    """The recording cannot be replayed: one line naming the line and the problem, exit code 2."""
+
+    exit_code = 2
 
 
 @click.command("replay")
@@ -57,9 +63,11 @@ def replay_command(
 ) -> None:
     """Replay a recorded simulation (``simulate --record``), remapping server-assigned ids."""
     try:
-        lines = sum(1 for _ in read_recording(recording))  # the whole file is checked before sending
+        # every line is checked before anything is sent, even the pre-flight: a bad line 900 must
+        # not leave a target with 899 lines of a half-replayed run
+        lines = sum(1 for _ in read_recording(recording))
     except RecordingError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise BadRecording(str(exc)) from None
     folder = prepare_report_dir(report_dir)
     transport = make_transport(timeout, ca_bundle, insecure)
     profile = profile_for(timeout, retries)

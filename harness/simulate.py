@@ -1,7 +1,8 @@
 """``scim-harness simulate``: OneLogin's traffic for a scenario, verified, with ``simulation.json``.
 
 Exit codes: 0 when no problem was found, 1 when the run found problems, 2 for a usage error or a
-target that cannot be used (unreachable, token rejected).
+target that cannot be used (unreachable, token rejected, or a connection test OneLogin would not
+accept: then no user request is sent, as OneLogin would not enable provisioning).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from harness.locust_run import LocustRun, simulate_on_locust
+from harness.locust_run import LocustRun, NotEnabled, simulate_on_locust
 from harness.target import (
     given_target,
     make_transport,
@@ -24,18 +25,28 @@ from harness.target import (
     write_text,
 )
 from simulator.expected import AppBehaviour
+from simulator.own_requests import OwnRequests
 from simulator.progress import Silent, for_stream
 from simulator.scenarios import SCENARIOS
 from simulator.simulation import Report, SimulationConfig, simulate
 
-SHOWN_PROBLEMS = 10
+SHOWN_CAUSES = 10
 
 
 def _summary(report: Report, path: Path) -> list[str]:
     data = report.to_json()
-    latency, events = data["latencyMs"], data["events"]
+    latency, events, errors = data["latencyMs"], data["events"], data["httpErrors"]
     statuses = ", ".join(f"{code} × {n}" for code, n in data["statuses"].items()) or "none"
     recon = data["reconciliation"]
+    compared = (
+        f"{recon['usersChecked']}/{recon['usersExpected']} users, "
+        f"{recon['groupsChecked']}/{recon['groupsExpected']} groups compared"
+    )
+    if recon["status"] == "not run":
+        compared = recon["reason"]
+    elif recon["status"] == "incomplete":
+        compared += f" ({recon['reason']})"
+    own = report.own_requests
     lines = [
         f"scenario {data['scenario']}: {data['users']} users, seed {data['seed']}, "
         f"{events['count']} events ({events['failed']} failed)",
@@ -43,13 +54,22 @@ def _summary(report: Report, path: Path) -> list[str]:
         f"{data['retries']} retries",
         f"latency p50 {latency['p50']:.1f} ms · p90 {latency['p90']:.1f} ms · p99 {latency['p99']:.1f} ms",
         f"statuses: {statuses}",
-        f"reconciliation: {recon['usersChecked']}/{recon['usersExpected']} users, "
-        f"{recon['groupsChecked']}/{recon['groupsExpected']} groups compared",
-        f"problems: {report.problems.total}",
+        f"HTTP errors: {errors['errors']} (4xx {errors['4xx']}, 5xx {errors['5xx']}, "
+        f"no answer {errors['noAnswer']})",
+        f"reconciliation {recon['status']}: {compared}",
+        f"the harness's own requests (not OneLogin's): {len(own)}, listed under harnessRequests",
     ]
-    lines += [f"  - {p}" for p in report.problems.items[:SHOWN_PROBLEMS]]
-    if report.problems.total > SHOWN_PROBLEMS:
-        lines.append(f"  … and {report.problems.total - SHOWN_PROBLEMS} more in {path}")
+    causes = report.problems.causes.ranked()
+    word = "cause" if len(causes) == 1 else "causes"
+    lines.append(f"problems: {report.problems.total}" + (f", from {len(causes)} {word}" if causes else ""))
+    for group in causes[:SHOWN_CAUSES]:
+        example = group.example
+        hit = ", ".join(f"{event} × {n}" for event, n in group.events.most_common(3))
+        lines.append(f"  - {group.count} × {group.cause.title}")
+        lines.append(f"      events: {hit}" + (f" · basis: {group.cause.basis}" if group.cause.basis else ""))
+        lines.append(f"      e.g. {example}")
+    if len(causes) > SHOWN_CAUSES:
+        lines.append(f"  … and {len(causes) - SHOWN_CAUSES} more causes in {path}")
     lines.append(f"report: {path}")
     return lines
 
@@ -147,11 +167,23 @@ def simulate_command(
     with open_target(given_target(base_url, token, transport)) as opened:
         target = opened.target
         display = for_stream() if progress else Silent()
+        own = OwnRequests()
+        for exchange in opened.harness_exchanges:  # the pre-flight: listed, never counted as OneLogin's
+            own.add_harness(exchange)
         report = asyncio.run(
-            simulate(config, target.base_url, target.token, progress=display, transport=target.transport)
+            simulate(
+                config,
+                target.base_url,
+                target.token,
+                progress=display,
+                transport=target.transport,
+                own_requests=own,
+            )
         )
     path = folder / "simulation.json"
     write_text(path, json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n", target)
+    if report.stopped is not None:
+        raise NotEnabled(report.stopped, path)
     for line in _summary(report, path):
         click.echo(line)
     if not report.ok:

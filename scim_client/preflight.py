@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -25,6 +26,8 @@ from scim_client.target import Target
 PREFLIGHT_TIMEOUT = 10.0
 """At most this long per pre-flight request, whatever ``--timeout`` says: a user waits for it."""
 OBSERVER_PROBE = "/users/scim-harness-preflight/grants"
+USER_AGENT = "scim-harness (pre-flight; not an identity provider)"
+"""So a vendor reading their access log can tell the harness's own request from an IdP's."""
 
 
 class TargetUnusable(Exception):
@@ -33,23 +36,34 @@ class TargetUnusable(Exception):
 
 @dataclass(frozen=True, slots=True)
 class HarnessExchange:
-    """A request the harness itself sent (pre-flight, reconciliation), as a vendor's log shows it."""
+    """A request the harness itself sent (the pre-flight), as a vendor's access log shows it."""
 
     purpose: str
     method: str
     url: str
+    headers: tuple[tuple[str, str], ...]
+    """As sent, credentials masked."""
     status: int | None
     elapsed: float
+    at: datetime
+    """When the answer (or the failure) came, UTC."""
     failure: str | None = None
+
+    @property
+    def target(self) -> str:
+        """Path and query as in an access log line: ``/scim/v2/ServiceProviderConfig``."""
+        return _path(self.url)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "purpose": self.purpose,
+            "at": self.at.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
             "method": self.method,
             "url": self.url,
+            "headers": [list(h) for h in self.headers],
             "status": self.status,
-            "elapsedMs": round(self.elapsed * 1000, 2),
-            "failure": self.failure,
+            "elapsedMs": round(self.elapsed * 1000, 3),
+            "error": self.failure,
         }
 
 
@@ -60,7 +74,11 @@ def _path(url: str) -> str:
 def _get(
     client: httpx.Client, url: str, token: str, purpose: str, options: OptionNames, redactor: Redactor
 ) -> tuple[Received, HarnessExchange]:
-    headers = {"Authorization": f"Bearer {token}", "Accept": "application/scim+json"}
+    headers = {
+        "Authorization": f"Bearer {token}",
+        "Accept": "application/scim+json",
+        "User-Agent": USER_AGENT,
+    }
     started = time.monotonic()
     received = send(client, httpx.Request("GET", url, headers=headers), options=options)
     status = received.response.status_code if received.response is not None else None
@@ -68,8 +86,10 @@ def _get(
         purpose,
         "GET",
         redactor.text(url),
+        redactor.headers(headers.items()),
         status,
         time.monotonic() - started,
+        datetime.now(UTC),
         redactor.text(received.failure) if received.failure else None,
     )
     return received, exchange

@@ -6,6 +6,7 @@ sends to push ``user``; :func:`run` / :func:`arun` drive a plan with any transpo
 ``await simulate(SimulationConfig("lifecycle", 1000, seed=7), base_url, token)`` runs a scenario
 with bounded concurrency and returns a :class:`Report` of every problem found;
 ``await replay(read_recording(path), base_url, token)`` replays a ``--record`` file elsewhere.
+The harness's own requests (a pre-flight) go to ``simulate(..., own_requests=OwnRequests())``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from simulator.expected import AppBehaviour, Directory
 from simulator.facts import FACTS, Fact, fact, facts_of
 from simulator.links import Links
 from simulator.names import Oddities
-from simulator.plans import APPROVAL, EVENTS, Event, Outcome, Plan, arun, run
+from simulator.own_requests import OwnRequests
+from simulator.plans import APPROVAL, EVENTS, Event, Outcome, Plan, arun, drive, run
 from simulator.problems import Problem, Problems
 from simulator.profile import ONELOGIN, AcceptedStatuses, Profile, RetryPolicy, Timeouts
 from simulator.record import Recorder, RecordingError, read_recording
@@ -26,9 +28,9 @@ from simulator.scenarios import SCENARIOS, Scenario
 from simulator.sender import Sender
 from simulator.settings import AppSettings, parse_custom_headers
 from simulator.simulation import Report, SimulationConfig, simulate
-from simulator.steps import Step
 from simulator.template import DEFAULT_TEMPLATE, Template, TemplateError
 from simulator.tenant import OneLoginUser, Role, Tenant
+from simulator.triggers import Trigger
 from simulator.wire import Exchange, WireRequest, WireResponse
 
 __all__ = [
@@ -51,6 +53,7 @@ __all__ = [
     "Oddities",
     "OneLoginUser",
     "Outcome",
+    "OwnRequests",
     "Plan",
     "Problem",
     "Problems",
@@ -65,14 +68,15 @@ __all__ = [
     "Scenario",
     "Sender",
     "SimulationConfig",
-    "Step",
     "Template",
     "TemplateError",
     "Tenant",
     "Timeouts",
+    "Trigger",
     "WireRequest",
     "WireResponse",
     "arun",
+    "drive",
     "fact",
     "facts_of",
     "parse_custom_headers",

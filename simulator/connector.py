@@ -3,14 +3,15 @@
 ``Connector(tenant, token).assign(user)`` returns a :data:`~simulator.plans.Plan`: the conversation
 OneLogin holds with the app for that event (onelogin-profile.md, "Requests per lifecycle event"),
 with every undocumented choice read from the :class:`~simulator.profile.Profile`. The plans know
-OneLogin's conversation shapes; the engine that drives them knows none of it.
+OneLogin's conversation shapes; the engine that drives them knows none of it. The flows see the
+connector only as a :class:`~simulator.flow.FlowContext`.
 """
 
 from __future__ import annotations
 
 import random
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from simulator import groups_flow, users_flow
 from simulator.flow import Abort
@@ -20,7 +21,6 @@ from simulator.profile import ONELOGIN, Profile
 from simulator.requests import Requests
 from simulator.template import DEFAULT_TEMPLATE, Template
 from simulator.tenant import OneLoginUser, Role, Tenant
-from simulator.wire import WireRequest, WireResponse
 
 
 @dataclass(slots=True)
@@ -123,18 +123,11 @@ class Connector:
         return self._guard("import", None, users_flow.import_users(self))
 
     # --- plumbing ----------------------------------------------------------------------------------
-    def _guard(self, event: str, user_id: int | None, inner: Plan) -> Plan:
-        """Count the requests of ``inner`` and turn an :class:`Abort` into a failed :class:`Outcome`."""
-        sent = 0
+    def _guard(self, event: Event, user_id: int | None, inner: Plan) -> Plan:
+        """``inner``, with an :class:`Abort` turned into a failed :class:`Outcome` (no driving loop:
+        requests pass straight through ``yield from``; the driver counts them)."""
         try:
-            request: WireRequest = next(inner)
-            while True:
-                sent += 1
-                response: WireResponse = yield request
-                request = inner.send(response)
-        except StopIteration as stop:
-            outcome: Outcome = stop.value
-            return replace(outcome, requests=sent)
+            return (yield from inner)
         except Abort as abort:
             scim_id = None if user_id is None else self.links.user(user_id)
-            return Outcome(event, user_id, False, str(abort), scim_id, sent)
+            return Outcome(event, user_id, False, str(abort), scim_id, basis=abort.basis)

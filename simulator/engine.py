@@ -1,9 +1,9 @@
-"""The traffic engine: runs a step stream with bounded concurrency, each user's events in order.
+"""The traffic engine: runs a trigger stream with bounded concurrency, each user's events in order.
 
-Steps are pulled lazily from the scenario. A step whose user already has one running waits in that
+Triggers are pulled lazily from the scenario. A trigger whose user already has one running waits in that
 user's queue, so a user's events reach the app strictly in order while other users' events run
 beside them; global events (connection test, refresh, import) queue under one key of their own.
-At most ``concurrency`` plans run at once, and at most ``lookahead`` steps wait in queues, so a
+At most ``concurrency`` plans run at once, and at most ``lookahead`` triggers wait in queues, so a
 100,000-user scenario never sits in memory: the engine holds a bounded window of it.
 
 Each request goes through the :class:`~simulator.sender.Sender` (timeouts, retries, backoff); each
@@ -23,8 +23,8 @@ from typing import Protocol
 from simulator.connector import Connector
 from simulator.plans import Outcome, Plan, arun
 from simulator.sender import Sender
-from simulator.steps import Step
 from simulator.tenant import Role
+from simulator.triggers import Trigger
 from simulator.wire import Exchange, WireRequest, WireResponse
 
 DEFAULT_LOOKAHEAD_PER_SLOT = 32
@@ -36,8 +36,8 @@ class Monitor(Protocol):
     def exchange(self, exchange: Exchange) -> bool:
         """A final exchange (after retries); True when it showed a problem."""
 
-    def outcome(self, step: Step, outcome: Outcome, last: Exchange | None, flagged: bool) -> None:
-        """How a step's event ended; ``last`` is its last exchange and ``flagged`` its verdict."""
+    def outcome(self, trigger: Trigger, outcome: Outcome, last: Exchange | None, flagged: bool) -> None:
+        """How a trigger's event ended; ``last`` is its last exchange and ``flagged`` its verdict."""
 
 
 @dataclass(slots=True)
@@ -51,18 +51,18 @@ class Counts:
 
 @dataclass(slots=True)
 class Engine:
-    """Drives the connector's plans for a step stream against one target."""
+    """Drives the connector's plans for a trigger stream against one target."""
 
     connector: Connector
     sender: Sender
     monitor: Monitor
     concurrency: int = 8
     lookahead: int = 0
-    """Most steps waiting in user queues; 0 means ``concurrency × 32``."""
+    """Most triggers waiting in user queues; 0 means ``concurrency × 32``."""
     clock: Callable[[], float] = time.monotonic
     counts: Counts = field(default_factory=Counts)
     halted: bool = False
-    """Set by :meth:`halt`: no new step is taken (steps already taken still run)."""
+    """Set by :meth:`halt`: no new trigger is taken (triggers already taken still run)."""
     _roles: dict[int, Role] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -70,15 +70,15 @@ class Engine:
             raise ValueError("concurrency must be at least 1")
         self._roles = {r.id: r for r in self.connector.tenant.roles}
 
-    async def run(self, steps: Iterable[Step], deadline: float | None = None) -> Counts:
-        """Run ``steps``; with ``deadline`` (a ``clock`` reading) stop taking new steps then.
+    async def run(self, triggers: Iterable[Trigger], deadline: float | None = None) -> Counts:
+        """Run ``triggers``; with ``deadline`` (a ``clock`` reading) stop taking new triggers then.
 
-        Steps already taken still run, so every user's started sequence completes.
+        Triggers already taken still run, so every user's started sequence completes.
         """
         limit = self.lookahead or self.concurrency * DEFAULT_LOOKAHEAD_PER_SLOT
-        stream = iter(steps)
-        queues: dict[int | None, deque[Step]] = {}
-        running: dict[asyncio.Task[None], tuple[int | None, int]] = {}
+        stream = iter(triggers)
+        queues: dict[int | None, deque[Trigger]] = {}
+        running: dict[asyncio.Task[Outcome], tuple[int | None, int]] = {}
         free = list(range(self.concurrency - 1, -1, -1))  # client slots
         waiting = 0
         exhausted = False
@@ -86,16 +86,19 @@ class Engine:
             while True:
                 while not exhausted and len(running) < self.concurrency and waiting < limit:
                     over = self.halted or (deadline is not None and self.clock() >= deadline)
-                    step = None if over else next(stream, None)
-                    if step is None:
+                    trigger = None if over else next(stream, None)
+                    if trigger is None:
                         exhausted = True
-                    elif step.user_id in queues:
-                        queues[step.user_id].append(step)
+                    elif trigger.user_id in queues:
+                        queues[trigger.user_id].append(trigger)
                         waiting += 1
                     else:
-                        queues[step.user_id] = deque()
+                        queues[trigger.user_id] = deque()
                         slot = free.pop()
-                        running[asyncio.create_task(self._run_step(step, slot))] = (step.user_id, slot)
+                        running[asyncio.create_task(self._run_trigger(trigger, slot))] = (
+                            trigger.user_id,
+                            slot,
+                        )
                 if not running:
                     return self.counts
                 done, _ = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
@@ -105,7 +108,7 @@ class Engine:
                     queue = queues[key]
                     if queue:
                         waiting -= 1
-                        running[asyncio.create_task(self._run_step(queue.popleft(), slot))] = key, slot
+                        running[asyncio.create_task(self._run_trigger(queue.popleft(), slot))] = key, slot
                     else:
                         del queues[key]
                         free.append(slot)
@@ -115,18 +118,26 @@ class Engine:
             if running:
                 await asyncio.gather(*running, return_exceptions=True)
 
+    async def run_alone(self, trigger: Trigger) -> Outcome:
+        """Run ``trigger`` with nothing beside it and return how it ended.
+
+        The connection test gates provisioning: it is sent alone, and its answer awaited, before
+        :meth:`run` takes the first trigger of a scenario.
+        """
+        return await self._run_trigger(trigger, 0)
+
     def halt(self) -> None:
-        """Take no new step (a monitor calls it when the target stopped answering)."""
+        """Take no new trigger (a monitor calls it when the target stopped answering)."""
         self.halted = True
 
-    def plan(self, step: Step) -> Plan:
-        """The connector's plan for ``step``."""
+    def plan(self, trigger: Trigger) -> Plan:
+        """The connector's plan for ``trigger``."""
         tenant = self.connector.tenant
-        user = None if step.user_id is None else tenant.user(step.user_id)
-        role = None if step.role_id is None else self._roles[step.role_id]
-        return self.connector.plan(step.event, user, role)
+        user = None if trigger.user_id is None else tenant.user(trigger.user_id)
+        role = None if trigger.role_id is None else self._roles[trigger.role_id]
+        return self.connector.plan(trigger.event, user, role)
 
-    async def _run_step(self, step: Step, slot: int) -> None:
+    async def _run_trigger(self, trigger: Trigger, slot: int) -> Outcome:
         last: Exchange | None = None
         flagged = False
 
@@ -136,9 +147,10 @@ class Engine:
             last, flagged = exchange, self.monitor.exchange(exchange)
             return exchange.response
 
-        outcome = await arun(self.plan(step), send)
+        outcome = await arun(self.plan(trigger), send)
         self.counts.events += 1
-        self.counts.by_event[step.event] += 1
+        self.counts.by_event[trigger.event] += 1
         if not outcome.ok:
             self.counts.failed += 1
-        self.monitor.outcome(step, outcome, last, flagged)
+        self.monitor.outcome(trigger, outcome, last, flagged)
+        return outcome

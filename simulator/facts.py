@@ -77,6 +77,16 @@ _ALL = (
         _SAMPLE,
     ),
     _onelogin("lookup_before_push", "seen", "a push looks the user up by userName first", _SAMPLE),
+    _onelogin(
+        "lookup_404_absent",
+        "guess",
+        "a 404 to the userName lookup means nobody has that userName, as for the connection test",
+    ),
+    _onelogin(
+        "group_lookup",
+        "?",
+        'a filtered GET /Groups?filter=displayName eq "…" before creating a group (no source shows it)',
+    ),
     # --- create, link, update ---------------------------------------------------------------------
     _onelogin(
         "create_response",

@@ -9,14 +9,15 @@ engine's retries), and finally returns an :class:`Outcome`::
         response = await send(request)   # retries, timeouts, recording: the engine's business
         request = plan.send(response)    # ... until StopIteration(value=Outcome)
 
-:func:`run` and :func:`arun` are that loop, for step code and for the engine.
+:func:`drive` is that loop, the only one; :func:`arun` (the engine) and :func:`run` (blocking
+callers: Gherkin steps, Locust) are its fronts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Generator
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, replace
+from typing import Literal, TypeVar
 
 from simulator.settings import ApprovalAction
 from simulator.wire import WireRequest, WireResponse
@@ -68,7 +69,7 @@ APPROVAL: dict[Event, ApprovalAction | None] = {
 class Outcome:
     """How one event ended, from the IdP's point of view."""
 
-    event: str
+    event: Event
     user_id: int | None
     ok: bool
     detail: str = ""
@@ -76,28 +77,59 @@ class Outcome:
     scim_id: str | None = None
     """The app-side id the user is linked to after the event, if any."""
     requests: int = 0
+    basis: str = ""
+    """For a failed event: the RFC clause or OneLogin fact that makes it fail (:mod:`simulator.basis`)."""
 
 
 Plan = Generator[WireRequest, WireResponse, Outcome]
+T = TypeVar("T")
+AsyncSend = Callable[[WireRequest], Awaitable[WireResponse]]
+
+
+async def drive(conversation: Generator[WireRequest, WireResponse, T], send: AsyncSend) -> T:
+    """Drive any request generator to its end and return its result: *the* plan-driving loop.
+
+    Plans, the reconciliation and anything else that yields requests all go through here; the
+    blocking :func:`run` does too.
+    """
+    try:
+        request = next(conversation)
+        while True:
+            request = conversation.send(await send(request))
+    except StopIteration as stop:
+        result: T = stop.value
+        return result
+
+
+async def arun(plan: Plan, send: AsyncSend) -> Outcome:
+    """Drive ``plan`` with an async ``send``; the Outcome counts the requests sent."""
+    sent = 0
+
+    async def counted(request: WireRequest) -> WireResponse:
+        nonlocal sent
+        sent += 1
+        return await send(request)
+
+    outcome = await drive(plan, counted)
+    return replace(outcome, requests=sent)
 
 
 def run(plan: Plan, send: Callable[[WireRequest], WireResponse]) -> Outcome:
-    """Drive ``plan`` to its end with a blocking ``send``."""
-    try:
-        request = next(plan)
-        while True:
-            request = plan.send(send(request))
-    except StopIteration as stop:
-        outcome: Outcome = stop.value
-        return outcome
+    """Drive ``plan`` with a blocking ``send`` (step code, Locust's greenlets), through :func:`arun`.
 
+    ``arun`` over a ``send`` that never suspends is a coroutine that runs to its end on its first
+    resumption, without an event loop: one ``coroutine.send(None)`` is the whole run. So the sync
+    front shares the async loop instead of repeating it.
+    """
 
-async def arun(plan: Plan, send: Callable[[WireRequest], Awaitable[WireResponse]]) -> Outcome:
-    """Drive ``plan`` to its end with an async ``send``."""
+    async def immediate(request: WireRequest) -> WireResponse:
+        return send(request)
+
+    coroutine = arun(plan, immediate)
     try:
-        request = next(plan)
-        while True:
-            request = plan.send(await send(request))
-    except StopIteration as stop:
-        outcome: Outcome = stop.value
+        coroutine.send(None)
+    except StopIteration as done:
+        outcome: Outcome = done.value
         return outcome
+    coroutine.close()
+    raise RuntimeError("a plan driven by run() awaited something: use arun() in async code")

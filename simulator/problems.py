@@ -1,18 +1,28 @@
 """Problems: what breaks provisioning, each with the exchange that shows it, in a capped log.
 
-A problem carries the lifecycle event, the OneLogin user, a message a vendor can act on, the JSON
-Pointer into the response when a schema rule failed, and the *redacted* exchange (request and
-response; large bodies cut). The log keeps the first :data:`DEFAULT_CAP` problems and counts the
-rest by kind, so a broken server answering 100,000 requests wrongly does not fill the memory.
+A problem carries the lifecycle event, the OneLogin user, a message a vendor can act on, the check
+that failed and its basis (the RFC clause or OneLogin fact), the JSON Pointer into the response
+when a schema rule failed, and the *redacted* exchange (request and response; large bodies cut).
+The log keeps the first :data:`DEFAULT_CAP` problems, counts every one by kind, and groups every
+one by cause (:mod:`simulator.causes`), so a broken server answering 100,000 requests wrongly does
+not fill the memory and its report says what to fix first.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
+from simulator.causes import Causes
 from simulator.wire import Exchange
+
+Kind = Literal[
+    "status", "transport", "schema", "onelogin", "header", "state", "event", "reconcile", "id", "results"
+]
+"""What sort of problem: a status OneLogin refuses, no answer, a body breaking its schema, a body
+OneLogin cannot use, a wrong Content-Type, a write not reflected, an event that could not finish,
+a directory mismatch found by reconciliation; ``id`` and ``results`` are replay differences."""
 
 DEFAULT_CAP = 1000
 BODY_CAP = 16_384
@@ -33,8 +43,7 @@ def exchange_record(exchange: Exchange, body_cap: int = BODY_CAP) -> dict[str, A
 class Problem:
     """One thing OneLogin (or the app behind it) would trip over."""
 
-    kind: str
-    """``status``, ``transport``, ``schema``, ``onelogin``, ``header``, ``event``, ``reconcile``."""
+    kind: Kind
     message: str
     event: str = ""
     user_id: int | None = None
@@ -42,9 +51,16 @@ class Problem:
     """JSON Pointer (RFC 6901) into the response body, for schema findings."""
     exchange: dict[str, Any] | None = None
     """The redacted exchange (see :func:`exchange_record`)."""
+    check: str = ""
+    """The rule that failed (``status``, ``schema:User``, ``reconcile:active``, …); ``kind`` if empty."""
+    basis: str = ""
+    """The RFC clause or OneLogin fact the rule rests on (:mod:`simulator.basis`)."""
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind, "message": self.message, "event": self.event}
+        out["check"] = self.check or self.kind
+        if self.basis:
+            out["basis"] = self.basis
         if self.user_id is not None:
             out["userId"] = self.user_id
         if self.pointer is not None:
@@ -60,11 +76,12 @@ class Problem:
 
 @dataclass(slots=True)
 class Problems:
-    """The first ``cap`` problems in full; every problem counted by kind."""
+    """The first ``cap`` problems in full; every problem counted by kind and grouped by cause."""
 
     cap: int = DEFAULT_CAP
     items: list[Problem] = field(default_factory=list)
     by_kind: Counter[str] = field(default_factory=Counter)
+    causes: Causes = field(default_factory=Causes)
 
     @property
     def total(self) -> int:
@@ -77,6 +94,7 @@ class Problems:
     def add(self, problem: Problem) -> None:
         """Count ``problem``; keep it while fewer than ``cap`` are kept."""
         self.by_kind[problem.kind] += 1
+        self.causes.add(problem)
         if len(self.items) < self.cap:
             self.items.append(problem)
 
@@ -90,6 +108,7 @@ class Problems:
         return {
             "count": self.total,
             "byKind": dict(sorted(self.by_kind.items())),
+            "causes": self.causes.to_json(),
             "omitted": self.omitted,
             "items": [p.to_json() for p in self.items],
         }

@@ -49,7 +49,7 @@ class AcceptedStatuses:
     list_groups: tuple[int, ...] = (200,)  # [doc]
     list_users: tuple[int, ...] = (200,)  # [doc]
 
-    def of(self, operation: str) -> tuple[int, ...]:
+    def of(self, operation: Operation) -> tuple[int, ...]:
         """The accepted statuses of ``operation``."""
         statuses: tuple[int, ...] = getattr(self, operation)
         return statuses
@@ -157,8 +157,14 @@ class Profile:
     """[guess] Send ``"active": "False"`` (a string, as Entra does) instead of a JSON boolean."""
     assign_pushes_groups: bool = True
     """[guess] After creating or linking a user, add it to the groups of its roles."""
-    group_lookup_before_create: bool = True
-    """[guess] ``GET /Groups?filter=displayName eq`` before ``POST /Groups``."""
+    group_lookup_before_create: bool = False
+    """[?] ``GET /Groups?filter=displayName eq …`` before ``POST /Groups``, and to find a group that
+    exists already. No source shows OneLogin sending it; its documented call is ``GET /Groups`` [doc],
+    so by default a group OneLogin has not linked is created, and found by reading ``GET /Groups``."""
+    duplicate_group_400_means_exists: bool = True
+    """[seen] OneLogin's own sample server (onelogin/onelogin-scim-node) answers a ``POST /Groups``
+    for a name it has with 400 and ``name_already_exists`` (not RFC 7644 §3.3's 409): True treats that
+    answer as "the group exists", like a 409, since OneLogin works with its own sample."""
     connection_test_username: str | None = None
     """[doc: a random non-existent userName] None draws a random one per test."""
 

@@ -5,7 +5,11 @@ The server's users and groups are read page by page (``GET /Users`` / ``GET /Gro
 :class:`~simulator.expected.Directory`: who exists, who is active, the attributes the last push
 set, and group members. Resources the traffic never touched (other data on a shared target) are
 ignored. Each mismatch becomes a problem whose exchange shows the listing request and, as the
-response, the one resource in question.
+response, the one resource in question, with its basis (the RFC clause, or the app behaviour).
+
+The reads are the harness's own, not OneLogin's: they carry no IdP operation, a ``User-Agent`` that
+says so, and the run lists them apart (``harnessRequests`` in ``simulation.json``). When the run
+created, linked or deleted nothing, nothing is read and the reconciliation is "not run".
 """
 
 from __future__ import annotations
@@ -13,9 +17,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote
 
+from simulator import basis
 from simulator.attributes import active_of, differences, user_attributes
 from simulator.expected import Directory, GroupState, UserState
 from simulator.problems import Problem, exchange_record
@@ -23,28 +28,51 @@ from simulator.wire import Exchange, Headers, WireRequest, WireResponse
 
 PAGE_SIZE = 500
 MAX_PAGES = 100_000
+USER_AGENT = "scim-harness (reconciliation; not OneLogin)"
+"""The reads' User-Agent, so they stand apart from OneLogin's traffic in a server's access log."""
 Reconciliation = Generator[WireRequest, WireResponse, "Summary"]
+Status = Literal["complete", "incomplete", "not run"]
 
 
 @dataclass(slots=True)
 class Summary:
-    """How much was compared."""
+    """How much was compared, and whether the comparison ran to its end."""
 
     users_expected: int = 0
     users_checked: int = 0
     groups_expected: int = 0
     groups_checked: int = 0
-    complete: bool = True
-    """False when a listing failed and part of the directory could not be compared."""
+    status: Status = "complete"
+    """``incomplete`` when a listing failed; ``not run`` when nothing was compared at all."""
+    reason: str = ""
+    """Why it is not complete."""
+
+    @property
+    def complete(self) -> bool:
+        return self.status == "complete"
+
+    @classmethod
+    def not_run(cls, reason: str) -> Summary:
+        return cls(status="not run", reason=reason)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
+            "status": self.status,
             "usersExpected": self.users_expected,
             "usersChecked": self.users_checked,
             "groupsExpected": self.groups_expected,
             "groupsChecked": self.groups_checked,
-            "complete": self.complete,
         }
+        if self.reason:
+            out["reason"] = self.reason
+        return out
+
+
+def harness_headers(headers: Headers) -> Headers:
+    """OneLogin's headers (the token, the admin's custom headers a gateway may need) with the
+    harness's :data:`USER_AGENT` in place of any User-Agent."""
+    kept = tuple((name, value) for name, value in headers if name.lower() != "user-agent")
+    return (*kept, ("User-Agent", USER_AGENT))
 
 
 @dataclass(slots=True)
@@ -54,12 +82,15 @@ class _Context:
     report: Callable[[Problem], None]
     summary: Summary = field(default_factory=Summary)
 
-    def problem(self, message: str, state: UserState | None, request: WireRequest, item: Any) -> None:
+    def problem(
+        self, check: str, message: str, state: UserState | None, request: WireRequest, item: Any, why: str
+    ) -> None:
         body = json.dumps(item, ensure_ascii=False).encode() if item is not None else b""
         excerpt = Exchange(request, WireResponse(200, (("Content-Type", "application/scim+json"),), body))
         event = state.event if state is not None else "reconcile"
         user_id = state.user_id if state is not None else None
-        self.report(Problem("reconcile", message, event, user_id, None, exchange_record(excerpt)))
+        record = exchange_record(excerpt)
+        self.report(Problem("reconcile", message, event, user_id, None, record, f"reconcile:{check}", why))
 
     def who(self, scim_id: str) -> str:
         state = self.directory.users.get(scim_id)
@@ -70,18 +101,25 @@ class _Context:
 def reconcile(
     directory: Directory, headers: Headers, report: Callable[[Problem], None], page_size: int = PAGE_SIZE
 ) -> Reconciliation:
-    """Compare ``directory`` with the server; problems go to ``report``; returns the :class:`Summary`."""
-    ctx = _Context(directory, headers, report)
+    """Compare ``directory`` with the server; problems go to ``report``; returns the :class:`Summary`.
+
+    ``headers`` are OneLogin's; the reads send them with the harness's User-Agent.
+    """
+    if not (directory.users or directory.groups or directory.deleted):
+        return Summary.not_run("nothing to compare: the run created, linked or deleted no user or group")
+    ctx = _Context(directory, harness_headers(headers), report)
     ctx.summary.users_expected, ctx.summary.groups_expected = len(directory.users), len(directory.groups)
     seen: set[str] = set()
     yield from _listing(ctx, "/Users", page_size, lambda r, i: _user(ctx, r, i, seen))
     for scim_id, state in directory.users.items():
         if scim_id not in seen:
             ctx.problem(
+                "listed",
                 f"{ctx.who(scim_id)} was {_done(state)} but the app does not list it",
                 state,
                 _get(ctx, "/Users"),
                 None,
+                basis.LIST_RESPONSE,
             )
     seen_groups: set[str] = set()
     without_members: list[str] = []
@@ -104,9 +142,8 @@ def reconcile(
             _group(ctx, request, body)
     for scim_id, group in directory.groups.items():
         if scim_id not in seen_groups:
-            ctx.problem(
-                f"group {group.name!r} ({scim_id}) is missing from the app", None, _get(ctx, "/Groups"), None
-            )
+            message = f"group {group.name!r} ({scim_id}) is missing from the app"
+            ctx.problem("listed", message, None, _get(ctx, "/Groups"), None, basis.LIST_RESPONSE)
     return ctx.summary
 
 
@@ -115,7 +152,7 @@ def _done(state: UserState) -> str:
 
 
 def _get(ctx: _Context, path: str, query: str | None = None) -> WireRequest:
-    return WireRequest("GET", path, query, ctx.headers, None, "reconcile", None, "reconcile")
+    return WireRequest("GET", path, query, ctx.headers, None, "reconcile", None, None)
 
 
 def _json(response: WireResponse) -> Any:
@@ -136,16 +173,16 @@ def _listing(
         items = body.get("Resources", []) if isinstance(body, Mapping) else None
         total = body.get("totalResults") if isinstance(body, Mapping) else None
         if response.status != 200 or not isinstance(items, list) or not isinstance(total, int):
-            ctx.summary.complete = False
             detail = response.error or f"status {response.status}"
-            ctx.problem(f"cannot read the app's directory: {request} answered {detail}", None, request, body)
+            message = f"cannot read the app's directory: {request} answered {detail}"
+            ctx.summary.status, ctx.summary.reason = "incomplete", message
+            ctx.problem("read", message, None, request, body, basis.LIST_RESPONSE)
             return
         first = items[0].get("id") if items and isinstance(items[0], Mapping) else None
         if first is not None and first == previous:
-            ctx.summary.complete = False
-            ctx.problem(
-                f"{request} returned the previous page again: startIndex is ignored", None, request, None
-            )
+            message = f"{request} returned the previous page again: startIndex is ignored"
+            ctx.summary.status, ctx.summary.reason = "incomplete", message
+            ctx.problem("paging", message, None, request, None, basis.PAGING)
             return
         for item in items:
             if isinstance(item, Mapping):
@@ -161,10 +198,12 @@ def _user(ctx: _Context, request: WireRequest, item: Mapping[str, Any], seen: se
         return
     if scim_id in ctx.directory.deleted:
         ctx.problem(
+            "deleted",
             f"user {item.get('userName')!r} ({scim_id}) was deleted but the app still lists it",
             None,
             request,
             item,
+            basis.DELETE,
         )
         return
     state = ctx.directory.users.get(scim_id)
@@ -174,25 +213,18 @@ def _user(ctx: _Context, request: WireRequest, item: Mapping[str, Any], seen: se
     ctx.summary.users_checked += 1
     actual = active_of(item)
     if state.active is False and actual is not False:
-        ctx.problem(
+        message = (
             f"{ctx.who(scim_id)} should be inactive (last event: {state.event}) "
-            f"but has active {item.get('active')}",
-            state,
-            request,
-            item,
+            f"but has active {item.get('active')}"
         )
+        ctx.problem("active", message, state, request, item, basis.REPLACE)
     elif state.active is True and actual is False:
-        ctx.problem(
-            f"{ctx.who(scim_id)} should be active (last event: {state.event}) but has active false",
-            state,
-            request,
-            item,
-        )
+        message = f"{ctx.who(scim_id)} should be active (last event: {state.event}) but has active false"
+        ctx.problem("active", message, state, request, item, basis.REPLACE)
     if state.attributes is not None:
         for key, want, got in differences(state.attributes, user_attributes(item)):
-            ctx.problem(
-                f"{ctx.who(scim_id)}: {key} is {got!r}, OneLogin last pushed {want!r}", state, request, item
-            )
+            message = f"{ctx.who(scim_id)}: {key} is {got!r}, OneLogin last pushed {want!r}"
+            ctx.problem("attribute", message, state, request, item, basis.REPLACE)
 
 
 def _group(ctx: _Context, request: WireRequest, item: Mapping[str, Any]) -> None:
@@ -203,20 +235,19 @@ def _group(ctx: _Context, request: WireRequest, item: Mapping[str, Any]) -> None
     members = {m.get("value") for m in raw if isinstance(m, Mapping)} if isinstance(raw, list) else set()
     label = f"group {group.name or item.get('displayName')!r}"
     for member in sorted(group.present - members):
-        ctx.problem(
-            f"{ctx.who(member)} should be a member of {label} but is not",
-            ctx.directory.users.get(member),
-            request,
-            item,
-        )
+        message = f"{ctx.who(member)} should be a member of {label} but is not"
+        ctx.problem("member", message, ctx.directory.users.get(member), request, item, basis.MEMBERSHIP)
     for member in sorted(m for m in members if isinstance(m, str)):
         state = ctx.directory.users.get(member)
         if member in ctx.directory.deleted:
-            ctx.problem(f"deleted user {member} is still a member of {label}", None, request, item)
+            message = f"deleted user {member} is still a member of {label}"
+            ctx.problem("member", message, None, request, item, basis.DELETE)
         elif member in group.absent:
-            why = "is suspended" if state is not None and state.active is False else "was removed"
-            ctx.problem(f"{ctx.who(member)} {why} but is still a member of {label}", state, request, item)
+            suspended = state is not None and state.active is False
+            why = "is suspended" if suspended else "was removed"
+            message = f"{ctx.who(member)} {why} but is still a member of {label}"
+            rule = basis.SUSPENDED_LEAVE_GROUPS if suspended else basis.MEMBERSHIP
+            ctx.problem("member", message, state, request, item, rule)
         elif group.created and state is not None and member not in group.present:
-            ctx.problem(
-                f"{ctx.who(member)} is a member of {label} but OneLogin never added it", state, request, item
-            )
+            message = f"{ctx.who(member)} is a member of {label} but OneLogin never added it"
+            ctx.problem("member", message, state, request, item, basis.MEMBERSHIP)

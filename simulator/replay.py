@@ -9,10 +9,12 @@ traffic (:func:`simulator.verify.check`: schemas, OneLogin's needs). Each differ
 
 Requests of different users ran concurrently in the recorded run, and two answers the server sent
 one after the other can be recorded the other way round. So these are races, not differences:
-``POST /Groups`` answering 409 where the recording has 201 (or the reverse) — the replay links the
-existing group by a lookup and goes on — and a lookup finding a resource the replay itself created
-where the recording found none (or finding none where the recording's resource is created later
-in the file). A resource the target had before the replay is still a difference.
+``POST /Groups`` answering 409 (or the sample server's 400 ``name_already_exists``, per the profile)
+where the recording has 201, or the reverse — the replay finds the existing group as the profile
+does (``GET /Groups``, or the filtered lookup) and goes on — and a lookup finding a resource the
+replay itself created where the recording found none (or finding none where the recording's
+resource is created later in the file). A resource the target had before the replay is still a
+difference.
 """
 
 from __future__ import annotations
@@ -26,10 +28,12 @@ from typing import Any
 import httpx
 
 from scim_client import Transport, public_url
+from simulator.flow import group_exists
 from simulator.idmap import IdMap
-from simulator.problems import DEFAULT_CAP, Problem, Problems, exchange_record
+from simulator.problems import DEFAULT_CAP, Kind, Problem, Problems, exchange_record
 from simulator.profile import ONELOGIN, Profile
 from simulator.progress import Progress, Silent
+from simulator.record import is_operation
 from simulator.sender import Sender, clients_for
 from simulator.stats import Stats
 from simulator.verify import check
@@ -75,8 +79,13 @@ def _json(text: Any) -> Any:
 
 
 def rebuild(record: dict[str, Any], token: str, ids: IdMap, profile: Profile = ONELOGIN) -> WireRequest:
-    """The recorded request for the new target: its token, and new ids in the path and body."""
-    recorded = record["request"]
+    """The recorded request for the new target: its token, and new ids in the path and body.
+
+    ``record`` is one :func:`~simulator.record.read_recording` checked.
+    """
+    recorded, operation = record["request"], record["operation"]
+    if not is_operation(operation):
+        raise ValueError(f"unknown operation {operation!r}: read recordings with read_recording()")
     path, sep, query = str(recorded["target"]).partition("?")
     headers = tuple(
         (str(name), f"Bearer {token}" if str(name).lower() == "authorization" else str(value))
@@ -98,8 +107,8 @@ def rebuild(record: dict[str, Any], token: str, ids: IdMap, profile: Profile = O
         headers,
         body,
         str(record.get("event") or ""),
-        record.get("userId") if isinstance(record.get("userId"), int) else None,
-        str(record.get("operation") or ""),
+        record.get("userId"),
+        operation,
     )
 
 
@@ -120,10 +129,13 @@ class _Replayer:
         self,
         record: dict[str, Any],
         exchange: Exchange,
-        kind: str,
+        kind: Kind,
         message: str,
         pointer: str | None = None,
         unless_created: str | None = None,
+        *,
+        check: str = "",
+        basis: str = "",
     ) -> None:
         """Report a difference (or hold it until the end when a later line may create ``unless_created``)."""
         line = record.get("seq", "?")
@@ -135,6 +147,8 @@ class _Replayer:
             request.user_id,
             pointer,
             exchange_record(exchange),
+            check or f"as-recorded:{kind}",
+            basis or "the answer the recorded target gave",
         )
         if unless_created is None:
             self.report.differences.add(problem)
@@ -153,8 +167,10 @@ class _Replayer:
         response, recorded = exchange.response, record["response"]
         old_status, new_status = int(recorded["status"]), response.status
         old_body, new_body = _json(recorded.get("body")), _json(response.body.decode("utf-8", "replace"))
-        raced = request.operation == "create_group" and {old_status, new_status} == {201, 409}
-        if raced and new_status == 409:
+        exists = request.operation == "create_group" and group_exists(self.profile, response)
+        existed = request.operation == "create_group" and old_status in (400, 409)
+        raced = (old_status == 201 and exists) or (new_status == 201 and existed)
+        if raced and exists:
             await self._link_existing_group(request, old_body)
         elif old_status != new_status and not raced:
             same_class = old_status // 100 == new_status // 100
@@ -175,7 +191,15 @@ class _Replayer:
         self.ids.learn_bodies(old_body, new_body)
         for finding in check(exchange, self.profile):
             if finding.kind != "status":  # compared with the recording above instead
-                self.differ(record, exchange, finding.kind, finding.message, finding.pointer)
+                self.differ(
+                    record,
+                    exchange,
+                    finding.kind,
+                    finding.message,
+                    finding.pointer,
+                    check=finding.check,
+                    basis=finding.basis,
+                )
 
     def _compare_bodies(self, record: dict[str, Any], exchange: Exchange, old: Any, new: Any) -> None:
         request = exchange.request
@@ -202,24 +226,35 @@ class _Replayer:
                 )
 
     async def _link_existing_group(self, request: WireRequest, recorded: Any) -> None:
+        """Learn the new id of a group the target had already, reading it as the profile does."""
         sent = _json(request.body.decode("utf-8") if request.body else None)
         name = sent.get("displayName") if isinstance(sent, dict) else None
-        if not isinstance(name, str) or not isinstance(recorded, dict):
+        if (
+            not isinstance(name, str)
+            or not isinstance(recorded, dict)
+            or not isinstance(recorded.get("id"), str)
+        ):
             return
-        lookup = WireRequest(
+        lookup = self.profile.group_lookup_before_create
+        find = WireRequest(
             "GET",
             "/Groups",
-            self.profile.filter_query("displayName", name),
+            self.profile.filter_query("displayName", name) if lookup else None,
             (("Authorization", f"Bearer {self.token}"),),
             None,
             request.event,
             request.user_id,
-            "lookup_group",
+            "lookup_group" if lookup else "list_groups",
         )
-        found = _json((await self.sender.exchange(lookup)).response.body.decode("utf-8", "replace"))
+        found = _json((await self.sender.exchange(find)).response.body.decode("utf-8", "replace"))
         items = found.get("Resources") if isinstance(found, dict) else None
-        if isinstance(items, list) and len(items) == 1 and isinstance(recorded.get("id"), str):
-            self.ids.learn(recorded["id"], str(items[0].get("id")))
+        named = (
+            [i for i in items if isinstance(i, dict) and i.get("displayName") == name]
+            if isinstance(items, list)
+            else []
+        )
+        if len(named) == 1:
+            self.ids.learn(recorded["id"], str(named[0].get("id")))
 
 
 async def replay(

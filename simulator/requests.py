@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from schemas import urns
 from simulator.links import Links
-from simulator.profile import Profile
+from simulator.profile import Operation, Profile
 from simulator.settings import AppSettings
 from simulator.template import CUSTOM_FIELD_PREFIX, Template
 from simulator.tenant import OneLoginUser, Tenant
@@ -94,7 +94,7 @@ class Requests:
         self,
         method: str,
         path: str,
-        operation: str,
+        operation: Operation,
         *,
         query: str | None = None,
         body: Any = None,

@@ -1,10 +1,15 @@
-"""Named traffic mixes over a tenant: what a OneLogin admin and the directory do, as step streams.
+"""Named traffic mixes over a tenant: what a OneLogin admin and the directory do, as trigger streams.
+
+Every scenario begins the way OneLogin's provisioning does: the admin presses Enable and OneLogin
+sends the connection test, alone; only when its answer is one OneLogin accepts does provisioning
+start [doc]. That first trigger is :data:`ENABLE`, which the runner sends and waits for before
+taking anything from :meth:`Scenario.triggers` (the stream that follows it).
 
 ======================  ===========================================================================
-``connection-test``     The admin presses Enable (connection test), refreshes entitlements
-                        (``GET /Groups``) and imports app users (``GET /Users`` pages). No writes.
-``onboarding``          Enable, then every assigned, active user is pushed (lookup, create, role
-                        groups), in directory order: managers before their reports.
+``connection-test``     After Enable, the admin refreshes entitlements (``GET /Groups``) and
+                        imports app users (``GET /Users`` pages). No writes.
+``onboarding``          Every assigned, active user is pushed (lookup, create, role groups), in
+                        directory order: managers before their reports.
 ``attribute-sync``      Onboarding, then half the users change (promotion, marriage, new phone, new
                         department with its role's group, new manager) and some change again.
 ``offboarding``         Onboarding, then 45 % of the users leave: suspended (the app's Suspend
@@ -18,7 +23,7 @@
 ======================  ===========================================================================
 
 Streams are lazy (a 100,000-user scenario is never materialised) and reproducible: the same tenant
-and seed give the same steps.
+and seed give the same triggers.
 """
 
 from __future__ import annotations
@@ -30,27 +35,30 @@ from dataclasses import dataclass, field
 from simulator.changes import attribute_change, new_title, toggle_extra_role
 from simulator.plans import APPROVAL, Event
 from simulator.settings import AppSettings
-from simulator.steps import Step, with_approvals
 from simulator.tenant import OneLoginUser, Tenant
+from simulator.triggers import Trigger, with_approvals
 
-Build = Callable[[Tenant, random.Random], Iterator[Step]]
+Build = Callable[[Tenant, random.Random], Iterator[Trigger]]
+ENABLE = Trigger("connection_test")
+"""The admin presses Enable: the connection test that gates provisioning (sent before any scenario)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Scenario:
-    """A named traffic mix: the app's settings and the steps over a tenant."""
+    """A named traffic mix: the app's settings and the triggers over a tenant."""
 
     name: str
     summary: str
     build: Build
     settings: AppSettings = field(default_factory=AppSettings)
     per_user: float = 1.0
-    """About how many steps each pushable user brings (for progress totals)."""
+    """About how many triggers each pushable user brings (for progress totals)."""
     endless: bool = False
     """Runs until a duration is over (``soak``)."""
 
-    def steps(self, tenant: Tenant, seed: int) -> Iterator[Step]:
-        """The scenario's steps over ``tenant`` (changing it as they are taken), approvals applied."""
+    def triggers(self, tenant: Tenant, seed: int) -> Iterator[Trigger]:
+        """The scenario's triggers over ``tenant`` after :data:`ENABLE` (changing the tenant as they
+        are taken), approvals applied."""
         rng = random.Random(seed)
         stream = self.build(tenant, rng)
         settings = tenant.settings
@@ -64,7 +72,7 @@ class Scenario:
         return stream
 
     def estimate(self, tenant: Tenant) -> int | None:
-        """About how many steps the scenario takes over ``tenant``; None when endless."""
+        """About how many triggers the scenario takes over ``tenant``; None when endless."""
         if self.endless:
             return None
         return 3 + round(sum(1 for u in tenant if pushable(u)) * self.per_user)
@@ -75,24 +83,22 @@ def pushable(user: OneLoginUser) -> bool:
     return user.assigned and not user.suspended
 
 
-def _onboard(tenant: Tenant) -> Iterator[Step]:
-    yield Step("connection_test")
+def _onboard(tenant: Tenant) -> Iterator[Trigger]:
     for user in tenant:
         if pushable(user):
-            yield Step("assign", user.id)
+            yield Trigger("assign", user.id)
 
 
-def connection_test(tenant: Tenant, rng: random.Random) -> Iterator[Step]:
-    yield Step("connection_test")
-    yield Step("entitlement_refresh")
-    yield Step("import")
+def connection_test(tenant: Tenant, rng: random.Random) -> Iterator[Trigger]:
+    yield Trigger("entitlement_refresh")
+    yield Trigger("import")
 
 
-def onboarding(tenant: Tenant, rng: random.Random) -> Iterator[Step]:
+def onboarding(tenant: Tenant, rng: random.Random) -> Iterator[Trigger]:
     yield from _onboard(tenant)
 
 
-def attribute_sync(tenant: Tenant, rng: random.Random) -> Iterator[Step]:
+def attribute_sync(tenant: Tenant, rng: random.Random) -> Iterator[Trigger]:
     yield from _onboard(tenant)
     for share in (0.5, 0.15):
         for user in tenant:
@@ -100,7 +106,7 @@ def attribute_sync(tenant: Tenant, rng: random.Random) -> Iterator[Step]:
                 yield from attribute_change(tenant, user, rng)
 
 
-def offboarding(tenant: Tenant, rng: random.Random) -> Iterator[Step]:
+def offboarding(tenant: Tenant, rng: random.Random) -> Iterator[Trigger]:
     yield from _onboard(tenant)
     later: list[int] = []
     for user in tenant:
@@ -109,15 +115,15 @@ def offboarding(tenant: Tenant, rng: random.Random) -> Iterator[Step]:
         kind = rng.random()
         if kind < 0.4:
             user.suspended = True
-            yield Step("suspend", user.id)
+            yield Trigger("suspend", user.id)
             if rng.random() < 0.25:
                 later.append(user.id)
         else:
             user.assigned = False
-            yield Step("delete" if kind < 0.7 else "unassign", user.id)
+            yield Trigger("delete" if kind < 0.7 else "unassign", user.id)
     for user_id in later:
         tenant.user(user_id).assigned = False
-        yield Step("delete", user_id)
+        yield Trigger("delete", user_id)
 
 
 @dataclass(slots=True)
@@ -128,57 +134,56 @@ class _Lifecycle:
     rng: random.Random
     pool: list[OneLoginUser] = field(default_factory=list)
 
-    def random_event(self) -> list[Step]:
+    def random_event(self) -> list[Trigger]:
         rng = self.rng
         roll = rng.random()
         if roll < 0.01 or not self.pool:
-            return [Step(rng.choice(("connection_test", "entitlement_refresh", "import")))]
+            return [Trigger(rng.choice(("connection_test", "entitlement_refresh", "import")))]
         index = rng.randrange(len(self.pool))
         user = self.pool[index]
         if not user.assigned:
             user.assigned = True
-            return [Step("assign", user.id)]
+            return [Trigger("assign", user.id)]
         if roll < 0.05:
             user.assigned = False
             self.pool[index] = self.pool[-1]
             self.pool.pop()
-            return [Step("delete", user.id)]
+            return [Trigger("delete", user.id)]
         if user.suspended:
             if roll < 0.6:
                 user.suspended = False
-                return [Step("reactivate", user.id)]
+                return [Trigger("reactivate", user.id)]
             return new_title(self.tenant, user, rng)
         if roll < 0.15:
             user.suspended = True
-            return [Step("suspend", user.id)]
+            return [Trigger("suspend", user.id)]
         if roll < 0.2:
             user.assigned = False
-            return [Step("unassign", user.id)]
+            return [Trigger("unassign", user.id)]
         if roll < 0.4:
             return toggle_extra_role(self.tenant, user, rng)
         return attribute_change(self.tenant, user, rng)
 
-    def run(self, endless: bool) -> Iterator[Step]:
-        yield Step("connection_test")
-        yield Step("entitlement_refresh")
+    def run(self, endless: bool) -> Iterator[Trigger]:
+        yield Trigger("entitlement_refresh")
         for user in self.tenant:
             if not pushable(user):
                 continue
-            yield Step("assign", user.id)
+            yield Trigger("assign", user.id)
             self.pool.append(user)
             if self.rng.random() < 0.6:
                 yield from self.random_event()
-        yield Step("entitlement_refresh")
-        yield Step("import")
+        yield Trigger("entitlement_refresh")
+        yield Trigger("import")
         while endless:
             yield from self.random_event()
 
 
-def lifecycle(tenant: Tenant, rng: random.Random) -> Iterator[Step]:
+def lifecycle(tenant: Tenant, rng: random.Random) -> Iterator[Trigger]:
     return _Lifecycle(tenant, rng).run(endless=False)
 
 
-def soak(tenant: Tenant, rng: random.Random) -> Iterator[Step]:
+def soak(tenant: Tenant, rng: random.Random) -> Iterator[Trigger]:
     return _Lifecycle(tenant, rng).run(endless=True)
 
 

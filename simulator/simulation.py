@@ -3,17 +3,20 @@
 :func:`simulate` wires the parts together: the tenant and connector, the engine and its sender,
 the monitor (verification of every exchange, the expected directory, the optional recording, the
 progress display), then reconciliation, and returns a :class:`Report` whose :meth:`Report.to_json`
-is ``simulation.json``. The token goes into requests only; the report and recording never see it.
+is ``simulation.json``. The connection test goes first and alone: when OneLogin would not accept
+its answer, nothing else is sent (:attr:`Report.stopped`). The reconciliation reads are the
+harness's own (:class:`~simulator.own_requests.OwnRequests`), listed apart from OneLogin's traffic.
+The token goes into requests only; the report and recording never see it.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable, Generator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 
@@ -22,21 +25,21 @@ from simulator import verify
 from simulator.connector import Connector
 from simulator.engine import Counts, Engine
 from simulator.expected import AppBehaviour, Directory
-from simulator.plans import Outcome
+from simulator.own_requests import OwnRequests
+from simulator.plans import Outcome, drive
 from simulator.problems import DEFAULT_CAP, Problem, Problems, exchange_record
 from simulator.profile import ONELOGIN, Profile
 from simulator.progress import Progress, Silent
 from simulator.reconcile import Summary, reconcile
 from simulator.record import Recorder
-from simulator.scenarios import SCENARIOS
+from simulator.scenarios import ENABLE, SCENARIOS
 from simulator.sender import Sender, clients_for
 from simulator.stats import Stats
-from simulator.steps import Step
 from simulator.template import DEFAULT_TEMPLATE, Template
 from simulator.tenant import Tenant
-from simulator.wire import Exchange, WireRequest, WireResponse
+from simulator.triggers import Trigger
+from simulator.wire import Exchange
 
-T = TypeVar("T")
 STOP_AFTER_TRANSPORT_ERRORS = 50
 """Consecutive requests that got no HTTP answer (after retries) before a run stops taking events."""
 
@@ -80,10 +83,14 @@ class Report:
     problems: Problems
     reconciliation: Summary
     recording: int = 0
+    stopped: str | None = None
+    """Why provisioning never started (OneLogin would not accept the connection test's answer)."""
+    own_requests: OwnRequests = field(default_factory=OwnRequests)
+    """The harness's own requests (pre-flight, reconciliation), not OneLogin's."""
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problems and self.stopped is None
 
     def to_json(self) -> dict[str, Any]:
         c = self.config
@@ -97,6 +104,7 @@ class Report:
             "target": self.target,
             "started": self.started,
             "ok": self.ok,
+            "stopped": self.stopped,
             "events": {
                 "count": self.counts.events,
                 "failed": self.counts.failed,
@@ -107,6 +115,7 @@ class Report:
             "reconciliation": self.reconciliation.to_json(),
             "recordedExchanges": self.recording,
             "problems": self.problems.to_json(),
+            "harnessRequests": self.own_requests.to_json(),
         }
 
 
@@ -136,7 +145,7 @@ class _Monitor:
             message = (
                 f"the target stopped answering ({self.unanswered} requests in a row failed): run stopped"
             )
-            self.problems.add(Problem("transport", message, exchange.request.event))
+            self.problems.add(Problem("transport", message, exchange.request.event, check="target-answers"))
         findings = verify.check(exchange, self.profile)
         self.directory.apply(exchange)
         if self.recorder is not None:
@@ -145,29 +154,21 @@ class _Monitor:
             record, request = exchange_record(exchange), exchange.request
             for f in findings:
                 self.problems.add(
-                    Problem(f.kind, f.message, request.event, request.user_id, f.pointer, record)
+                    Problem(
+                        f.kind, f.message, request.event, request.user_id, f.pointer, record, f.check, f.basis
+                    )
                 )
         return bool(findings)
 
-    def outcome(self, step: Step, outcome: Outcome, last: Exchange | None, flagged: bool) -> None:
+    def outcome(self, trigger: Trigger, outcome: Outcome, last: Exchange | None, flagged: bool) -> None:
         self.events += 1
         if not outcome.ok and not flagged:
             record = exchange_record(last) if last is not None else None
-            self.problems.add(Problem("event", outcome.detail, outcome.event, outcome.user_id, None, record))
+            problem = Problem(
+                "event", outcome.detail, outcome.event, outcome.user_id, None, record, "event", outcome.basis
+            )
+            self.problems.add(problem)
         self.progress.advance(self.events, self.stats.requests, self.problems.total)
-
-
-async def drive(
-    plan: Generator[WireRequest, WireResponse, T], send: Callable[[WireRequest], Awaitable[WireResponse]]
-) -> T:
-    """Drive any request generator to its end (like :func:`~simulator.plans.arun`, any result type)."""
-    try:
-        request = next(plan)
-        while True:
-            request = plan.send(await send(request))
-    except StopIteration as stop:
-        result: T = stop.value
-        return result
 
 
 async def simulate(
@@ -178,8 +179,13 @@ async def simulate(
     clients: Sequence[httpx.AsyncClient] | None = None,
     progress: Progress | None = None,
     transport: Transport | None = None,
+    own_requests: OwnRequests | None = None,
 ) -> Report:
-    """Run ``config`` against the SCIM server at ``base_url`` with bearer ``token``."""
+    """Run ``config`` against the SCIM server at ``base_url`` with bearer ``token``.
+
+    ``own_requests`` holds what the harness sent for itself before the run (the pre-flight's
+    exchange); the reconciliation reads are added to it, and the report lists them.
+    """
     scenario = SCENARIOS[config.scenario]
     tenant = Tenant.generate(config.users, config.seed, settings=scenario.settings)
     connector = Connector(tenant, token, config.profile, config.template, seed=config.seed)
@@ -190,6 +196,7 @@ async def simulate(
     owned = clients is None
     http = clients or clients_for(config.concurrency, transport)
     recorder = Recorder(config.record, [token]) if config.record is not None else None
+    own = own_requests if own_requests is not None else OwnRequests()
     try:
         sender = Sender(
             http,
@@ -205,14 +212,22 @@ async def simulate(
         deadline = engine.clock() + config.duration if config.duration else None
         progress.start(config.scenario, scenario.estimate(tenant))
         try:
-            counts = await engine.run(scenario.steps(tenant, config.seed), deadline)
+            # OneLogin's order: Enable first, alone; provisioning only once its answer is accepted
+            enabled = await engine.run_alone(ENABLE)
+            counts = engine.counts
+            if enabled.ok:
+                counts = await engine.run(scenario.triggers(tenant, config.seed), deadline)
         finally:
             progress.stop()
         elapsed = time.perf_counter() - stats.started
-        summary = await drive(
-            reconcile(directory, connector.requests.headers(False), problems.add),
-            Sender(http, base_url, config.profile),
-        )
+        stopped = None if enabled.ok else f"the connection test failed: {enabled.detail}"
+        if stopped is None:
+            summary = await drive(
+                reconcile(directory, connector.requests.headers(False), problems.add),
+                Sender(http, base_url, config.profile, on_attempt=lambda e, _, __: own.add("reconcile", e)),
+            )
+        else:
+            summary = Summary.not_run("provisioning never started: the connection test failed")
     finally:
         if recorder is not None:
             recorder.close()
@@ -229,4 +244,6 @@ async def simulate(
         problems,
         summary,
         recorder.lines if recorder is not None else 0,
+        stopped,
+        own,
     )

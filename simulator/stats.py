@@ -1,9 +1,14 @@
 """Traffic figures in bounded memory: a latency histogram, a per-second timeline, the status mix.
 
-Nothing here keeps a list of requests. Latencies go into a fixed array of logarithmic buckets
-(each 2 % wider than the last, from 10 µs to about 20 minutes), so percentiles are exact to within
-2 % whatever the number of requests; the timeline keeps one small summary per second of traffic,
-so it grows with the run's duration, never with the tenant.
+An HTTP error is an attempt answered with a status of 400 or more, or not answered at all; the
+timeline counts them per second (``errors``, split into ``4xx``, ``5xx`` and ``noAnswer``), and so
+does the summary (``httpErrors``). Some are expected — a lookup's 404, a racing group create's
+409 — so an error is not a problem: verification decides that.
+
+Nothing here keeps a list of requests. Latencies go into a fixed array of logarithmic buckets (each
+2 % wider than the last, from 10 µs to about 20 minutes), so percentiles are exact to within 2 %
+whatever the number of requests; the timeline keeps one small summary per second of traffic, so it
+grows with the run's duration, never with the tenant.
 """
 
 from __future__ import annotations
@@ -79,9 +84,33 @@ def _ms(seconds: float) -> float:
 
 
 @dataclass(slots=True)
+class Errors:
+    """HTTP errors: answered 4xx, answered 5xx, and not answered (a timeout, a refused connection)."""
+
+    client: int = 0
+    server: int = 0
+    unanswered: int = 0
+
+    def add(self, status: int) -> None:
+        if status == 0:
+            self.unanswered += 1
+        elif status >= 500:
+            self.server += 1
+        elif status >= 400:
+            self.client += 1
+
+    @property
+    def total(self) -> int:
+        return self.client + self.server + self.unanswered
+
+    def to_json(self) -> dict[str, int]:
+        return {"errors": self.total, "4xx": self.client, "5xx": self.server, "noAnswer": self.unanswered}
+
+
+@dataclass(slots=True)
 class _Second:
     requests: int = 0
-    errors: int = 0
+    errors: Errors = field(default_factory=Errors)
     latency: Histogram = field(default_factory=Histogram)
 
 
@@ -97,6 +126,7 @@ class Stats:
     statuses: Counter[str] = field(default_factory=Counter)
     operations: dict[str, Counter[str]] = field(default_factory=dict)
     retries: int = 0
+    errors: Errors = field(default_factory=Errors)
     timeline: list[dict[str, Any]] = field(default_factory=list)
     _current: int = 0
     _second: _Second = field(default_factory=_Second)
@@ -105,7 +135,7 @@ class Stats:
     def requests(self) -> int:
         return self.latency.count
 
-    def add(self, operation: str, status: int, latency: float, at: float, attempt: int = 1) -> None:
+    def add(self, operation: str | None, status: int, latency: float, at: float, attempt: int = 1) -> None:
         """Count one attempt: its status (0 for a transport error), latency and completion time."""
         key = str(status) if status else "error"
         self.latency.add(latency)
@@ -116,8 +146,9 @@ class Stats:
         second = max(0, int(at - self.started))
         if second != self._current:
             self._roll(second)
+        self.errors.add(status)
         self._second.requests += 1
-        self._second.errors += status == 0 or status >= 500
+        self._second.errors.add(status)
         self._second.latency.add(latency)
 
     def _roll(self, second: int) -> None:
@@ -126,12 +157,12 @@ class Stats:
         self._flush()
         # quiet seconds are charted as zero, so the timeline's index is the second
         for quiet in range(self._current + 1, second):
-            self.timeline.append({"second": quiet, "requests": 0, "errors": 0})
+            self.timeline.append({"second": quiet, "requests": 0, **Errors().to_json()})
         self._current, self._second = second, _Second()
 
     def _flush(self) -> None:
         s = self._second
-        entry: dict[str, Any] = {"second": self._current, "requests": s.requests, "errors": s.errors}
+        entry: dict[str, Any] = {"second": self._current, "requests": s.requests, **s.errors.to_json()}
         if s.requests:
             entry.update(s.latency.summary())
         self.timeline.append(entry)
@@ -153,5 +184,6 @@ class Stats:
             "throughput": round(self.requests / elapsed, 2) if elapsed > 0 else 0.0,
             "latencyMs": self.latency.summary(),
             "statuses": dict(sorted(self.statuses.items())),
+            "httpErrors": self.errors.to_json(),
             "operations": {op: dict(sorted(c.items())) for op, c in sorted(self.operations.items())},
         }

@@ -8,19 +8,27 @@ app's action (Delete → ``DELETE /Users/{id}`` [doc], Suspend → ``"active": f
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from simulator.flow import Abort, Step, body_object, expect, lookup_user, paged, resource_id, resources
+from simulator import basis
+from simulator.flow import (
+    Abort,
+    FlowContext,
+    SubPlan,
+    body_object,
+    expect,
+    lookup_user,
+    paged,
+    resource_id,
+    resources,
+)
 from simulator.groups_flow import add_member
-from simulator.plans import Outcome
+from simulator.plans import Event, Outcome, Plan
 from simulator.settings import DeletionAction
-
-if TYPE_CHECKING:
-    from simulator.connector import Connector
-    from simulator.tenant import OneLoginUser
+from simulator.tenant import OneLoginUser
 
 
-def connection_test(c: Connector, user_name: str) -> Step:
+def connection_test(c: FlowContext, user_name: str) -> Plan:
     """One filtered GET for a userName nobody has: 200 with no resources, or 404 [doc]."""
     request = c.requests.connection_test(user_name)
     response = yield request
@@ -28,13 +36,14 @@ def connection_test(c: Connector, user_name: str) -> Step:
     if response.status == 200:
         found, _ = resources(request, response)
         if found:
-            raise Abort(
+            message = (
                 f"{request} returned {len(found)} user(s) for a random userName: the filter seems ignored"
             )
+            raise Abort(message, basis.CONNECTION_TEST)
     return Outcome("connection_test", None, True, f"answered {response.status}")
 
 
-def create(c: Connector, user: OneLoginUser, event: str, active: bool | None) -> Step:
+def create(c: FlowContext, user: OneLoginUser, event: Event, active: bool | None) -> SubPlan[str]:
     """``POST /Users`` with the rendered template; links the 201's id [doc]."""
     request = c.requests.create_user(c.requests.user_body(user, c.tenant, c.links, active), event, user.id)
     response = yield request
@@ -45,12 +54,15 @@ def create(c: Connector, user: OneLoginUser, event: str, active: bool | None) ->
     if c.profile.require_name_in_create_response and not (
         isinstance(name, dict) and "givenName" in name and "familyName" in name
     ):
-        raise Abort(f"{request} answered 201 without name.givenName and name.familyName; OneLogin needs both")
+        message = f"{request} answered 201 without name.givenName and name.familyName; OneLogin needs both"
+        raise Abort(message, basis.CREATE_RESPONSE)
     c.links.link_user(user.id, scim_id)
     return scim_id
 
 
-def replace(c: Connector, user: OneLoginUser, scim_id: str, event: str, active: bool | None) -> Step:
+def replace(
+    c: FlowContext, user: OneLoginUser, scim_id: str, event: Event, active: bool | None
+) -> SubPlan[str]:
     """``PUT /Users/{id}?`` with the whole rendered template (not a diff) [seen]."""
     body = c.requests.user_body(user, c.tenant, c.links, active)
     request = c.requests.replace_user(scim_id, body, event, user.id)
@@ -60,8 +72,8 @@ def replace(c: Connector, user: OneLoginUser, scim_id: str, event: str, active: 
 
 
 def push(
-    c: Connector, user: OneLoginUser, event: str, active: bool | None, *, lookup: bool | None = None
-) -> Step:
+    c: FlowContext, user: OneLoginUser, event: Event, active: bool | None, *, lookup: bool | None = None
+) -> Plan:
     """Lookup (per the profile, or when not linked), then POST when absent or PUT when present."""
     scim_id = c.links.user(user.id)
     if scim_id is None or (c.profile.update_preceded_by_lookup if lookup is None else lookup):
@@ -73,7 +85,7 @@ def push(
     return Outcome(event, user.id, True, "replaced", scim_id)
 
 
-def assign(c: Connector, user: OneLoginUser) -> Step:
+def assign(c: FlowContext, user: OneLoginUser) -> Plan:
     """Push with a lookup every time [seen], then add the user to its roles' groups [guess]."""
     outcome: Outcome = yield from push(c, user, "assign", None, lookup=True)
     if c.profile.assign_pushes_groups and outcome.scim_id is not None:
@@ -82,7 +94,7 @@ def assign(c: Connector, user: OneLoginUser) -> Step:
     return outcome
 
 
-def deprovision(c: Connector, user: OneLoginUser, event: str, action: DeletionAction) -> Step:
+def deprovision(c: FlowContext, user: OneLoginUser, event: Event, action: DeletionAction) -> Plan:
     """What the app's action says for a deleted, unassigned or suspended user."""
     if action == "nothing":
         return Outcome(event, user.id, True, "action is Do nothing: no request", c.links.user(user.id))
@@ -109,7 +121,7 @@ def deprovision(c: Connector, user: OneLoginUser, event: str, action: DeletionAc
     return Outcome(event, user.id, True, "suspended", scim_id)
 
 
-def import_users(c: Connector) -> Step:
+def import_users(c: FlowContext) -> Plan:
     """``GET /Users`` paged; each app user whose userName matches a OneLogin user gets linked."""
     linked = 0
 

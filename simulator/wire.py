@@ -23,6 +23,7 @@ from typing import Any
 import httpx
 
 from scim_client import NO_SECRETS, Received, asend, redirect_note, send
+from simulator.profile import Operation
 
 Headers = tuple[tuple[str, str], ...]
 
@@ -47,8 +48,9 @@ class WireRequest:
     """The lifecycle event this request belongs to (``assign``, ``suspend``, …)."""
     user_id: int | None = None
     """The OneLogin user the event is about, if any."""
-    operation: str = ""
-    """What the request does (``lookup_user``, ``create_user``, …): selects the accepted statuses."""
+    operation: Operation | None = None
+    """What the request does as the IdP (``lookup_user``, ``create_user``, …): selects the accepted
+    statuses. None for a request that is not the IdP's (the harness's own reads)."""
 
     @property
     def target(self) -> str:

@@ -94,7 +94,7 @@ class Conversation:
 
     @property
     def operations(self) -> list[str]:
-        return [s.request.operation for s in self.exchanges]
+        return [s.request.operation or "" for s in self.exchanges]
 
     def trace(self) -> str:
         """``GET /Users?filter=… → 200, POST /Users → 201``: the event in one line."""

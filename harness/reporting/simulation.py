@@ -1,5 +1,11 @@
 """Reading the simulator's ``simulation.json`` for the check reports, tolerant of missing keys.
 
+What it holds (``simulator.simulation.Report.to_json``): the run's figures and per-second timeline
+(requests, HTTP errors, latency), the problems grouped by cause (``problems.causes``: each with its
+count, basis and one example exchange) and listed (``problems.items``), the reconciliation's
+``status`` (``complete``, ``incomplete`` or ``not run``), ``stopped`` when the connection test
+failed, and ``harnessRequests``: the harness's own requests, apart from OneLogin's.
+
 ``scim-harness simulate`` writes ``simulation.json`` (``simulator.simulation.Report.to_json``) into
 the report folder; when a ``check`` run finds one there, ``report.html`` and ``summary.md`` show it.
 Every accessor here returns a usable default when a key is absent or has the wrong type, so a
@@ -52,6 +58,86 @@ def requests_per_second(sim: dict[str, Any]) -> Series:
     return Series("requests/s", [_number(e.get("requests")) or 0.0 for e in timeline(sim)])
 
 
+def errors_per_second(sim: dict[str, Any]) -> Series:
+    """HTTP errors per second: answered 4xx or 5xx, or not answered."""
+    return Series("HTTP errors/s", [_number(e.get("errors")) or 0.0 for e in timeline(sim)])
+
+
+def http_errors(sim: dict[str, Any]) -> dict[str, int]:
+    """``errors`` (all), ``4xx``, ``5xx``, ``noAnswer``; counted from the status mix when absent."""
+    given = _dict(sim.get("httpErrors"))
+    if given:
+        return {k: int(_number(given.get(k)) or 0) for k in ("errors", "4xx", "5xx", "noAnswer")}
+    mix = dict(status_mix(sim))
+    client = sum(n for k, n in mix.items() if k.isdigit() and 400 <= int(k) < 500)
+    server = sum(n for k, n in mix.items() if k.isdigit() and int(k) >= 500)
+    unanswered = mix.get("error", 0)
+    return {"errors": client + server + unanswered, "4xx": client, "5xx": server, "noAnswer": unanswered}
+
+
+def reconciliation(sim: dict[str, Any]) -> dict[str, Any]:
+    """``status`` (``complete``, ``incomplete``, ``not run``), ``reason`` and the counts compared.
+
+    An older file's ``complete: true`` with nothing compared is "not run", as it always was.
+    """
+    recon = _dict(sim.get("reconciliation"))
+    counts = {
+        k: int(_number(recon.get(k)) or 0)
+        for k in ("usersExpected", "usersChecked", "groupsExpected", "groupsChecked")
+    }
+    status = recon.get("status")
+    if status not in ("complete", "incomplete", "not run"):
+        if not recon:
+            status = "not run"
+        elif recon.get("complete") is False:
+            status = "incomplete"
+        else:
+            status = "complete" if counts["usersExpected"] + counts["groupsExpected"] else "not run"
+    reason = recon.get("reason") if isinstance(recon.get("reason"), str) else ""
+    return {"status": status, "reason": reason, **counts}
+
+
+def problem_causes(sim: dict[str, Any], limit: int = 20) -> list[dict[str, Any]]:
+    """The problems grouped by cause, most frequent first (``cause``, ``count``, ``basis``, …)."""
+    causes = _dict(sim.get("problems")).get("causes")
+    if not isinstance(causes, list):
+        return []
+    return [c for c in causes if isinstance(c, dict) and isinstance(c.get("cause"), str)][:limit]
+
+
+def example_exchange(cause: dict[str, Any]) -> dict[str, Any] | None:
+    """A cause's example exchange in the form ``harness.reporting.exchanges`` renders, or None."""
+    exchange = _dict(_dict(cause.get("example")).get("exchange"))
+    request, response = _dict(exchange.get("request")), _dict(exchange.get("response"))
+    if not request:
+        return None
+    elapsed = _number(response.get("elapsed"))
+    return {
+        "method": request.get("method", "?"),
+        "url": request.get("target", ""),
+        "request_headers": _headers(request.get("headers")),
+        "request_body": request.get("body"),
+        "status": response.get("status"),
+        "error": response.get("error"),
+        "response_headers": _headers(response.get("headers")),
+        "response_body": response.get("body"),
+        "elapsed_ms": None if elapsed is None else elapsed * 1000,
+    }
+
+
+def _headers(value: Any) -> dict[str, str]:
+    pairs = value if isinstance(value, list) else []
+    return {str(p[0]): str(p[1]) for p in pairs if isinstance(p, list | tuple) and len(p) == 2}
+
+
+def harness_requests(sim: dict[str, Any]) -> tuple[int, list[dict[str, Any]]]:
+    """How many requests the harness sent for itself (pre-flight, reconciliation), and those listed."""
+    own = _dict(sim.get("harnessRequests"))
+    items = own.get("items")
+    listed = [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+    return int(_number(own.get("count")) or len(listed)), listed
+
+
 def latency_series(sim: dict[str, Any]) -> list[Series]:
     """p50 / p90 / p99 latency (ms) per second; seconds without traffic have no value."""
     entries = timeline(sim)
@@ -91,5 +177,9 @@ def digest(sim: dict[str, Any]) -> dict[str, Any]:
         "elapsed": _number(sim.get("elapsed")) or 0.0,
         "latencyMs": latency,
         "statuses": dict(status_mix(sim)),
+        "httpErrors": http_errors(sim)["errors"],
         "problems": problem_count(sim),
+        "causes": len(problem_causes(sim, limit=10_000)),
+        "reconciliation": reconciliation(sim)["status"],
+        "stopped": sim.get("stopped") if isinstance(sim.get("stopped"), str) else None,
     }

@@ -1,11 +1,11 @@
-"""One process's share of a scenario: the steps of its partition, each user's events in order.
+"""One process's share of a scenario: the triggers of its partition, each user's events in order.
 
 Locust runs the OneLogin traffic as many *Locust users* (greenlets) per worker process and many
 worker processes, possibly on many machines. Every process generates the same scenario from the
-same tenant and seed (:meth:`~simulator.scenarios.Scenario.steps`, the stream the asyncio engine
-runs) and keeps the steps of its :class:`Partition`: OneLogin users are dealt out by id, global
+same tenant and seed (:meth:`~simulator.scenarios.Scenario.triggers`, the stream the asyncio engine
+runs) and keeps the triggers of its :class:`Partition`: OneLogin users are dealt out by id, global
 events (connection test, entitlement refresh, import) go to partition 0. Within a process all
-Locust users take steps from one :class:`Feed`, which does what the engine's queues do: a step
+Locust users take triggers from one :class:`Feed`, which does what the engine's queues do: a trigger
 whose user already has one running waits behind it, so each user's events reach the app in order.
 
 Nothing here imports Locust (or gevent): a feed is plain Python, driven by whoever calls it.
@@ -21,11 +21,11 @@ from simulator.connector import Connector
 from simulator.plans import Plan
 from simulator.profile import ONELOGIN, Profile
 from simulator.scenarios import SCENARIOS
-from simulator.steps import Step
 from simulator.tenant import Role, Tenant
+from simulator.triggers import Trigger
 
 DEFAULT_LIMIT = 4096
-"""Most steps waiting behind a running one; past it :meth:`Feed.take` asks its caller to wait."""
+"""Most triggers waiting behind a running one; past it :meth:`Feed.take` asks its caller to wait."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,23 +39,23 @@ class Partition:
         if not 0 <= self.index < self.count:
             raise ValueError(f"partition {self.index} of {self.count} does not exist")
 
-    def owns(self, step: Step) -> bool:
+    def owns(self, trigger: Trigger) -> bool:
         """User events by user id; global events belong to partition 0 (sent once, not per worker)."""
-        if step.user_id is None:
+        if trigger.user_id is None:
             return self.index == 0
-        return step.user_id % self.count == self.index
+        return trigger.user_id % self.count == self.index
 
 
 @dataclass(slots=True)
 class Feed:
-    """A partition's steps handed to concurrent runners, one running step per user at a time."""
+    """A partition's triggers handed to concurrent runners, one running trigger per user at a time."""
 
     connector: Connector
-    steps: Iterator[Step]
+    triggers: Iterator[Trigger]
     limit: int = DEFAULT_LIMIT
     exhausted: bool = False
-    running: dict[int | None, deque[Step]] = field(default_factory=dict)
-    """The users with a step running, each with the steps waiting behind it (``None``: global)."""
+    running: dict[int | None, deque[Trigger]] = field(default_factory=dict)
+    """The users with a trigger running, each with the triggers waiting behind it (``None``: global)."""
     waiting: int = 0
     _roles: dict[int, Role] = field(default_factory=dict)
 
@@ -74,7 +74,7 @@ class Feed:
     ) -> Feed:
         """The feed of ``partition`` for ``scenario`` over ``users`` generated from ``seed``.
 
-        Same tenant, same connector and same step stream as :func:`simulator.simulate` builds.
+        Same tenant, same connector and same trigger stream as :func:`simulator.simulate` builds.
         """
         chosen = SCENARIOS.get(scenario)
         if chosen is None:
@@ -84,47 +84,47 @@ class Feed:
         part = partition or Partition()
         tenant = Tenant.generate(users, seed, settings=chosen.settings)
         connector = Connector(tenant, token, profile, seed=seed)
-        steps = (step for step in chosen.steps(tenant, seed) if part.owns(step))
-        return cls(connector, steps)
+        triggers = (trigger for trigger in chosen.triggers(tenant, seed) if part.owns(trigger))
+        return cls(connector, triggers)
 
     @property
     def done(self) -> bool:
-        """No step left to take and none running."""
+        """No trigger left to take and none running."""
         return self.exhausted and not self.running
 
     @property
     def saturated(self) -> bool:
-        """Too many steps wait behind running ones: :meth:`take` gives none until some finish."""
+        """Too many triggers wait behind running ones: :meth:`take` gives none until some finish."""
         return self.waiting >= self.limit
 
-    def take(self) -> Step | None:
-        """The next step to run (its user is now running), or None: :attr:`exhausted` or saturated."""
+    def take(self) -> Trigger | None:
+        """The next trigger to run (its user is now running), or None: :attr:`exhausted` or saturated."""
         while not self.exhausted:
             if self.saturated:
                 return None
-            step = next(self.steps, None)
-            if step is None:
+            trigger = next(self.triggers, None)
+            if trigger is None:
                 self.exhausted = True
-            elif step.user_id in self.running:
-                self.running[step.user_id].append(step)
+            elif trigger.user_id in self.running:
+                self.running[trigger.user_id].append(trigger)
                 self.waiting += 1
             else:
-                self.running[step.user_id] = deque()
-                return step
+                self.running[trigger.user_id] = deque()
+                return trigger
         return None
 
-    def finished(self, step: Step) -> Step | None:
-        """``step`` ran: the next waiting step of the same user (still running), or None (released)."""
-        queue = self.running[step.user_id]
+    def finished(self, trigger: Trigger) -> Trigger | None:
+        """``trigger`` ran: the next waiting trigger of the same user (still running), or None (released)."""
+        queue = self.running[trigger.user_id]
         if queue:
             self.waiting -= 1
             return queue.popleft()
-        del self.running[step.user_id]
+        del self.running[trigger.user_id]
         return None
 
-    def plan(self, step: Step) -> Plan:
-        """The connector's plan for ``step`` (as the engine's :meth:`~simulator.engine.Engine.plan`)."""
+    def plan(self, trigger: Trigger) -> Plan:
+        """The connector's plan for ``trigger`` (as the engine's :meth:`~simulator.engine.Engine.plan`)."""
         tenant = self.connector.tenant
-        user = None if step.user_id is None else tenant.user(step.user_id)
-        role = None if step.role_id is None else self._roles[step.role_id]
-        return self.connector.plan(step.event, user, role)
+        user = None if trigger.user_id is None else tenant.user(trigger.user_id)
+        role = None if trigger.role_id is None else self._roles[trigger.role_id]
+        return self.connector.plan(trigger.event, user, role)

@@ -4,10 +4,10 @@ Importing this module imports Locust, which monkey-patches the process with geve
 only through the locustfile, never from :mod:`simulator` or the asyncio engine's import path.
 
 Each process (a standalone ``--headless`` run, or each ``--worker``) builds the scenario's
-:class:`~simulator.load.feed.Feed` when the test starts: the same tenant, connector, step stream
-and request plans as ``scim-harness simulate``, keeping the steps of its partition. The master
+:class:`~simulator.load.feed.Feed` when the test starts: the same tenant, connector, trigger stream
+and request plans as ``scim-harness simulate``, keeping the triggers of its partition. The master
 deals partitions out to the workers connected at the start (``--scim-partitions``, forwarded to
-them); a worker that joins later idles. Each Locust user takes a step, drives its plan with
+them); a worker that joins later idles. Each Locust user takes a trigger, drives its plan with
 :func:`simulator.plans.run` over its own single-connection ``httpx.Client`` (so the requests are
 byte for byte those the engine sends, through :func:`simulator.wire.send_sync`), retries as the
 profile's :class:`~simulator.profile.RetryPolicy` says, and reports every attempt to Locust's
@@ -15,14 +15,20 @@ statistics under the operation's name (``create_user``, ``lookup_user``, …). A
 failure when :func:`simulator.verify.check` has findings; an event that fails without one is
 reported as ``EVENT <name>``; a retried attempt is counted under ``<operation> (retried)``.
 
-When a process has run all its steps it says so; once every partition is done, a headless run
+Before any of that, the master (or the standalone process) sends OneLogin's connection test alone
+and waits for its answer: only when OneLogin would accept it are the workers given their spawn jobs
+with a partition; otherwise every worker stays idle, the run stops, and the report's
+``connectionTest`` says why.
+
+When a process has run all its triggers it says so; once every partition is done, a headless run
 quits (the scenario is over) and a run with the web UI stops. ``soak`` never ends: give
 ``--run-time``.
 
 Configuration (Locust options, or their environment variables):
 
 - ``--host`` or ``SCIM_BASE_URL``: the SCIM base URL; ``SCIM_TOKEN``: the bearer token (environment
-  only, so it is never on a command line; set it on every worker);
+  only, so it is never on a command line; set it on the master, which sends the connection test,
+  and on every worker);
 - ``--scim-scenario`` / ``SCIM_SCENARIO``, ``--scim-tenant-users`` / ``SCIM_TENANT_USERS``,
   ``--scim-seed`` / ``SCIM_SEED``: the scenario and tenant (the master's values reach the workers);
 - ``SCIM_TIMEOUT``, ``SCIM_RETRIES``, ``SCIM_CA_BUNDLE``, ``SCIM_INSECURE``: as for ``simulate``.
@@ -51,12 +57,15 @@ from locust.runners import MasterRunner, Runner, WorkerRunner
 
 from scim_client import Transport
 from simulator import verify
+from simulator.connector import Connector
 from simulator.load.feed import Feed, Partition
 from simulator.load.figures import figures
 from simulator.plans import run
 from simulator.profile import ONELOGIN, Profile, Timeouts
 from simulator.scenarios import SCENARIOS
-from simulator.steps import Step
+from simulator.settings import AppSettings
+from simulator.tenant import Tenant
+from simulator.triggers import Trigger
 from simulator.wire import Exchange, WireRequest, WireResponse, send_sync
 
 logger = logging.getLogger(__name__)
@@ -64,7 +73,7 @@ for _name in ("httpx", "httpcore"):  # one INFO line per request otherwise
     logging.getLogger(_name).setLevel(logging.WARNING)
 DONE_MESSAGE = "scim_done"
 SATURATED_PAUSE = 0.05
-"""Seconds a Locust user waits when too many steps queue behind running users."""
+"""Seconds a Locust user waits when too many triggers queue behind running users."""
 
 
 def _listen(hook: EventHook) -> Callable[[Callable[..., None]], Callable[..., None]]:
@@ -99,6 +108,8 @@ class _Process:
     """On the master: the worker indexes that finished."""
     partition_workers: tuple[int, ...] = ()
     """On the master: the worker indexes that received a partition, in partition order."""
+    connection_test: dict[str, Any] | None = None
+    """On the master (or a standalone process): how the connection test went, for the report."""
 
 
 _process = _Process()
@@ -149,6 +160,9 @@ def _options(parser: LocustArgumentParser, **_: Any) -> None:
     parser.add_argument(  # set by the master at test start; forwarded to the workers with the others
         "--scim-partitions", default="", include_in_web_ui=False, help=argparse.SUPPRESS
     )
+    parser.add_argument(  # set by the master when the connection test failed: workers then send nothing
+        "--scim-not-enabled", default="", include_in_web_ui=False, help=argparse.SUPPRESS
+    )
 
 
 def _stop(runner: Runner, headless: bool) -> None:
@@ -194,16 +208,7 @@ def _partition(environment: Environment) -> Partition | None:
 
 @_listen(events.test_start)
 def _on_test_start(environment: Environment, **_: Any) -> None:
-    runner = environment.runner
-    if isinstance(runner, MasterRunner):
-        clients = runner.clients
-        connected = (*clients.ready, *clients.spawning, *clients.running)
-        indexes = sorted(runner.worker_indexes[c.id] for c in connected if c.id in runner.worker_indexes)
-        _process.partition_workers, _process.done_partitions = tuple(indexes), set()
-        if environment.parsed_options is not None:
-            environment.parsed_options.scim_partitions = ",".join(str(i) for i in indexes)
-        return
-    options = environment.parsed_options
+    runner, options = environment.runner, environment.parsed_options
     host = environment.host or os.environ.get("SCIM_BASE_URL", "")
     token = os.environ.get("SCIM_TOKEN", "")
     _process.feed, _process.announced = None, False
@@ -212,11 +217,33 @@ def _on_test_start(environment: Environment, **_: Any) -> None:
         if runner is not None:
             gevent.spawn(runner.quit)
         return
+    _process.base_url = host.rstrip("/")
+    _process.profile, _process.transport = _profile_from_env(), _transport_from_env()
+    if not isinstance(runner, WorkerRunner):
+        # OneLogin's order: Enable (the connection test) alone, and provisioning only once OneLogin
+        # accepts its answer. The master fires test_start before it sends workers their spawn jobs,
+        # so no worker sends anything until this returns.
+        refused = _enable(environment, token)
+        if refused is not None:
+            logger.error("%s: OneLogin would not enable provisioning; no user request is sent", refused)
+            if options is not None:
+                options.scim_not_enabled = refused  # forwarded: the workers stay idle
+            if runner is not None:
+                gevent.spawn(_stop, runner, _headless(environment))
+            return
+    if isinstance(runner, MasterRunner):
+        clients = runner.clients
+        connected = (*clients.ready, *clients.spawning, *clients.running)
+        indexes = sorted(runner.worker_indexes[c.id] for c in connected if c.id in runner.worker_indexes)
+        _process.partition_workers, _process.done_partitions = tuple(indexes), set()
+        if options is not None:
+            options.scim_partitions = ",".join(str(i) for i in indexes)
+        return
+    if getattr(options, "scim_not_enabled", ""):
+        return
     partition = _partition(environment)
     if partition is None or options is None:
         return
-    _process.base_url = host.rstrip("/")
-    _process.profile, _process.transport = _profile_from_env(), _transport_from_env()
     scenario, users, seed = options.scim_scenario, options.scim_tenant_users, options.scim_seed
     _process.feed = Feed.build(scenario, users, seed, token, partition, _process.profile)
     logger.info(
@@ -230,7 +257,7 @@ def _on_test_start(environment: Environment, **_: Any) -> None:
 
 
 def _announce(environment: Environment) -> None:
-    """This process ran all its steps: tell the master (a worker) or stop the run (standalone)."""
+    """This process ran all its triggers: tell the master (a worker) or stop the run (standalone)."""
     if _process.announced:
         return
     _process.announced = True
@@ -243,7 +270,7 @@ def _announce(environment: Environment) -> None:
 
 
 class OneLoginApp(User):
-    """OneLogin's provisioning connector, one of many: runs steps of its process's feed."""
+    """OneLogin's provisioning connector, one of many: runs triggers of its process's feed."""
 
     wait_time = constant(0)
 
@@ -257,86 +284,93 @@ class OneLoginApp(User):
 
     @task
     def push(self) -> None:
-        """Take a step and run it, then the steps that queued behind it for the same user."""
+        """Take a trigger and run it, then the triggers that queued behind it for the same user."""
         feed = _process.feed
         if feed is None:
             raise StopUser()
-        step = feed.take()
-        if step is None:
-            if not feed.exhausted:  # saturated: running users will free steps
+        trigger = feed.take()
+        if trigger is None:
+            if not feed.exhausted:  # saturated: running users will free triggers
                 time.sleep(SATURATED_PAUSE)
                 return
             if feed.done:
                 _announce(self.environment)
             raise StopUser()
-        next_step: Step | None = step
-        while next_step is not None:
-            self._run(feed, next_step)
-            next_step = feed.finished(next_step)
+        next_trigger: Trigger | None = trigger
+        while next_trigger is not None:
+            self._run(feed, next_trigger)
+            next_trigger = feed.finished(next_trigger)
         if feed.done:
             _announce(self.environment)
 
-    def _run(self, feed: Feed, step: Step) -> None:
-        last: Exchange | None = None
+    def _run(self, feed: Feed, trigger: Trigger) -> None:
         flagged = False
 
         def send(request: WireRequest) -> WireResponse:
-            nonlocal last, flagged
-            last, flagged = self._exchange(request)
-            return last.response
+            nonlocal flagged
+            exchange, flagged = _exchange(self.environment, self.http, request)
+            return exchange.response
 
         began = time.perf_counter()
-        outcome = run(feed.plan(step), send)
+        outcome = run(feed.plan(trigger), send)
         if not outcome.ok and not flagged:
-            self._report(
-                "EVENT",
-                step.event,
-                time.perf_counter() - began,
-                0,
-                EventFailed(outcome.detail),
-                None,
-            )
+            error = EventFailed(outcome.detail)
+            _report(self.environment, "EVENT", trigger.event, time.perf_counter() - began, 0, error, None)
 
-    def _exchange(self, request: WireRequest) -> tuple[Exchange, bool]:
-        """Send ``request`` until the retry policy stops; the final exchange and whether it failed."""
-        profile, base_url = _process.profile, _process.base_url
-        timeout = profile.timeouts.as_dict()
-        name = request.operation or request.path
-        attempt = 1
-        while True:
-            began = time.perf_counter()
-            response = send_sync(self.http, base_url, request, timeout)
-            latency = time.perf_counter() - began
-            exchange = Exchange(request, response, attempt)
-            delay = profile.retry.delay(attempt, response.status, response.header("Retry-After"))
-            if delay is None:
-                findings = verify.check(exchange, profile)
-                error = VerificationFailed("; ".join(f.message for f in findings)) if findings else None
-                self._report(request.method, name, latency, len(response.body), error, request)
-                return exchange, bool(findings)
-            self._report(request.method, f"{name} (retried)", latency, len(response.body), None, request)
-            time.sleep(delay)
-            attempt += 1
 
-    def _report(
-        self,
-        kind: str,
-        name: str,
-        seconds: float,
-        length: int,
-        error: Exception | None,
-        request: WireRequest | None,
-    ) -> None:
-        self.environment.events.request.fire(
-            request_type=kind,
-            name=name,
-            response_time=seconds * 1000,
-            response_length=length,
-            response=None,
-            context={},
-            exception=error,
-            url=None if request is None else request.url(_process.base_url),
-        )
+def _exchange(environment: Environment, http: httpx.Client, request: WireRequest) -> tuple[Exchange, bool]:
+    """Send ``request`` until the retry policy stops; the final exchange and whether it failed."""
+    profile, base_url = _process.profile, _process.base_url
+    timeout = profile.timeouts.as_dict()
+    name = request.operation or request.path
+    attempt = 1
+    while True:
+        began = time.perf_counter()
+        response = send_sync(http, base_url, request, timeout)
+        latency = time.perf_counter() - began
+        exchange = Exchange(request, response, attempt)
+        delay = profile.retry.delay(attempt, response.status, response.header("Retry-After"))
+        if delay is None:
+            findings = verify.check(exchange, profile)
+            error = VerificationFailed("; ".join(f.message for f in findings)) if findings else None
+            _report(environment, request.method, name, latency, len(response.body), error, request)
+            return exchange, bool(findings)
+        _report(environment, request.method, f"{name} (retried)", latency, len(response.body), None, request)
+        time.sleep(delay)
+        attempt += 1
+
+
+def _report(
+    environment: Environment,
+    kind: str,
+    name: str,
+    seconds: float,
+    length: int,
+    error: Exception | None,
+    request: WireRequest | None,
+) -> None:
+    environment.events.request.fire(  # type: ignore[no-untyped-call]  # locust leaves it unannotated
+        request_type=kind,
+        name=name,
+        response_time=seconds * 1000,
+        response_length=length,
+        response=None,
+        context={},
+        exception=error,
+        url=None if request is None else request.url(_process.base_url),
+    )
+
+
+def _enable(environment: Environment, token: str) -> str | None:
+    """Send the connection test alone and wait for it: None when OneLogin would enable
+    provisioning [doc: 200 with an empty ListResponse, or 404], else why it would not."""
+    seed = int(getattr(environment.parsed_options, "scim_seed", 0) or 0)
+    # the connection test needs no directory: an empty tenant spares the master generating one
+    connector = Connector(Tenant([], [], AppSettings()), token, _process.profile, seed=seed)
+    with httpx.Client(verify=_process.transport.verify(), follow_redirects=False) as http:
+        outcome = run(connector.connection_test(), lambda r: _exchange(environment, http, r)[0].response)
+    _process.connection_test = {"ok": outcome.ok, "detail": outcome.detail}
+    return None if outcome.ok else f"the connection test failed: {outcome.detail}"
 
 
 @_listen(events.quit)
@@ -348,4 +382,6 @@ def _on_quit(**_: Any) -> None:
     path = str(getattr(environment.parsed_options, "scim_report", "") or "")
     if path:
         with open(path, "w", encoding="utf-8") as out:
-            json.dump(figures(environment.stats), out, indent=2)
+            json.dump(
+                {**figures(environment.stats), "connectionTest": _process.connection_test}, out, indent=2
+            )

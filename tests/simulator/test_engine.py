@@ -23,7 +23,7 @@ from simulator.progress import PlainProgress, for_stream
 from simulator.sender import Sender, clients_for
 from simulator.simulation import SimulationConfig, simulate
 from simulator.stats import Histogram, Stats
-from simulator.steps import Step, with_approvals
+from simulator.triggers import Trigger, with_approvals
 from simulator.wire import Exchange, WireRequest, WireResponse
 from tests.support.procserver import free_port
 
@@ -66,13 +66,13 @@ class Recorder:
     """A monitor that remembers outcomes in order."""
 
     def __init__(self) -> None:
-        self.outcomes: list[tuple[Step, Outcome]] = []
+        self.outcomes: list[tuple[Trigger, Outcome]] = []
 
     def exchange(self, exchange: Exchange) -> bool:
         return False
 
-    def outcome(self, step: Step, outcome: Outcome, last: Exchange | None, flagged: bool) -> None:
-        self.outcomes.append((step, outcome))
+    def outcome(self, trigger: Trigger, outcome: Outcome, last: Exchange | None, flagged: bool) -> None:
+        self.outcomes.append((trigger, outcome))
 
 
 class WatchedEngine(Engine):
@@ -83,17 +83,17 @@ class WatchedEngine(Engine):
         self.running: dict[int | None, int] = defaultdict(int)
         self.overlaps = 0
 
-    def plan(self, step: Step) -> Plan:
-        inner = super().plan(step)
+    def plan(self, trigger: Trigger) -> Plan:
+        inner = super().plan(trigger)
 
         def watched() -> Plan:
-            self.running[step.user_id] += 1
-            if step.user_id is not None and self.running[step.user_id] > 1:
+            self.running[trigger.user_id] += 1
+            if trigger.user_id is not None and self.running[trigger.user_id] > 1:
                 self.overlaps += 1
             try:
                 return (yield from inner)
             finally:
-                self.running[step.user_id] -= 1
+                self.running[trigger.user_id] -= 1
 
         return watched()
 
@@ -102,35 +102,35 @@ def _sender(fake: FakeScim, profile: Profile = ONELOGIN, **kwargs: object) -> Se
     return Sender(clients_for(1), "http://scim.test/v2", profile, transport=fake, **kwargs)  # type: ignore[arg-type]
 
 
-def _steps(tenant: Tenant, rng: random.Random, per_user: int) -> list[Step]:
+def _steps(tenant: Tenant, rng: random.Random, per_user: int) -> list[Trigger]:
     users = [u for u in tenant if u.assigned and not u.suspended][:6]
-    queues = {u.id: [Step("assign", u.id)] for u in users}
+    queues = {u.id: [Trigger("assign", u.id)] for u in users}
     for user_id, queue in queues.items():
-        queue += [Step(rng.choice(("update", "suspend", "reactivate")), user_id) for _ in range(per_user)]
-    steps: list[Step] = [Step("connection_test")]
+        queue += [Trigger(rng.choice(("update", "suspend", "reactivate")), user_id) for _ in range(per_user)]
+    triggers: list[Trigger] = [Trigger("connection_test")]
     while any(queues.values()):
         user_id = rng.choice([k for k, q in queues.items() if q])
-        steps.append(queues[user_id].pop(0))
-    return steps
+        triggers.append(queues[user_id].pop(0))
+    return triggers
 
 
 def test_each_users_events_run_strictly_in_order_with_bounded_concurrency() -> None:
     tenant = Tenant.generate(40, seed=4)
-    steps = _steps(tenant, random.Random(9), per_user=12)
+    triggers = _steps(tenant, random.Random(9), per_user=12)
     fake, monitor = FakeScim(seed=3), Recorder()
     engine = WatchedEngine(Connector(tenant, TOKEN), _sender(fake), monitor, concurrency=4)
-    counts = asyncio.run(engine.run(steps))
-    assert counts.events == len(steps)
+    counts = asyncio.run(engine.run(triggers))
+    assert counts.events == len(triggers)
     assert counts.failed == 0
     assert engine.overlaps == 0
     assert 1 < fake.most_in_flight <= 4  # concurrency was used, and bounded
-    done: dict[int | None, list[Step]] = defaultdict(list)
-    for step, _ in monitor.outcomes:
-        done[step.user_id].append(step)
-    for user_id in {s.user_id for s in steps}:
-        assert done[user_id] == [s for s in steps if s.user_id == user_id]
+    done: dict[int | None, list[Trigger]] = defaultdict(list)
+    for trigger, _ in monitor.outcomes:
+        done[trigger.user_id].append(trigger)
+    for user_id in {s.user_id for s in triggers}:
+        assert done[user_id] == [s for s in triggers if s.user_id == user_id]
     # the interleaving differs from the stream's: users really ran side by side
-    assert [s for s, _ in monitor.outcomes] != steps
+    assert [s for s, _ in monitor.outcomes] != triggers
 
 
 def test_lookahead_bounds_how_much_of_the_stream_is_taken() -> None:
@@ -143,11 +143,11 @@ def test_lookahead_bounds_how_much_of_the_stream_is_taken() -> None:
         await gate.wait()
         return await FakeScim()(request)
 
-    def stream() -> Iterator[Step]:
+    def stream() -> Iterator[Trigger]:
         nonlocal taken
         for _ in range(10_000):
             taken += 1
-            yield Step("update", user.id)
+            yield Trigger("update", user.id)
 
     async def main() -> int:
         engine = Engine(Connector(tenant, TOKEN), _sender(blocked), Recorder(), concurrency=2, lookahead=10)  # type: ignore[arg-type]
@@ -168,9 +168,9 @@ def test_a_deadline_stops_taking_steps_but_finishes_those_taken() -> None:
     users = [u for u in tenant if u.assigned and not u.suspended]
     ticks = itertools.count()
 
-    def endless() -> Iterator[Step]:
+    def endless() -> Iterator[Trigger]:
         for user in itertools.cycle(users):
-            yield Step("update", user.id)
+            yield Trigger("update", user.id)
 
     monitor = Recorder()
     engine = Engine(
@@ -302,7 +302,7 @@ def test_problem_log_is_capped_and_counts_the_rest() -> None:
 
 
 def test_approval_holds_steps_and_releases_them_in_bursts_keeping_user_order() -> None:
-    stream = [Step("assign", i % 50) if i % 3 == 0 else Step("update", i % 50) for i in range(300)]
+    stream = [Trigger("assign", i % 50) if i % 3 == 0 else Trigger("update", i % 50) for i in range(300)]
     out = list(with_approvals(stream, lambda e: e == "assign", random.Random(1), burst_every=(20, 40)))
     assert sorted(map(str, out)) == sorted(map(str, stream))
     for user in range(50):
@@ -315,9 +315,9 @@ def test_approval_holds_steps_and_releases_them_in_bursts_keeping_user_order() -
 
 
 def test_global_steps_are_never_held() -> None:
-    stream = [Step("connection_test"), Step("assign", 1), Step("entitlement_refresh")]
+    stream = [Trigger("connection_test"), Trigger("assign", 1), Trigger("entitlement_refresh")]
     out = list(with_approvals(stream, lambda e: True, random.Random(0), burst_every=(100, 100)))
-    assert out == [Step("connection_test"), Step("entitlement_refresh"), Step("assign", 1)]
+    assert out == [Trigger("connection_test"), Trigger("entitlement_refresh"), Trigger("assign", 1)]
 
 
 # --- progress --------------------------------------------------------------------------------------
@@ -337,12 +337,30 @@ def test_plain_progress_prints_lines_and_a_final_one() -> None:
 
 
 def test_a_dead_target_stops_the_run_instead_of_retrying_every_event() -> None:
+    def dies_after_the_connection_test(request: httpx.Request) -> httpx.Response:
+        if "filter" in request.url.params and request.url.params["filter"].count("@") == 0:
+            empty = {"schemas": [urns.LIST_RESPONSE], "totalResults": 0, "Resources": []}
+            return httpx.Response(200, json=empty, headers={"Content-Type": "application/scim+json"})
+        raise httpx.ConnectError("connection refused", request=request)
+
+    config = SimulationConfig(
+        "onboarding", 500, seed=1, concurrency=4, profile=Profile(retry=RetryPolicy(retries=0))
+    )
+    client = httpx.AsyncClient(transport=httpx.MockTransport(dies_after_the_connection_test))
+    report = asyncio.run(simulate(config, "http://scim.invalid/v2", TOKEN, clients=[client]))
+    assert report.stopped is None
+    assert report.counts.events < 100  # of ~470: it stopped taking events
+    messages = [p.message for p in report.problems.items]
+    assert any("the target stopped answering (50 requests in a row failed)" in m for m in messages)
+    assert not report.reconciliation.complete
+
+
+def test_a_target_dead_from_the_start_fails_the_connection_test_and_nothing_else_is_sent() -> None:
     url = f"http://127.0.0.1:{free_port()}/scim/v2"
     config = SimulationConfig(
         "onboarding", 500, seed=1, concurrency=4, profile=Profile(retry=RetryPolicy(retries=0))
     )
     report = asyncio.run(simulate(config, url, TOKEN))
-    assert report.counts.events < 100  # of ~470: it stopped taking events
-    messages = [p.message for p in report.problems.items]
-    assert any("the target stopped answering (50 requests in a row failed)" in m for m in messages)
-    assert not report.reconciliation.complete
+    assert report.stopped is not None and report.stopped.startswith("the connection test failed: GET /Users")
+    assert report.counts.events == 1 and report.to_json()["requests"] == 1
+    assert not report.ok

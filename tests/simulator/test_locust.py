@@ -20,27 +20,28 @@ from harness.cli import cli
 from simulator.connector import Connector
 from simulator.load import Feed, Partition
 from simulator.scenarios import SCENARIOS
-from simulator.steps import Step
 from simulator.tenant import Tenant
-from tests.support.faults import faulty_server
+from simulator.triggers import Trigger
+from tests.support.faults import faulty_server, scim_error
 from tests.support.procserver import ServerProcess
-from tests.support.scimtest import make_config
+from tests.support.scimtest import TOKEN, make_config
+from tests.support.witness import Witness, witnessed
 
 SECRET = "locust-secret-token-QX42-abcdef"
 RUN_TIMEOUT = 60  # seconds: a hung Locust fails the test instead of the suite
 
 
-def _all_steps(scenario: str, users: int, seed: int) -> list[Step]:
+def _all_triggers(scenario: str, users: int, seed: int) -> list[Trigger]:
     chosen = SCENARIOS[scenario]
     tenant = Tenant.generate(users, seed, settings=chosen.settings)
-    return list(chosen.steps(tenant, seed))
+    return list(chosen.triggers(tenant, seed))
 
 
-def _drain(feed: Feed) -> list[Step]:
-    taken: list[Step] = []
-    while (step := feed.take()) is not None:
-        taken.append(step)
-        follow = feed.finished(step)
+def _drain(feed: Feed) -> list[Trigger]:
+    taken: list[Trigger] = []
+    while (trigger := feed.take()) is not None:
+        taken.append(trigger)
+        follow = feed.finished(trigger)
         while follow is not None:
             taken.append(follow)
             follow = feed.finished(follow)
@@ -48,26 +49,26 @@ def _drain(feed: Feed) -> list[Step]:
 
 
 def test_partitions_share_out_every_step_once_in_each_users_order() -> None:
-    full = _all_steps("lifecycle", 150, 4)
+    full = _all_triggers("lifecycle", 150, 4)
     parts = [_drain(Feed.build("lifecycle", 150, 4, "t", Partition(i, 3))) for i in range(3)]
     assert Counter(s for p in parts for s in p) == Counter(full)
     globals_ = [s for s in full if s.user_id is None]
     assert [s for s in parts[0] if s.user_id is None] == globals_ and globals_
     assert not any(s.user_id is None for p in parts[1:] for s in p), "global events are sent once"
-    by_user: dict[int | None, list[Step]] = defaultdict(list)
-    for step in full:
-        by_user[step.user_id].append(step)
+    by_user: dict[int | None, list[Trigger]] = defaultdict(list)
+    for trigger in full:
+        by_user[trigger.user_id].append(trigger)
     for part in parts:
-        mine: dict[int | None, list[Step]] = defaultdict(list)
-        for step in part:
-            mine[step.user_id].append(step)
+        mine: dict[int | None, list[Trigger]] = defaultdict(list)
+        for trigger in part:
+            mine[trigger.user_id].append(trigger)
         assert all(mine[user] == by_user[user] for user in mine)
 
 
 def test_a_users_next_step_waits_while_one_of_theirs_runs() -> None:
     tenant = Tenant.generate(2, 0)
     first, second = (u.id for u in tenant)
-    a, b, c = Step("assign", first), Step("update", first), Step("assign", second)
+    a, b, c = Trigger("assign", first), Trigger("update", first), Trigger("assign", second)
     feed = Feed(Connector(tenant, "t"), iter([a, b, c]))
     assert feed.take() == a
     assert feed.take() == c, "b waits behind a"
@@ -139,6 +140,26 @@ def test_a_standalone_run_reports_what_onelogin_would_not_accept(tmp_path: Path)
     assert data["ok"] is False and data["workers"] == 0
     assert data["operations"]["POST create_user"]["failures"] > 0
     assert any("create_user" in f["name"] and "200" in f["error"] for f in data["failureMessages"])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workers", [0, 1])
+def test_a_refused_connection_test_sends_no_user_request_on_locust_either(
+    tmp_path: Path, workers: int
+) -> None:
+    witness = Witness(scim_error(500, "database down"))
+    with witnessed(tmp_path, witness) as server:
+        result = _simulate(
+            "--workers", "1", "--scenario", "onboarding", "--users", "30", "--concurrency", "8",
+            "--retries", "0", "--duration", "30", "--base-url", server.base_url,
+            "--report-dir", str(tmp_path / "reports"), env={"SCIM_TOKEN": TOKEN, "SCIM_BASE_URL": ""},
+        )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert witness.log.count(("received", "connection test")) == 1
+    assert witness.provisioning() == []
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: the connection test failed: GET /Users?filter=")
+    assert "answered 500" in lines[0] and "no user request was sent" in lines[0]
 
 
 def test_record_needs_the_asyncio_engine(tmp_path: Path) -> None:

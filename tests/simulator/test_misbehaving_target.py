@@ -1,15 +1,18 @@
 """``scim-harness simulate`` against misbehaving targets: each is a problem on its exchange, no crash.
 
-The proxy (:mod:`misbehaving`) misbehaves on ``/Users`` but lets the pre-flight through, so the
-simulator meets each misbehaviour on real exchanges: every run finishes within its timeouts and
-retries, exits 1 with the problem named on the exchange, writes ``simulation.json``, never prints a
-traceback, and never sends a request to the host a redirect points at. Runs go in parallel.
+The proxy (:mod:`misbehaving`) misbehaves on ``/Users`` but lets the pre-flight and the connection
+test through (a connection test OneLogin refuses stops a run before provisioning: tested in
+``tests/harness/test_cli_simulate.py``), so the simulator meets each misbehaviour on real
+exchanges: every run finishes within its timeouts and retries, exits 1 with the problem named on
+the exchange, writes ``simulation.json``, never prints a traceback, and never sends a request to
+the host a redirect points at. Runs go in parallel.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -19,7 +22,7 @@ from typing import Any
 import pytest
 
 from reference_server.embedded import EmbeddedServer
-from tests.support.misbehaving import MisbehavingServer
+from tests.support.misbehaving import MisbehavingServer, Request
 from tests.support.scimtest import TOKEN, make_config
 
 pytestmark = pytest.mark.slow
@@ -34,6 +37,16 @@ EXPECTED = {
 }
 
 
+_CONNECTION_TEST = re.compile(r"filter=userName\+eq\+%22[0-9a-f]{8}-[0-9a-f]{4}-4")
+
+
+class MisbehavingAfterEnable(MisbehavingServer):
+    """Lets the simulator's connection test (a lookup of a random UUID userName) through."""
+
+    def _matches(self, request: Request) -> bool:
+        return not _CONNECTION_TEST.search(request.target) and super()._matches(request)
+
+
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     root = tmp_path_factory.mktemp("sim-misbehaving")
@@ -42,7 +55,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         upstream = stack.enter_context(EmbeddedServer(make_config(root / "scim.db")))
         started = {}
         for mode in EXPECTED:
-            server = stack.enter_context(MisbehavingServer(mode, upstream.base_url))
+            server = stack.enter_context(MisbehavingAfterEnable(mode, upstream.base_url))
             reports = root / mode
             command = [
                 sys.executable, "-m", "harness", "simulate", "--scenario", "onboarding", "--users", "4",

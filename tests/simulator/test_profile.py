@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import replace
-from typing import Any
+from dataclasses import fields, replace
+from typing import Any, get_args
 
 import pytest
 
@@ -32,6 +32,7 @@ from simulator import (
     arun,
     run,
 )
+from simulator.profile import Operation
 from simulator.template import DEFAULT_TEMPLATE_TEXT
 
 TOKEN = "tok-123"
@@ -351,18 +352,21 @@ def test_malformed_list_responses(body: bytes, detail: str) -> None:
     assert not outcome.ok and detail in outcome.detail
 
 
+LOOKUP = Profile(group_lookup_before_create=True)
+
+
 def test_group_lookup_outcomes() -> None:
-    connector, users = make()
+    connector, users = make(LOOKUP)
     connector.links.link_user(101, "u-1")
     _, sent = script(connector.role_added(users["ana"], VPN), listing({"id": "g-2"}), OK)
     assert lines(sent) == ["GET /Groups?filter=displayName+eq+%22VPN+Users%22&", "PATCH /Groups/g-2"]
-    fresh, _ = make()
+    fresh, _ = make(LOOKUP)
     fresh.links.link_user(101, "u-1")
     two = listing({"id": "g-2"}, {"id": "g-3"})
     assert "matched 2 groups" in script(fresh.role_added(users["ana"], VPN), two)[0].detail
     created_group = WireResponse(201, body=b'{"id": "g-2"}')
     assert script(fresh.role_added(users["ana"], VPN), WireResponse(404), created_group, OK)[0].ok
-    racing, _ = make(Profile(group_lookup_before_create=False))
+    racing, _ = make()
     racing.links.link_user(101, "u-1")
     lost, _ = script(racing.role_added(users["ana"], VPN), WireResponse(409), EMPTY)
     assert not lost.ok and "answered 409 but no group named 'VPN Users'" in lost.detail
@@ -371,16 +375,15 @@ def test_group_lookup_outcomes() -> None:
 def test_assign_pushes_role_groups() -> None:
     connector, users = make()
     group = WireResponse(201, body=b'{"id": "g-1", "displayName": "Engineering"}')
-    outcome, sent = script(connector.assign(users["carl"]), EMPTY, created("u-3"), EMPTY, group, NO_CONTENT)
+    outcome, sent = script(connector.assign(users["carl"]), EMPTY, created("u-3"), group, NO_CONTENT)
     assert lines(sent) == [
         "GET /Users?filter=userName+eq+%22carl%40example.com%22&",
         "POST /Users",
-        "GET /Groups?filter=displayName+eq+%22Engineering%22&",
         "POST /Groups",
         "PATCH /Groups/g-1",
     ]
-    assert sent[3].json() == {"schemas": [urns.GROUP], "displayName": "Engineering"}
-    assert sent[4].json() == {
+    assert sent[2].json() == {"schemas": [urns.GROUP], "displayName": "Engineering"}
+    assert sent[3].json() == {
         "schemas": [urns.PATCH_OP],
         "Operations": [{"op": "add", "path": "members", "value": [{"value": "u-3"}]}],
     }
@@ -477,17 +480,19 @@ def test_role_added_creates_group_when_missing() -> None:
     connector, users = make()
     connector.links.link_user(101, "u-1")
     group = WireResponse(201, body=b'{"id": "g-2"}')
-    outcome, sent = script(connector.role_added(users["ana"], VPN), EMPTY, group, OK)
+    outcome, sent = script(connector.role_added(users["ana"], VPN), group, OK)
+    assert lines(sent) == ["POST /Groups", "PATCH /Groups/g-2"]
+    assert all(r.event == "role_added" and r.user_id == 101 for r in sent)
+    assert outcome.ok and outcome.detail == "+VPN Users"
+    looked_up, _ = make(LOOKUP)
+    looked_up.links.link_user(101, "u-1")
+    _, sent = script(looked_up.role_added(users["ana"], VPN), EMPTY, group, OK)
     assert lines(sent) == [
         "GET /Groups?filter=displayName+eq+%22VPN+Users%22&",
         "POST /Groups",
         "PATCH /Groups/g-2",
     ]
-    assert all(r.event == "role_added" and r.user_id == 101 for r in sent)
-    assert outcome.ok and outcome.detail == "+VPN Users"
-    direct, _ = make(
-        Profile(group_lookup_before_create=False, group_create_schemas=False, patch_schemas=False)
-    )
+    direct, _ = make(Profile(group_create_schemas=False, patch_schemas=False))
     direct.links.link_user(101, "u-1")
     _, sent = script(direct.role_added(users["ana"], VPN), group, OK)
     assert lines(sent) == ["POST /Groups", "PATCH /Groups/g-2"]
@@ -495,18 +500,51 @@ def test_role_added_creates_group_when_missing() -> None:
     assert sent[1].json() == {"Operations": [{"op": "add", "path": "members", "value": [{"value": "u-1"}]}]}
 
 
-def test_role_added_recovers_from_a_409() -> None:
-    connector, users = make(Profile(group_lookup_before_create=False))
+SAMPLE_DUPLICATE = WireResponse(400, body=b'{"Errors": {"description": "name_already_exists", "code": 400}}')
+GROUPS = listing({"id": "g-1", "displayName": "Engineering"}, {"id": "g-2", "displayName": "VPN Users"})
+
+
+@pytest.mark.parametrize(
+    "exists",
+    [WireResponse(409), SAMPLE_DUPLICATE, WireResponse(400, body=b'{"detail": "name_already_exists"}')],
+    ids=["409", "sample server 400", "400 with that detail"],
+)
+def test_a_group_the_app_has_is_found_by_reading_get_groups(exists: WireResponse) -> None:
+    """OneLogin's documented call is ``GET /Groups`` [doc]: the group is found there and linked."""
+    connector, users = make()
+    connector.links.link_user(101, "u-1")
+    outcome, sent = script(connector.role_added(users["ana"], VPN), exists, GROUPS, NO_CONTENT)
+    assert lines(sent) == ["POST /Groups", "GET /Groups", "PATCH /Groups/g-2"]
+    assert sent[1].operation == "list_groups" and sent[1].event == "role_added"
+    assert outcome.ok and connector.links.group("Engineering") == "g-1"
+
+
+def test_group_lookup_before_create_knob_sends_the_filtered_lookup() -> None:
+    connector, users = make(LOOKUP)
     connector.links.link_user(101, "u-1")
     outcome, sent = script(
-        connector.role_added(users["ana"], VPN), WireResponse(409), listing({"id": "g-2"}), NO_CONTENT
+        connector.role_added(users["ana"], VPN), EMPTY, WireResponse(409), listing({"id": "g-2"}), NO_CONTENT
     )
     assert lines(sent) == [
+        "GET /Groups?filter=displayName+eq+%22VPN+Users%22&",
         "POST /Groups",
         "GET /Groups?filter=displayName+eq+%22VPN+Users%22&",
         "PATCH /Groups/g-2",
     ]
     assert outcome.ok
+
+
+def test_the_sample_servers_400_is_a_failure_when_the_knob_is_off() -> None:
+    connector, users = make(Profile(duplicate_group_400_means_exists=False))
+    connector.links.link_user(101, "u-1")
+    outcome, sent = script(connector.role_added(users["ana"], VPN), SAMPLE_DUPLICATE)
+    assert lines(sent) == ["POST /Groups"]
+    assert not outcome.ok and "POST /Groups answered 400; onelogin accepts 201" in outcome.detail
+    # any other 400 fails whatever the knob says
+    other = WireResponse(400, body=b'{"detail": "displayName is too long"}')
+    fresh, _ = make()
+    fresh.links.link_user(101, "u-1")
+    assert not script(fresh.role_added(users["ana"], VPN), other)[0].ok
 
 
 def test_role_removed_patch_forms() -> None:
@@ -518,12 +556,17 @@ def test_role_removed_patch_forms() -> None:
     assert sent[0].json()["Operations"] == [{"op": "remove", "path": 'members[value eq "u-3"]'}]
     entra, _ = make(Profile(patch_op_case="capitalized", member_remove_style="value_array"))
     entra.links.link_user(103, "u-3")
-    _, sent = script(entra.role_removed(users["carl"], ENGINEERING), listing({"id": "g-1"}), NO_CONTENT)
+    _, sent = script(entra.role_removed(users["carl"], ENGINEERING), GROUPS, NO_CONTENT)
+    assert lines(sent) == ["GET /Groups", "PATCH /Groups/g-1"]
     assert sent[1].json()["Operations"] == [{"op": "Remove", "path": "members", "value": [{"value": "u-3"}]}]
     # a group the app does not have: nothing to remove
     fresh, _ = make()
     fresh.links.link_user(103, "u-3")
     outcome, sent = script(fresh.role_removed(users["carl"], ENGINEERING), EMPTY)
+    assert outcome.ok and lines(sent) == ["GET /Groups"]
+    looked_up, _ = make(LOOKUP)
+    looked_up.links.link_user(103, "u-3")
+    outcome, sent = script(looked_up.role_removed(users["carl"], ENGINEERING), EMPTY)
     assert outcome.ok and lines(sent) == ["GET /Groups?filter=displayName+eq+%22Engineering%22&"]
 
 
@@ -596,6 +639,10 @@ def test_lookup_404_and_accepted_status_knobs() -> None:
         Profile(accepted=AcceptedStatuses(create_user=(200, 201)), require_name_in_create_response=False)
     )
     assert script(lenient.assign(users["ana"]), EMPTY, WireResponse(200, body=b'{"id": "u-1"}'))[0].ok
+
+
+def test_every_operation_has_its_accepted_statuses_and_nothing_else() -> None:
+    assert {f.name for f in fields(AcceptedStatuses)} == set(get_args(Operation))
 
 
 def test_manager_id_and_empty_placeholder_knobs() -> None:

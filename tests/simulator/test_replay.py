@@ -169,7 +169,11 @@ def test_ids_are_learned_from_creates_and_from_lookups_by_name() -> None:
 
 def test_a_malformed_recording_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "bad.jsonl"
-    good = {"request": {"method": "GET", "target": "/Users", "headers": []}, "response": {"status": 200}}
+    good = {
+        "operation": "list_users",
+        "request": {"method": "GET", "target": "/Users", "headers": []},
+        "response": {"status": 200},
+    }
     path.write_text(json.dumps(good) + "\n\n{not json\n", encoding="utf-8")
     with pytest.raises(RecordingError, match="line 3: not JSON"):
         list(read_recording(path))
@@ -179,25 +183,30 @@ def test_a_malformed_recording_names_the_line(tmp_path: Path) -> None:
 
 
 class FakeGroups:
-    """A tiny SCIM target for groups only: create (409 on duplicates), filtered lookup, patch."""
+    """A tiny SCIM target for groups only: create (409 on duplicates), list or filtered lookup, patch."""
 
-    def __init__(self) -> None:
+    def __init__(self, duplicate: httpx.Response | None = None) -> None:
         self.groups: dict[str, str] = {}
         self.patched: list[str] = []
+        self.duplicate = duplicate or httpx.Response(
+            409, json={"schemas": [ERROR], "status": "409", "detail": "taken"}
+        )
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path.removeprefix("/v2")
         if request.method == "POST":
             name = json.loads(request.content)["displayName"]
             if name in self.groups.values():
-                return httpx.Response(409, json={"schemas": [ERROR], "status": "409", "detail": "taken"})
+                return self.duplicate
             new_id = f"new-{len(self.groups)}"
             self.groups[new_id] = name
             return httpx.Response(201, json={"schemas": [GROUP], "id": new_id, "displayName": name})
         if request.method == "GET":
-            wanted = request.url.params["filter"].split('"')[1]
+            wanted = request.url.params.get("filter", "").split('"')[1:2]
             found = [
-                {"schemas": [GROUP], "id": i, "displayName": n} for i, n in self.groups.items() if n == wanted
+                {"schemas": [GROUP], "id": i, "displayName": n}
+                for i, n in self.groups.items()
+                if not wanted or n == wanted[0]
             ]
             return httpx.Response(
                 200, json={"schemas": [LIST], "totalResults": len(found), "Resources": found}
@@ -235,8 +244,8 @@ def _listing(*ids: str) -> dict[str, Any]:
     return {"schemas": [LIST], "totalResults": len(found), "Resources": found}
 
 
-def _replay(lines: list[dict[str, Any]]) -> tuple[ReplayReport, FakeGroups]:
-    target = FakeGroups()
+def _replay(lines: list[dict[str, Any]], target: FakeGroups | None = None) -> tuple[ReplayReport, FakeGroups]:
+    target = target or FakeGroups()
     client = httpx.AsyncClient(transport=httpx.MockTransport(target))
     return asyncio.run(replay(lines, "http://scim.test/v2", TOKEN, clients=[client])), target
 
@@ -271,3 +280,20 @@ def test_a_resource_the_recording_never_created_is_a_difference() -> None:
     assert [p.message for p in report.differences.items] == [
         f"line 1: GET {LOOKUP} found 0 resource(s); the recording found 1"
     ]
+
+
+def test_a_group_the_target_had_is_found_as_the_profile_finds_it() -> None:
+    """The sample server's duplicate answer is 400 ``name_already_exists`` [seen]: the replay reads
+    ``GET /Groups`` (the documented call) to find the group, and PATCHes the id it has there."""
+    sample = FakeGroups(
+        httpx.Response(400, json={"Errors": {"description": "name_already_exists", "code": 400}})
+    )
+    sample.groups["theirs"] = "G"
+    lines = [
+        _line(1, "POST", "/Groups", 201, {"id": "old", "displayName": "G"}, CREATE),
+        _line(2, "PATCH", "/Groups/old", 204, None, PATCH),
+    ]
+    report, target = _replay(lines, sample)
+    assert target.patched == ["/Groups/theirs"]
+    # no status difference; what is left is true: the body is not an RFC 7644 §3.12 Error
+    assert {d.kind for d in report.differences.items} == {"schema"}

@@ -16,10 +16,11 @@ from harness.target import embedded_server
 from schemas import urns
 from simulator import ONELOGIN, Connector, OneLoginUser, Profile, Role, Tenant
 from simulator.expected import AppBehaviour, Directory
+from simulator.plans import drive
 from simulator.problems import Problem
 from simulator.reconcile import reconcile
 from simulator.sender import Sender, clients_for
-from simulator.simulation import Report, SimulationConfig, drive, simulate
+from simulator.simulation import Report, SimulationConfig, simulate
 from simulator.verify import Finding, check
 from simulator.wire import Exchange, WireRequest, WireResponse
 from tests.support.faults import FAULTS, faulty_server
@@ -79,7 +80,7 @@ def test_a_good_create_has_no_finding() -> None:
         (_response(200, _user()), [("status", None)]),
         (
             _response(201, {k: v for k, v in _user().items() if k != "id"}),
-            [("onelogin", None)],
+            [("onelogin", "/id")],
         ),
         (_response(201, {k: v for k, v in _user().items() if k != "name"}), [("onelogin", "/name")]),
         (_response(201, _user(emails="ana@example.com")), [("schema", "/emails")]),
@@ -99,6 +100,48 @@ def test_a_status_finding_quotes_the_scim_error_detail() -> None:
     findings = check(Exchange(_create(), _response(400, error)), ONELOGIN)
     assert [f.message for f in findings] == [
         "POST /Users answered 400 (unknown schema); onelogin accepts 201"
+    ]
+
+
+def test_every_finding_names_its_check_and_its_basis() -> None:
+    """A failure must be true and say why: the RFC clause, or the OneLogin fact with its certainty."""
+    exchanges = [
+        Exchange(_create(), _response(400, {"schemas": [urns.ERROR], "status": "400"})),
+        Exchange(_create(), _response(201, {k: v for k, v in _user().items() if k not in ("id", "name")})),
+        Exchange(_create(), _response(201, _user(emails="x"), (("Content-Type", "text/html"),))),
+        Exchange(_create(), WireResponse(500, SCIM_JSON, b"")),
+        Exchange(_create(), WireResponse(201, SCIM_JSON, b"<html>")),
+        Exchange(_lookup(), _response(200, _listing(_user(userName="someone@else.org")))),
+        Exchange(_lookup(), _response(200, {"totalResults": "one"})),
+    ]
+    findings = [f for x in exchanges for f in check(x, ONELOGIN)]
+    assert {f.check for f in findings} >= {
+        "status",
+        "id",
+        "name",
+        "media-type",
+        "error-body",
+        "json",
+        "filter",
+    }
+    assert all(f.check and f.basis for f in findings), [f for f in findings if not (f.check and f.basis)]
+    assert all(re.search(r"RFC 76\d\d §|OneLogin fact \[(doc|seen|guess|\?)\]", f.basis) for f in findings)
+
+
+def test_the_sample_servers_duplicate_group_answer_passes_onelogin_but_not_the_rfc() -> None:
+    """onelogin-scim-node answers a duplicate group with 400 name_already_exists [seen]: OneLogin
+    carries on (the group exists), and RFC 7644 §3.3 still wants a 409."""
+    sent = json.dumps({"displayName": "VPN Users"}).encode()
+    request = WireRequest("POST", "/Groups", None, BEARER, sent, "role_added", 7, "create_group")
+    sample = _response(400, {"Errors": {"description": "name_already_exists", "code": 400}})
+    findings = check(Exchange(request, sample), ONELOGIN)
+    assert [(f.check, f.basis) for f in findings if f.kind == "status"] == [
+        ("duplicate-409", "C-02 (RFC 7644 §3.3)")
+    ]
+    assert {f.check for f in findings if f.kind == "schema"} == {"schema:Error"}  # not an RFC Error body
+    strict = check(Exchange(request, sample), Profile(duplicate_group_400_means_exists=False))
+    assert [f.message for f in strict if f.kind == "status"] == [
+        "POST /Groups answered 400; onelogin accepts 201 or 409"
     ]
 
 
@@ -185,6 +228,9 @@ def _run_reconcile(
     found: list[Problem] = []
 
     def answer(request: WireRequest) -> WireResponse:
+        # the harness's own reads: OneLogin's token, no IdP operation, a User-Agent saying so
+        assert request.operation is None and request.header("Authorization") == f"Bearer {TOKEN}"
+        assert request.header("User-Agent") == "scim-harness (reconciliation; not OneLogin)"
         items = users if request.path == "/Users" else groups
         start = int(re.search(r"startIndex=(\d+)", request.query or "").group(1))  # type: ignore[union-attr]
         page = items[start - 1 : start + 1]  # pages of two: paging is followed
@@ -198,6 +244,26 @@ def _run_reconcile(
     summary = asyncio.run(drive(reconcile(directory, BEARER, found.append, page_size=2), send))
     assert summary.complete
     return found
+
+
+def test_reconciliation_with_nothing_to_compare_is_not_run_and_reads_nothing() -> None:
+    sent: list[WireRequest] = []
+
+    async def send(request: WireRequest) -> WireResponse:
+        sent.append(request)
+        return _response(200, _listing())
+
+    found: list[Problem] = []
+    summary = asyncio.run(drive(reconcile(Directory(), BEARER, found.append), send))
+    assert (summary.status, summary.complete, sent, found) == ("not run", False, [], [])
+    assert summary.to_json() == {
+        "status": "not run",
+        "usersExpected": 0,
+        "usersChecked": 0,
+        "groupsExpected": 0,
+        "groupsChecked": 0,
+        "reason": "nothing to compare: the run created, linked or deleted no user or group",
+    }
 
 
 def test_reconciliation_finds_each_kind_of_mismatch() -> None:
