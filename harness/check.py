@@ -13,7 +13,7 @@ import os
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -23,10 +23,12 @@ from rich.console import Console
 
 from harness.check_target import TargetError, given_target, open_target
 from harness.live import LiveProgress
+from harness.profile_cli import effective_profile, profile_options
 from harness.reporting import REPORT_FILES, RunResult, ScenarioResult, load_simulation, write_reports
 from harness.suite import run_suite
 from harness.tags import TagExpression, TagExpressionError, parse, tags_in_features
 from harness.target import make_transport, transport_options
+from simulator.profile_file import EffectiveProfile
 from simulator.transport import Transport
 
 LOG_FILE = "check.log"
@@ -110,6 +112,7 @@ def _version() -> str:
     help="Worker processes; whole features run in parallel, @serial scenarios alone at the end.",
 )
 @transport_options
+@profile_options
 def check(
     base_url: str | None,
     token: str | None,
@@ -122,11 +125,15 @@ def check(
     timeout: float | None,
     ca_bundle: str | None,
     insecure: bool,
+    profile_file: Path | None,
+    sets: tuple[str, ...],
 ) -> None:
     """Run the feature suite against a SCIM target and write the reports.
 
-    Without --base-url the target is the embedded reference server.
+    Without --base-url the target is the embedded reference server. The OneLogin scenarios send
+    what the profile (--profile, --set) says; a scenario that sets a knob itself wins for that knob.
     """
+    effective = effective_profile(profile_file, sets)
     given = given_target(base_url, token, observer_url, observer_token)
     transport = make_transport(timeout, ca_bundle, insecure)
     root = project_root()
@@ -142,6 +149,7 @@ def check(
             tempfile.TemporaryDirectory(prefix="scim-check-") as work,
             LiveProgress(console, strict) as live,
             _worker_transport(transport),
+            _worker_profile(effective),
         ):
             outcome = run_suite(root, suite_target, marker_expression, jobs, live, Path(work))
     if outcome.stopped:
@@ -172,14 +180,33 @@ def check(
     raise SystemExit(run.exit_code)
 
 
-@contextmanager
-def _worker_transport(transport: Transport) -> Iterator[None]:
+def _worker_transport(transport: Transport) -> AbstractContextManager[None]:
     """Hand the timeout and TLS settings to the pytest workers, which inherit this environment."""
-    settings = {
-        "SCIM_TIMEOUT": str(transport.timeout),
-        "SCIM_CA_BUNDLE": transport.ca_bundle or "",
-        "SCIM_INSECURE": "1" if transport.insecure else "",
-    }
+    return _exported(
+        {
+            "SCIM_TIMEOUT": str(transport.timeout),
+            "SCIM_CA_BUNDLE": transport.ca_bundle or "",
+            "SCIM_INSECURE": "1" if transport.insecure else "",
+        }
+    )
+
+
+def _worker_profile(effective: EffectiveProfile) -> AbstractContextManager[None]:
+    """Hand the profile to the workers (steps/profile.py reads it back): the file, then the --set lines.
+
+    Paths are absolute (the workers run in the project folder); the environment, never argv.
+    """
+    return _exported(
+        {
+            "SCIM_PROFILE": "" if effective.file is None else str(effective.file.resolve()),
+            "SCIM_SET": "\n".join(effective.overrides()),
+        }
+    )
+
+
+@contextmanager
+def _exported(settings: dict[str, str]) -> Iterator[None]:
+    """``settings`` in this process's environment for the duration, the previous values restored."""
     saved = {name: os.environ.get(name) for name in settings}
     os.environ.update(settings)
     try:

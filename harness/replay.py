@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from harness.profile_cli import effective_profile, profile_options
 from harness.target import (
     make_transport,
     open_target,
@@ -43,6 +44,7 @@ SHOWN_DIFFERENCES = 10
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Show progress on stderr.")
 @retries_option
 @transport_options
+@profile_options
 def replay_command(
     recording: Path,
     base_url: str | None,
@@ -53,15 +55,25 @@ def replay_command(
     timeout: float | None,
     ca_bundle: str | None,
     insecure: bool,
+    profile_file: Path | None,
+    sets: tuple[str, ...],
 ) -> None:
-    """Replay a recorded simulation (``simulate --record``), remapping server-assigned ids."""
+    """Replay a recorded simulation (``simulate --record``), remapping server-assigned ids.
+
+    The recorded requests go out as recorded: of the profile, only what judges and carries them
+    applies (accepted statuses, retries, timeouts, JSON form); app and template knobs do not.
+    """
     try:
         lines = sum(1 for _ in read_recording(recording))  # the whole file is checked before sending
     except RecordingError as exc:
         raise click.UsageError(str(exc)) from None
+    effective = effective_profile(profile_file, sets)
+    ignored = [n for n in effective.origins if n.startswith(("app.", "template."))]
+    if ignored:
+        click.echo(f"note: replay sends the recorded requests; {', '.join(ignored)} change nothing", err=True)
     folder = prepare_report_dir(report_dir)
     transport = make_transport(timeout, ca_bundle, insecure)
-    profile = profile_for(timeout, retries)
+    profile = profile_for(timeout, retries, effective.profile)
     with open_target(base_url, token, transport, profile) as target:
         display = for_stream() if progress else Silent()
         report = asyncio.run(

@@ -30,6 +30,7 @@ from simulator.reconcile import Summary, reconcile
 from simulator.record import Recorder
 from simulator.scenarios import SCENARIOS
 from simulator.sender import Sender, clients_for
+from simulator.settings import AppSettings
 from simulator.stats import Stats
 from simulator.steps import Step
 from simulator.template import DEFAULT_TEMPLATE, Template
@@ -54,6 +55,8 @@ class SimulationConfig:
     """Seconds after which no new event is taken (required for ``soak``)."""
     profile: Profile = ONELOGIN
     template: Template = DEFAULT_TEMPLATE
+    settings: AppSettings | None = None
+    """The app's provisioning settings; None: the scenario's own (lifecycle asks for approvals)."""
     behaviour: AppBehaviour = field(default_factory=AppBehaviour)
     record: Path | None = None
     problem_cap: int = DEFAULT_CAP
@@ -182,7 +185,8 @@ async def simulate(
 ) -> Report:
     """Run ``config`` against the SCIM server at ``base_url`` with bearer ``token``."""
     scenario = SCENARIOS[config.scenario]
-    tenant = Tenant.generate(config.users, config.seed, settings=scenario.settings)
+    settings = scenario.settings if config.settings is None else config.settings
+    tenant = Tenant.generate(config.users, config.seed, settings=settings)
     connector = Connector(tenant, token, config.profile, config.template, seed=config.seed)
     directory, problems = Directory(config.behaviour), Problems(config.problem_cap)
     progress = progress or Silent()
