@@ -60,8 +60,9 @@ def replay_command(
 ) -> None:
     """Replay a recorded simulation (``simulate --record``), remapping server-assigned ids.
 
-    The recorded requests go out as recorded: of the profile, only what judges and carries them
-    applies (accepted statuses, retries, timeouts, JSON form); app and template knobs do not.
+    The recorded requests go out as recorded and their statuses are compared with the recording's:
+    of the profile, only what carries and judges the answers applies (retries, timeouts, what a
+    create response must hold, how a re-written body is serialised); app and template knobs do not.
     """
     try:
         lines = sum(1 for _ in read_recording(recording))  # the whole file is checked before sending

@@ -390,7 +390,7 @@ def _(scim_profile: EffectiveProfile, onelogin: OneLogin, conversation: Conversa
     custom = onelogin.tenant.settings.custom_headers
     overridden = any(n.lower() == "content-type" for n, _ in custom)
     knob, actual = ("app.custom_headers", custom) if overridden else ("content_type", sends)
-    about = f"this scenario is about requests sent with Content-Type {media}"
+    about = f"this scenario is about requests sent with Content-Type {media}, not {sends}"
     require(scim_profile, knob, actual, sends == media, about)
     with_body = [s for s in conversation.exchanges if s.request.body]
     assert with_body, f"OneLogin sent no request with a body: {conversation.trace()}"

@@ -17,6 +17,8 @@ from click.testing import CliRunner, Result
 from harness.cli import cli
 from simulator.knobs import KNOBS
 from tests.support.checkrun import ROOT, run_check
+from tests.support.faults import faulty_server
+from tests.support.scimtest import TOKEN, make_config
 
 PROFILES = ROOT / "docs" / "profiles"
 LEGACY_20 = ["urn:scim:schemas:core:2.0", "urn:scim:schemas:extension:enterprise:2.0"]
@@ -27,9 +29,9 @@ RFC = [
 ]
 
 
-def _run(*args: str) -> Result:
-    env = {"SCIM_BASE_URL": "", "SCIM_TOKEN": "", "SCIM_PROFILE": "", "SCIM_SET": ""}
-    return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+def _run(*args: str, env: dict[str, str] | None = None) -> Result:
+    clean = {"SCIM_BASE_URL": "", "SCIM_TOKEN": "", "SCIM_PROFILE": "", "SCIM_SET": "", **(env or {})}
+    return CliRunner().invoke(cli, list(args), env=clean, catch_exceptions=False)
 
 
 def _one_error_line(result: Result, says: str) -> None:
@@ -128,9 +130,11 @@ def test_locust_refuses_a_profile_it_cannot_send() -> None:
 # --- the README's recipes, on the wire ---------------------------------------------------------------
 def _simulate(tmp_path: Path, scenario: str, *options: str) -> list[dict[str, Any]]:
     recording = tmp_path / "traffic.jsonl"
+    if "--record" not in options:
+        options = ("--record", str(recording), *options)
     result = _run(
         "simulate", "--scenario", scenario, "--users", "12", "--seed", "5", "--concurrency", "2",
-        "--record", str(recording), "--report-dir", str(tmp_path), "--no-progress", *options,
+        "--report-dir", str(tmp_path), "--no-progress", *options,
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "problems: 0" in result.stdout
@@ -202,5 +206,27 @@ def test_check_skips_a_scenario_the_profile_does_not_send_saying_why(tmp_path: P
     assert result.returncode == 0, result.stdout + result.stderr
     summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
     text = json.dumps(summary)
-    assert "this scenario is about requests sent with Content-Type application/json" in text
-    assert "app.custom_headers" in text
+    assert (
+        "this scenario is about requests sent with Content-Type application/json, not application/scim+json; "
+        "the run's profile sets app.custom_headers=[Content-Type, User-Agent] [doc] (profile file "
+    ) in text
+
+
+def test_replay_judges_the_recording_by_the_runs_profile(tmp_path: Path) -> None:
+    recording = tmp_path / "traffic.jsonl"
+    _simulate(tmp_path, "onboarding", "--record", str(recording))
+
+    def replay(name: str, *options: str) -> Result:
+        # OneLogin needs name.givenName/familyName in a 201 [doc]; this server drops them
+        with faulty_server("create-without-name", make_config(tmp_path / f"{name}.db")) as server:
+            target = {"SCIM_BASE_URL": server.base_url, "SCIM_TOKEN": TOKEN}
+            folder = ("--report-dir", str(tmp_path / name))
+            return _run("replay", str(recording), "--no-progress", *folder, *options, env=target)
+
+    strict = replay("strict")
+    assert strict.exit_code == 1 and "without name.givenName" in strict.stdout, strict.output
+    lenient = replay(
+        "lenient", "--set", "require_name_in_create_response=false", "--set", "app.deletion_action=nothing"
+    )
+    assert lenient.exit_code == 0, lenient.output
+    assert "note: replay sends the recorded requests; app.deletion_action change nothing" in lenient.stderr
