@@ -96,6 +96,8 @@ def _table(effective: EffectiveProfile) -> Table:
         if isinstance(value, str):
             shown = json.dumps(value, ensure_ascii=False)  # quoted, so "" and spaces show
         shown = shown.replace("\\n", "\n")  # header lines, one per line
+        if knob.name == "template.name" and effective.template.file is not None:
+            shown += " (not used: template.file)"
         certainty = knob.certainty or "unrecorded"
         origin = effective.origin(knob.name)
         table.add_row(
