@@ -19,10 +19,12 @@ import click
 from rich.console import Console
 
 from harness.live import LiveProgress
+from harness.profile_cli import effective_profile, profile_options
 from harness.reporting import REPORT_FILES, RunResult, ScenarioResult, load_simulation, write_reports
 from harness.suite import run_suite
 from harness.tags import TagExpression, TagExpressionError, parse
 from harness.target import TargetError, given_target, make_transport, open_target, transport_options
+from simulator.profile_file import EffectiveProfile
 from steps.features import tags_in_features
 
 LOG_FILE = "check.log"
@@ -106,6 +108,7 @@ def _version() -> str:
     help="Worker processes; whole features run in parallel, @serial scenarios alone at the end.",
 )
 @transport_options
+@profile_options
 def check(
     base_url: str | None,
     token: str | None,
@@ -118,11 +121,15 @@ def check(
     timeout: float | None,
     ca_bundle: str | None,
     insecure: bool,
+    profile_file: Path | None,
+    sets: tuple[str, ...],
 ) -> None:
     """Run the feature suite against a SCIM target and write the reports.
 
-    Without --base-url the target is the embedded reference server.
+    Without --base-url the target is the embedded reference server. The OneLogin scenarios send
+    what the profile (--profile, --set) says; a scenario that sets a knob itself wins for that knob.
     """
+    effective = effective_profile(profile_file, sets)
     transport = make_transport(timeout, ca_bundle, insecure)
     given = given_target(base_url, token, transport, observer_url, observer_token)
     root = project_root()
@@ -140,7 +147,9 @@ def check(
             tempfile.TemporaryDirectory(prefix="scim-check-") as work,
             LiveProgress(console, strict) as live,
         ):
-            outcome = run_suite(root, target, marker_expression, jobs, live, Path(work))
+            outcome = run_suite(
+                root, target, marker_expression, jobs, live, Path(work), _profile_environment(effective)
+            )
     if outcome.stopped:
         raise TargetError(outcome.stopped)
     if outcome.crashed:
@@ -167,6 +176,17 @@ def check(
     write_reports(run, report_dir)
     _conclude(console, run, report_dir)
     raise SystemExit(run.exit_code)
+
+
+def _profile_environment(effective: EffectiveProfile) -> dict[str, str]:
+    """The profile for the workers (steps/profile.py reads it back): the file, then the --set lines.
+
+    Paths are absolute (the workers run in the project folder); the environment, never argv.
+    """
+    return {
+        "SCIM_PROFILE": "" if effective.file is None else str(effective.file.resolve()),
+        "SCIM_SET": "\n".join(effective.overrides()),
+    }
 
 
 def _conclude(console: Console, run: RunResult, report_dir: Path) -> None:

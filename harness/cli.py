@@ -9,6 +9,7 @@ from __future__ import annotations
 import click
 
 from harness.check import check
+from harness.profile_cli import profile_group
 from harness.replay import replay_command
 from harness.serve import serve
 from harness.simulate import simulate_command
@@ -24,6 +25,7 @@ cli.add_command(serve)
 cli.add_command(check)
 cli.add_command(simulate_command)
 cli.add_command(replay_command)
+cli.add_command(profile_group)
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from harness.profile_cli import effective_profile, profile_options
 from harness.target import (
     given_target,
     make_transport,
@@ -50,6 +51,7 @@ class BadRecording(click.ClickException):
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Show progress on stderr.")
 @retries_option
 @transport_options
+@profile_options
 def replay_command(
     recording: Path,
     base_url: str | None,
@@ -60,17 +62,28 @@ def replay_command(
     timeout: float | None,
     ca_bundle: str | None,
     insecure: bool,
+    profile_file: Path | None,
+    sets: tuple[str, ...],
 ) -> None:
-    """Replay a recorded simulation (``simulate --record``), remapping server-assigned ids."""
+    """Replay a recorded simulation (``simulate --record``), remapping server-assigned ids.
+
+    The recorded requests go out as recorded and their statuses are compared with the recording's:
+    of the profile, only what carries and judges the answers applies (retries, timeouts, what a
+    create response must hold, how a re-written body is serialised); app and template knobs do not.
+    """
     try:
         # every line is checked before anything is sent, even the pre-flight: a bad line 900 must
         # not leave a target with 899 lines of a half-replayed run
         lines = sum(1 for _ in read_recording(recording))
     except RecordingError as exc:
         raise BadRecording(str(exc)) from None
+    effective = effective_profile(profile_file, sets)
+    ignored = [n for n in effective.origins if n.startswith(("app.", "template."))]
+    if ignored:
+        click.echo(f"note: replay sends the recorded requests; {', '.join(ignored)} change nothing", err=True)
     folder = prepare_report_dir(report_dir)
     transport = make_transport(timeout, ca_bundle, insecure)
-    profile = profile_for(timeout, retries)
+    profile = profile_for(timeout, retries, effective.profile)
     with open_target(given_target(base_url, token, transport)) as opened:
         target = opened.target
         display = for_stream() if progress else Silent()

@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from harness.locust_run import LocustRun, NotEnabled, simulate_on_locust
+from harness.profile_cli import effective_profile, profile_options
 from harness.target import (
     given_target,
     make_transport,
@@ -107,6 +108,7 @@ def _summary(report: Report, path: Path) -> list[str]:
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Show progress on stderr.")
 @retries_option
 @transport_options
+@profile_options
 @click.option(
     "--engine",
     type=click.Choice(["asyncio", "locust"]),
@@ -135,6 +137,8 @@ def simulate_command(
     timeout: float | None,
     ca_bundle: str | None,
     insecure: bool,
+    profile_file: Path | None,
+    sets: tuple[str, ...],
     engine: str,
     workers: int | None,
 ) -> None:
@@ -145,11 +149,23 @@ def simulate_command(
         raise click.UsageError("--workers needs --engine locust")
     if engine == "locust" and record is not None:
         raise click.UsageError("--record needs the asyncio engine (Locust workers record nothing)")
+    effective = effective_profile(profile_file, sets)
+    if engine == "locust" and effective.origins:
+        raise click.UsageError("--profile and --set need the asyncio engine (Locust sends the defaults)")
     behaviour = AppBehaviour(removes_suspended_from_groups=not app_keeps_suspended_members)
     transport = make_transport(timeout, ca_bundle, insecure)
-    profile = profile_for(timeout, retries)
+    profile = profile_for(timeout, retries, effective.profile)
     config = SimulationConfig(
-        scenario, users, seed, concurrency, duration, profile=profile, behaviour=behaviour, record=record
+        scenario,
+        users,
+        seed,
+        concurrency,
+        duration,
+        profile=profile,
+        template=effective.scim_template(),
+        settings=effective.app_over(SCENARIOS[scenario].settings),
+        behaviour=behaviour,
+        record=record,
     )
     folder = prepare_report_dir(report_dir)
     if engine == "locust":  # per-response verification and Locust's figures; no reconciliation

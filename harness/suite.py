@@ -26,11 +26,15 @@ _POLL = 0.05
 NO_TESTS = 5  # pytest's exit code when no test was selected
 
 
-def worker_environment(target: Target, base: Mapping[str, str] | None = None) -> dict[str, str]:
-    """The environment of a worker: ours, with the target's variables (tokens never in argv) and
-    the front end named, so hints and skip reasons speak of ``check``'s options."""
+def worker_environment(
+    target: Target, extra: Mapping[str, str] | None = None, base: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The environment of a worker: ours, with the target's variables (tokens never in argv),
+    ``extra`` (the run's profile), and the front end named, so hints and skip reasons speak of
+    ``check``'s options."""
     env = dict(os.environ if base is None else base)
     env.update(target.environment())  # every variable of a target, so none is inherited
+    env.update(extra or {})
     env[FRONTEND_VARIABLE] = "check"
     env["PYTHONUNBUFFERED"] = "1"
     return env
@@ -96,10 +100,12 @@ def _headline(log: str) -> str:
 
 
 class _Phase:
-    def __init__(self, project: Path, target: Target, tags: str | None, workdir: Path) -> None:
+    def __init__(
+        self, project: Path, target: Target, tags: str | None, workdir: Path, extra: Mapping[str, str]
+    ) -> None:
         self.project, self.target, self.tags, self.workdir = project, target, tags, workdir
         self.redactor = Redactor.of(target.secrets)
-        self.environment = worker_environment(target)
+        self.environment = worker_environment(target, extra)
         self.serial = 0
 
     def scrub(self, text: str) -> str:
@@ -174,11 +180,17 @@ class _Phase:
 
 
 def run_suite(
-    project: Path, target: Target, tags: str | None, jobs: int, listener: Listener, workdir: Path
+    project: Path,
+    target: Target,
+    tags: str | None,
+    jobs: int,
+    listener: Listener,
+    workdir: Path,
+    environment: Mapping[str, str] | None = None,
 ) -> SuiteOutcome:
     """Run the suite over ``project/steps`` against ``target``; results arrive through ``listener``."""
     outcome = SuiteOutcome()
-    phase = _Phase(project, target, tags, workdir)
+    phase = _Phase(project, target, tags, workdir, environment or {})
     if jobs <= 1:
         phase.run([None], 1, listener, outcome)
         return outcome

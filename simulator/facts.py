@@ -13,14 +13,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["FACTS", "Certainty", "Fact", "fact", "facts_of"]
+__all__ = [
+    "CERBY_ARTICLE",
+    "FACTS",
+    "ONELOGIN_DOCS",
+    "ONELOGIN_SAMPLE",
+    "Certainty",
+    "Fact",
+    "fact",
+    "facts_of",
+]
 
 Certainty = Literal["doc", "seen", "guess", "?"]
 
 _IDP_NAMES = {"onelogin": "OneLogin", "okta": "Okta", "entra": "Microsoft Entra ID"}
-_DOC = "OneLogin developer docs, SCIM provisioning"
-_SAMPLE = "OneLogin's sample server (onelogin/onelogin-scim-node) and observed OneLogin traffic"
-_CERBY = "Cerby's OneLogin SCIM article (what the app must do)"
+ONELOGIN_DOCS = "OneLogin developer docs, SCIM provisioning"
+ONELOGIN_SAMPLE = "OneLogin's sample server (onelogin/onelogin-scim-node) and observed OneLogin traffic"
+CERBY_ARTICLE = "Cerby's OneLogin SCIM article (what the app must do)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +62,7 @@ class Fact:
         return f"{self.idp_name} fact [{self.certainty}]: {self.statement} ({self.source})"
 
 
-def _onelogin(id_: str, certainty: Certainty, statement: str, source: str = _DOC) -> Fact:
+def _onelogin(id_: str, certainty: Certainty, statement: str, source: str = ONELOGIN_DOCS) -> Fact:
     return Fact("onelogin_" + id_, "onelogin", statement, certainty, source)
 
 
@@ -74,9 +83,9 @@ _ALL = (
         "form_encoded_filter",
         "seen",
         "lookups are form-encoded (userName+eq+%22…%22) with a trailing &",
-        _SAMPLE,
+        ONELOGIN_SAMPLE,
     ),
-    _onelogin("lookup_before_push", "seen", "a push looks the user up by userName first", _SAMPLE),
+    _onelogin("lookup_before_push", "seen", "a push looks the user up by userName first", ONELOGIN_SAMPLE),
     _onelogin(
         "lookup_404_absent",
         "guess",
@@ -97,15 +106,15 @@ _ALL = (
         "link_existing",
         "seen",
         "a lookup with one match links to its id and replaces it with PUT /Users/{id}? (no second POST)",
-        _SAMPLE,
+        ONELOGIN_SAMPLE,
     ),
     _onelogin(
         "update_whole_template",
         "seen",
         "attribute changes arrive as PUT /Users/{id}? with the whole rendered template, not a diff",
-        _SAMPLE,
+        ONELOGIN_SAMPLE,
     ),
-    _onelogin("put_bare_query", "seen", "PUT URLs end in a bare '?'", _SAMPLE),
+    _onelogin("put_bare_query", "seen", "PUT URLs end in a bare '?'", ONELOGIN_SAMPLE),
     _onelogin(
         "content_type_json",
         "guess",
@@ -122,7 +131,7 @@ _ALL = (
         "seen",
         "the default SCIM v2 template declares urn:scim:schemas:core:2.0 and "
         "urn:scim:schemas:extension:enterprise:2.0",
-        _SAMPLE,
+        ONELOGIN_SAMPLE,
     ),
     _onelogin("scim11_urns", "doc", "SCIM 1.1-style templates declare the 1.0 URNs"),
     _onelogin("manager_id", "doc", "the enterprise template sends manager.managerId, not manager.value"),
@@ -158,7 +167,10 @@ _ALL = (
     ),
     # --- groups -----------------------------------------------------------------------------------
     _onelogin(
-        "role_patch", "seen", "a role change is PATCH /Groups/{id} adding or removing the member", _SAMPLE
+        "role_patch",
+        "seen",
+        "a role change is PATCH /Groups/{id} adding or removing the member",
+        ONELOGIN_SAMPLE,
     ),
     _onelogin("role_patch_body", "?", "the body of that PATCH (an RFC PatchOp is assumed)"),
     _onelogin("groups_list", "doc", "entitlement refresh reads GET /Groups"),
@@ -172,22 +184,25 @@ _ALL = (
         "grants_removed",
         "doc",
         "a suspended or deleted user loses every access grant in the app",
-        _CERBY,
+        CERBY_ARTICLE,
     ),
     _onelogin(
         "rotation",
         "doc",
         "privileged accounts a deprovisioned user could reach get a password rotation",
-        _CERBY,
+        CERBY_ARTICLE,
     ),
     _onelogin(
         "no_grants_back",
         "doc",
         "a reactivated user is valid again but gets no access grant back",
-        _CERBY,
+        CERBY_ARTICLE,
     ),
     _onelogin(
-        "team_removal", "doc", "removal from an IdP group removes the user from the matching team", _CERBY
+        "team_removal",
+        "doc",
+        "removal from an IdP group removes the user from the matching team",
+        CERBY_ARTICLE,
     ),
 )
 

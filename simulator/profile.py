@@ -1,9 +1,10 @@
 """What an identity provider's SCIM client does on the wire, as plain data: the profile and its knobs.
 
 Every fact onelogin-profile.md marks [guess] or [?] is a knob here with the documented default; each
-knob's docstring says how well the default is known ([doc], [seen], [guess], [?]). The event plans
-and the engine read these values and nothing else, so an Okta or Entra profile is another instance
-of :class:`Profile`, not new engine code.
+knob carries how well its default is known ([doc], [seen], [guess], [?]) and where that comes from
+as field metadata (:func:`simulator.provenance.knob`), which ``scim-harness profile show`` prints.
+The event plans and the engine read these values and nothing else, so an Okta or Entra profile is
+another instance of :class:`Profile`, not new engine code.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import quote, quote_plus
+
+from simulator.facts import Certainty
+from simulator.provenance import DOC, INFERRED, SAMPLE, UNKNOWN, knob, label
 
 Operation = Literal[
     "connection_test",
@@ -30,24 +34,27 @@ Operation = Literal[
 ]
 
 
+def _statuses(default: tuple[int, ...], certainty: Certainty, source: str) -> tuple[int, ...]:
+    return knob(default, certainty, source, minimum=100, maximum=599)
+
+
 @dataclass(frozen=True, slots=True)
 class AcceptedStatuses:
     """The statuses the IdP treats as success, per operation; anything else fails the event."""
 
-    connection_test: tuple[int, ...] = (200, 404)  # [doc] 200 with an empty ListResponse, or 404
-    lookup_user: tuple[int, ...] = (200,)  # [doc]; a 404 is handled by Profile.lookup_404_means_absent
-    create_user: tuple[int, ...] = (201,)  # [doc]
-    replace_user: tuple[int, ...] = (200,)  # [seen]
-    patch_user: tuple[int, ...] = (
-        200,
-        204,
-    )  # [guess] OneLogin sends no user PATCH unless suspend_style="patch"
-    delete_user: tuple[int, ...] = (200, 204)  # [doc]
-    lookup_group: tuple[int, ...] = (200,)  # [guess]
-    create_group: tuple[int, ...] = (201,)  # [doc]; a 409 (duplicate) makes the plan look the group up
-    patch_group: tuple[int, ...] = (200, 204)  # [doc]
-    list_groups: tuple[int, ...] = (200,)  # [doc]
-    list_users: tuple[int, ...] = (200,)  # [doc]
+    connection_test: tuple[int, ...] = _statuses((200, 404), "doc", DOC)  # 200 empty ListResponse, or 404
+    lookup_user: tuple[int, ...] = _statuses((200,), "doc", DOC)  # a 404: lookup_404_means_absent
+    create_user: tuple[int, ...] = _statuses((201,), "doc", DOC)
+    replace_user: tuple[int, ...] = _statuses((200,), "seen", SAMPLE)
+    # OneLogin sends no user PATCH unless suspend_style="patch"
+    patch_user: tuple[int, ...] = _statuses((200, 204), "guess", INFERRED)
+    delete_user: tuple[int, ...] = _statuses((200, 204), "doc", DOC)
+    lookup_group: tuple[int, ...] = _statuses((200,), "guess", INFERRED)
+    # a 409 (duplicate) makes the plan look the group up
+    create_group: tuple[int, ...] = _statuses((201,), "doc", DOC)
+    patch_group: tuple[int, ...] = _statuses((200, 204), "doc", DOC)
+    list_groups: tuple[int, ...] = _statuses((200,), "doc", DOC)
+    list_users: tuple[int, ...] = _statuses((200,), "doc", DOC)
 
     def of(self, operation: Operation) -> tuple[int, ...]:
         """The accepted statuses of ``operation``."""
@@ -57,20 +64,20 @@ class AcceptedStatuses:
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
-    """[?] OneLogin's retries are undocumented. Default: never retry a 4xx except 429; retry 5xx,
+    """OneLogin's retries are undocumented [?]. Default: never retry a 4xx except 429; retry 5xx,
     429 and timeouts ``retries`` times with exponential backoff, honouring ``Retry-After``."""
 
-    retries: int = 3
-    backoff: float = 1.0
+    retries: int = knob(3, "?", UNKNOWN, minimum=0, maximum=10)
+    backoff: float = knob(1.0, "?", UNKNOWN, minimum=0)
     """Seconds before the first retry; multiplied by ``factor`` for each further one."""
-    factor: float = 2.0
-    max_delay: float = 30.0
-    retry_5xx: bool = True
-    retry_429: bool = True
-    retry_transport_errors: bool = True
+    factor: float = knob(2.0, "?", UNKNOWN, minimum=1)
+    max_delay: float = knob(30.0, "?", UNKNOWN, minimum=0)
+    retry_5xx: bool = knob(True, "?", UNKNOWN)
+    retry_429: bool = knob(True, "?", UNKNOWN)
+    retry_transport_errors: bool = knob(True, "?", UNKNOWN)
     """Timeouts and refused or reset connections (``status == 0``)."""
-    honour_retry_after: bool = True
-    max_retry_after: float = 120.0
+    honour_retry_after: bool = knob(True, "?", UNKNOWN)
+    max_retry_after: float = knob(120.0, "?", UNKNOWN, minimum=0)
 
     def delay(
         self, attempt: int, status: int, retry_after: str | None = None, now: float | None = None
@@ -109,12 +116,12 @@ def _retry_after_seconds(value: str, now: float) -> float | None:
 
 @dataclass(frozen=True, slots=True)
 class Timeouts:
-    """[?] Seconds; OneLogin's own timeouts are not published."""
+    """Seconds; OneLogin's own timeouts are not published [?]."""
 
-    connect: float = 10.0
-    read: float = 30.0
-    write: float = 30.0
-    pool: float = 30.0
+    connect: float = knob(10.0, "?", UNKNOWN, minimum=0.001)
+    read: float = knob(30.0, "?", UNKNOWN, minimum=0.001)
+    write: float = knob(30.0, "?", UNKNOWN, minimum=0.001)
+    pool: float = knob(30.0, "?", UNKNOWN, minimum=0.001)
 
     def as_dict(self) -> dict[str, float]:
         """The form httpx/httpcore take as the ``timeout`` request extension."""
@@ -125,75 +132,76 @@ class Timeouts:
 class Profile:
     """One identity provider's SCIM client behaviour. ``ONELOGIN`` holds OneLogin's defaults."""
 
-    name: str = "onelogin"
+    name: str = label("onelogin")
+    """Shown in reports (``simulation.json``'s ``profile``); a profile file's ``name`` sets it."""
 
     # --- headers ---------------------------------------------------------------------------------
-    content_type: str = "application/json"
-    """[guess] Content-Type of requests with a body (custom headers may override it)."""
-    user_agent: str | None = None
-    """[?] OneLogin's own User-Agent is unknown; None sends none (admins add one as a custom header)."""
-    accept: str | None = None
-    """[?] None sends no Accept header."""
+    content_type: str = knob("application/json", "guess", INFERRED)
+    """Content-Type of requests with a body (custom headers may override it)."""
+    user_agent: str | None = knob(None, "?", UNKNOWN)
+    """OneLogin's own User-Agent is unknown; None sends none (admins add one as a custom header)."""
+    accept: str | None = knob(None, "?", UNKNOWN)
+    """None sends no Accept header."""
 
     # --- URLs --------------------------------------------------------------------------------------
-    filter_encoding: Literal["form", "percent"] = "form"
-    """[seen] ``form``: ``userName+eq+%22…%22`` (quote_plus); ``percent``: ``userName%20eq%20%22…%22``."""
-    filter_suffix: str = "&"
-    """[seen] What follows the filter parameter: OneLogin leaves a trailing ``&``."""
-    put_query: str | None = ""
-    """[seen] PUT URLs end in ``?`` (an empty query); None for no ``?``."""
+    filter_encoding: Literal["form", "percent"] = knob("form", "seen", SAMPLE)
+    """``form``: ``userName+eq+%22…%22`` (quote_plus); ``percent``: ``userName%20eq%20%22…%22``."""
+    filter_suffix: str = knob("&", "seen", SAMPLE)
+    """What follows the filter parameter: OneLogin leaves a trailing ``&``."""
+    put_query: str | None = knob("", "seen", SAMPLE)
+    """PUT URLs end in ``?`` (an empty query); None for no ``?``."""
 
     # --- flows -------------------------------------------------------------------------------------
-    update_preceded_by_lookup: bool = True
-    """[?] Whether a filtered GET precedes each update (update, suspend, reactivate)."""
-    delete_preceded_by_lookup: bool = False
-    """[?] Whether a filtered GET precedes DELETE when the app id is already linked."""
-    lookup_404_means_absent: bool = True
-    """[guess] A 404 to the userName lookup counts as "no such user" (as in the connection test)."""
-    suspend_style: Literal["put", "patch"] = "put"
-    """[guess] ``put``: the whole template plus ``"active": false``; ``patch``:
+    update_preceded_by_lookup: bool = knob(True, "?", UNKNOWN)
+    """Whether a filtered GET precedes each update (update, suspend, reactivate)."""
+    delete_preceded_by_lookup: bool = knob(False, "?", UNKNOWN)
+    """Whether a filtered GET precedes DELETE when the app id is already linked."""
+    lookup_404_means_absent: bool = knob(True, "guess", INFERRED)
+    """A 404 to the userName lookup counts as "no such user" (as in the connection test)."""
+    suspend_style: Literal["put", "patch"] = knob("put", "guess", INFERRED)
+    """``put``: the whole template plus ``"active": false``; ``patch``:
     ``{"op": "replace", "value": {"active": false}}``."""
-    active_as_string: bool = False
-    """[guess] Send ``"active": "False"`` (a string, as Entra does) instead of a JSON boolean."""
-    assign_pushes_groups: bool = True
-    """[guess] After creating or linking a user, add it to the groups of its roles."""
-    group_lookup_before_create: bool = False
-    """[?] ``GET /Groups?filter=displayName eq …`` before ``POST /Groups``, and to find a group that
+    active_as_string: bool = knob(False, "guess", INFERRED)
+    """Send ``"active": "False"`` (a string, as Entra does) instead of a JSON boolean."""
+    assign_pushes_groups: bool = knob(True, "guess", INFERRED)
+    """After creating or linking a user, add it to the groups of its roles."""
+    group_lookup_before_create: bool = knob(False, "?", UNKNOWN)
+    """``GET /Groups?filter=displayName eq …`` before ``POST /Groups``, and to find a group that
     exists already. No source shows OneLogin sending it; its documented call is ``GET /Groups`` [doc],
     so by default a group OneLogin has not linked is created, and found by reading ``GET /Groups``."""
-    duplicate_group_400_means_exists: bool = True
-    """[seen] OneLogin's own sample server (onelogin/onelogin-scim-node) answers a ``POST /Groups``
-    for a name it has with 400 and ``name_already_exists`` (not RFC 7644 §3.3's 409): True treats that
+    duplicate_group_400_means_exists: bool = knob(True, "seen", SAMPLE)
+    """OneLogin's own sample server (onelogin/onelogin-scim-node) answers a ``POST /Groups`` for a
+    name it has with 400 and ``name_already_exists`` (not RFC 7644 §3.3's 409): True treats that
     answer as "the group exists", like a 409, since OneLogin works with its own sample."""
-    connection_test_username: str | None = None
-    """[doc: a random non-existent userName] None draws a random one per test."""
+    connection_test_username: str | None = knob(None, "doc", DOC)
+    """OneLogin sends a random non-existent userName; None draws a random one per test."""
 
     # --- bodies ------------------------------------------------------------------------------------
-    patch_op_case: Literal["lower", "capitalized"] = "lower"
-    """[?] ``add``/``remove``/``replace``, or ``Add``/``Remove``/``Replace`` as Entra sends."""
-    member_remove_style: Literal["path_filter", "value_array"] = "path_filter"
-    """[?] ``path_filter``: ``"path": "members[value eq \\"<id>\\"]"``; ``value_array``:
+    patch_op_case: Literal["lower", "capitalized"] = knob("lower", "?", UNKNOWN)
+    """``add``/``remove``/``replace``, or ``Add``/``Remove``/``Replace`` as Entra sends."""
+    member_remove_style: Literal["path_filter", "value_array"] = knob("path_filter", "?", UNKNOWN)
+    """``path_filter``: ``"path": "members[value eq \\"<id>\\"]"``; ``value_array``:
     ``"path": "members", "value": [{"value": "<id>"}]``."""
-    patch_schemas: bool = True
-    """[?] Include ``schemas: [PatchOp URN]`` in PATCH bodies (RFC 7644 §3.5.2)."""
-    group_create_schemas: bool = True
-    """[guess] Include the Group schema URN in ``POST /Groups`` (the doc shows only displayName)."""
-    empty_placeholder: str = ""
-    """[guess] What an empty placeholder renders as."""
-    manager_id_source: Literal["scim_id", "onelogin_id"] = "scim_id"
-    """[guess] ``{$parameters.external_manager_id}``: the manager's id in the app, or in OneLogin."""
-    json_ensure_ascii: bool = False
-    """[?] Escape non-ASCII as ``\\uXXXX`` in bodies; default sends UTF-8."""
-    json_compact: bool = True
-    """[?] ``{"a":1}`` rather than ``{"a": 1}``."""
-    require_name_in_create_response: bool = True
-    """[doc] A 201 must carry ``id`` and ``name.givenName``/``familyName`` for OneLogin to link."""
+    patch_schemas: bool = knob(True, "?", UNKNOWN)
+    """Include ``schemas: [PatchOp URN]`` in PATCH bodies (RFC 7644 §3.5.2)."""
+    group_create_schemas: bool = knob(True, "guess", INFERRED)
+    """Include the Group schema URN in ``POST /Groups`` (the doc shows only displayName)."""
+    empty_placeholder: str = knob("", "guess", INFERRED)
+    """What an empty placeholder renders as."""
+    manager_id_source: Literal["scim_id", "onelogin_id"] = knob("scim_id", "guess", INFERRED)
+    """``{$parameters.external_manager_id}``: the manager's id in the app, or in OneLogin."""
+    json_ensure_ascii: bool = knob(False, "?", UNKNOWN)
+    """Escape non-ASCII as ``\\uXXXX`` in bodies; default sends UTF-8."""
+    json_compact: bool = knob(True, "?", UNKNOWN)
+    """``{"a":1}`` rather than ``{"a": 1}``."""
+    require_name_in_create_response: bool = knob(True, "doc", DOC)
+    """A 201 must carry ``id`` and ``name.givenName``/``familyName`` for OneLogin to link."""
 
     # --- paging ------------------------------------------------------------------------------------
-    import_page_size: int | None = 100
-    """[?] Import pages with ``startIndex=1&count=100`` following totalResults; None: one plain GET."""
-    groups_page_size: int | None = None
-    """[?] Entitlement refresh: None sends a plain ``GET /Groups``."""
+    import_page_size: int | None = knob(100, "?", UNKNOWN, minimum=1)
+    """Import pages with ``startIndex=1&count=100`` following totalResults; None: one plain GET."""
+    groups_page_size: int | None = knob(None, "?", UNKNOWN, minimum=1)
+    """Entitlement refresh: None sends a plain ``GET /Groups``."""
 
     # --- transport ---------------------------------------------------------------------------------
     accepted: AcceptedStatuses = field(default_factory=AcceptedStatuses)

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from simulator.provenance import ADMIN, DOC, INFERRED, knob
+
 DeletionAction = Literal["delete", "suspend", "nothing"]
 ApprovalAction = Literal["create", "update", "delete"]
 UsernameSource = Literal["email", "username"]
@@ -42,36 +44,45 @@ def parse_custom_headers(text: str) -> Headers:
 class AppSettings:
     """One app's Configuration and Provisioning tabs in OneLogin."""
 
-    deletion_action: DeletionAction = "delete"
-    """[doc] "When users are deleted in OneLogin, or the user's app access is removed": Delete,
-    Suspend or Do nothing. Also applies to the ``unassign`` event."""
+    deletion_action: DeletionAction = knob("delete", "doc", ADMIN)
+    """"When users are deleted in OneLogin, or the user's app access is removed": Delete, Suspend
+    or Do nothing. Also applies to the ``unassign`` event."""
 
-    suspension_action: DeletionAction = "suspend"
-    """[guess] the similar choice for users suspended in OneLogin."""
+    suspension_action: DeletionAction = knob("suspend", "guess", INFERRED)
+    """The similar choice for users suspended in OneLogin (its existence is a guess)."""
 
-    approve_create: bool = False
-    """[doc] "Require admin approval before this action is performed": Create user."""
+    approve_create: bool = knob(False, "doc", ADMIN)
+    """"Require admin approval before this action is performed": Create user."""
 
-    approve_update: bool = False
-    """[doc] Same, for Update user (suspend and reactivate are updates)."""
+    approve_update: bool = knob(False, "doc", ADMIN)
+    """Same, for Update user (suspend and reactivate are updates)."""
 
-    approve_delete: bool = False
-    """[doc] Same, for Delete user."""
+    approve_delete: bool = knob(False, "doc", ADMIN)
+    """Same, for Delete user."""
 
-    scim_username_source: UsernameSource = "email"
-    """[doc] The "SCIM Username" parameter: OneLogin's default is the username; admins usually switch
+    scim_username_source: UsernameSource = knob("email", "doc", DOC)
+    """The "SCIM Username" parameter: OneLogin's default is the username; admins usually switch
     it to the email, which is what this harness assumes unless told otherwise."""
 
-    custom_headers: Headers = ()
-    """[doc] The Custom Headers box, parsed (see :func:`parse_custom_headers`); sent on every request
-    and overriding the profile's own headers of the same name."""
+    custom_headers: Headers = knob((), "doc", DOC)
+    """The Custom Headers box, parsed (see :func:`parse_custom_headers`; one ``Name: value`` per
+    line is a guess); sent on every request, overriding the profile's own headers of the same name."""
 
-    groups_multi_value: bool = True
-    """[doc] The Groups parameter's multi-value flag. Without it several roles arrive as one
+    groups_multi_value: bool = knob(True, "doc", DOC)
+    """The Groups parameter's multi-value flag. Without it several roles arrive as one
     ``;``-joined group name."""
 
-    group_name_rule: str = "{role}"
-    """[doc: roles are mapped to groups by rules] The rule, as a format string over ``{role}``."""
+    group_name_rule: str = knob("{role}", "doc", DOC)
+    """Roles are mapped to groups by rules: the rule, as a format string over ``{role}``."""
+
+    def __post_init__(self) -> None:
+        try:
+            self.group_name_rule.format(role="")
+        except (IndexError, KeyError, ValueError):
+            raise ValueError(
+                f"the group name rule {self.group_name_rule!r} may use only {{role}} "
+                "(write {{ and }} for literal braces)"
+            ) from None
 
     def needs_approval(self, action: ApprovalAction | None) -> bool:
         """Whether an event of this kind waits for an admin (approved requests arrive later, in bursts)."""

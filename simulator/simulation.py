@@ -34,6 +34,7 @@ from simulator.reconcile import Summary, reconcile
 from simulator.record import Recorder
 from simulator.scenarios import ENABLE, SCENARIOS
 from simulator.sender import Sender, clients_for
+from simulator.settings import AppSettings
 from simulator.stats import Stats
 from simulator.template import DEFAULT_TEMPLATE, Template
 from simulator.tenant import Tenant
@@ -56,6 +57,8 @@ class SimulationConfig:
     """Seconds after which no new event is taken (required for ``soak``)."""
     profile: Profile = ONELOGIN
     template: Template = DEFAULT_TEMPLATE
+    settings: AppSettings | None = None
+    """The app's provisioning settings; None: the scenario's own (lifecycle asks for approvals)."""
     behaviour: AppBehaviour = field(default_factory=AppBehaviour)
     record: Path | None = None
     problem_cap: int = DEFAULT_CAP
@@ -187,7 +190,8 @@ async def simulate(
     exchange); the reconciliation reads are added to it, and the report lists them.
     """
     scenario = SCENARIOS[config.scenario]
-    tenant = Tenant.generate(config.users, config.seed, settings=scenario.settings)
+    settings = scenario.settings if config.settings is None else config.settings
+    tenant = Tenant.generate(config.users, config.seed, settings=settings)
     connector = Connector(tenant, token, config.profile, config.template, seed=config.seed)
     directory, problems = Directory(config.behaviour), Problems(config.problem_cap)
     progress = progress or Silent()

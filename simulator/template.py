@@ -4,6 +4,9 @@ A template is JSON text with ``{$user.…}`` / ``{$parameters.…}`` placeholder
 text, so rendering does the same, but every value is JSON-string-escaped first: a family name like
 ``O"Brien\\`` must still give valid JSON. Parsing checks the template once (known placeholders, valid
 JSON, an object at the top) and reports the first problem in one line an admin can act on.
+
+Which template an app uses is a :class:`TemplateChoice`, a set of knobs: one of the named templates
+(:data:`NAMED_TEMPLATES`), or the admin's own file, and the shape ``emails`` goes out in.
 """
 
 from __future__ import annotations
@@ -11,8 +14,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+from simulator.provenance import DOC, INFERRED, knob
 
 # The placeholders OneLogin documents [doc], plus {$user.active} which the profile doc mentions [guess].
 PLACEHOLDERS: frozenset[str] = frozenset(
@@ -53,6 +59,32 @@ DEFAULT_TEMPLATE_TEXT = """\
 }
 """  # noqa: E501  (kept byte for byte as onelogin-profile.md gives it)
 
+# The SCIM 1.1-style enterprise template, as the documented facts describe it (onelogin-profile.md,
+# "Templates"): the 1.0 URNs [doc], "emails" as a single object [doc: OneLogin's enterprise
+# template] and manager.managerId [doc]. The other lines follow the default template.
+ENTERPRISE_11_TEMPLATE_TEXT = """\
+{
+  "schemas": ["urn:scim:schemas:core:1.0", "urn:scim:schemas:extension:enterprise:1.0"],
+  "userName": "{$parameters.scimusername}",
+  "name": {"familyName": "{$user.lastname}", "givenName": "{$user.firstname}", "formatted": "{$user.display_name}"},
+  "emails": {"value": "{$user.email}", "type": "work", "primary": true},
+  "title": "{$parameters.title}",
+  "urn:scim:schemas:extension:enterprise:1.0": {
+    "department": "{$parameters.department}",
+    "manager": {"managerId": "{$parameters.external_manager_id}"}
+  }
+}
+"""  # noqa: E501
+
+TemplateName = Literal["onelogin-v2-enterprise", "onelogin-1.1-enterprise"]
+NAMED_TEMPLATES: dict[TemplateName, str] = {
+    "onelogin-v2-enterprise": DEFAULT_TEMPLATE_TEXT,
+    "onelogin-1.1-enterprise": ENTERPRISE_11_TEMPLATE_TEXT,
+}
+"""The templates a profile can name (``template.name``), by name."""
+
+EmailsShape = Literal["template", "object", "list"]
+
 
 class TemplateError(ValueError):
     """The SCIM JSON template cannot be used; the message says where and why, in one line."""
@@ -74,6 +106,8 @@ class Template:
 
     text: str
     placeholders: tuple[str, ...] = field(default=())
+    emails: EmailsShape = "template"
+    """``template``: ``emails`` as the text writes it; ``object`` or ``list``: reshaped after rendering."""
 
     @classmethod
     def parse(cls, text: str) -> Template:
@@ -128,7 +162,48 @@ class Template:
                 "a placeholder outside quotes must render to a JSON value"
             ) from None
         assert isinstance(rendered, dict)  # parse() checked the top level
-        return rendered
+        return _shaped(rendered, self.emails)
+
+
+def _shaped(body: dict[str, Any], emails: EmailsShape) -> dict[str, Any]:
+    """``body`` with ``emails`` as one object (the primary one, or the first) or as a list."""
+    value = body.get("emails")
+    if emails == "object" and isinstance(value, list) and value:
+        primary = [e for e in value if isinstance(e, dict) and e.get("primary") in (True, "true")]
+        body["emails"] = (primary or value)[0]
+    elif emails == "list" and isinstance(value, dict):
+        body["emails"] = [value]
+    return body
 
 
 DEFAULT_TEMPLATE = Template.parse(DEFAULT_TEMPLATE_TEXT)
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateChoice:
+    """The app's SCIM JSON Template as knobs: a named template or the admin's own file, and ``emails``."""
+
+    name: TemplateName = knob("onelogin-v2-enterprise", "guess", INFERRED)
+    """The default is onelogin-profile.md's SCIM v2 template: its two legacy URNs are [seen], the
+    rest [guess]. ``onelogin-1.1-enterprise``: the 1.0 URNs, ``emails`` as one object, ``managerId``."""
+    file: Path | None = knob(None, "doc", DOC)
+    """The admin's own template (the Configuration tab's SCIM JSON Template); used instead of ``name``."""
+    emails: EmailsShape = knob("template", "doc", DOC)
+    """``template``: as the template writes it; ``object``: one object, as OneLogin's enterprise
+    template sends it; ``list``: an array (RFC 7643 §4.1.2)."""
+
+    def resolve(self) -> Template:
+        """The checked template (:class:`TemplateError` naming the file on a problem)."""
+        if self.file is None:
+            text, where = NAMED_TEMPLATES[self.name], ""
+        else:
+            where = f"template file {self.file}: "
+            try:
+                text = self.file.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+                raise TemplateError(f"{where}cannot read the SCIM JSON template ({reason})") from None
+        try:
+            return replace(Template.parse(text), emails=self.emails)
+        except TemplateError as exc:
+            raise TemplateError(f"{where}{exc}") from None

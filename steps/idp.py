@@ -24,7 +24,6 @@ from pytest_bdd import parsers
 
 from scim_client import Target
 from simulator import (
-    AppSettings,
     Connector,
     Oddities,
     OneLoginUser,
@@ -39,6 +38,7 @@ from simulator import (
     run,
 )
 from simulator.names import DEPARTMENTS, email_local
+from simulator.profile_file import EffectiveProfile
 from simulator.tenant import EXTRA_ROLES
 from steps.wire import SchemaViolation, ScimClient, body_violations
 
@@ -241,13 +241,18 @@ class OneLogin:
 
 
 @pytest.fixture
-def onelogin(target: Target) -> OneLogin:
-    """An empty OneLogin tenant with the usual roles and an app pointed at the target."""
+def onelogin(target: Target, scim_profile: EffectiveProfile) -> OneLogin:
+    """An empty OneLogin tenant with the usual roles and an app pointed at the target.
+
+    The app is set up as the run's profile says (steps/profile.py); group names get the run id.
+    """
     run_id = uuid.uuid4().hex[:10]
-    settings = AppSettings(group_name_rule=f"{{role}} ({run_id})")
+    app = scim_profile.app
+    settings = replace(app, group_name_rule=f"{app.group_name_rule} ({run_id})")
     role_names = (*DEPARTMENTS, *EXTRA_ROLES)
     roles = [Role(_FIRST_ROLE_ID + i, n, settings.group_name(n)) for i, n in enumerate(role_names)]
-    connector = Connector(Tenant([], roles, settings), target.token)
+    tenant = Tenant([], roles, settings)
+    connector = Connector(tenant, target.token, scim_profile.profile, scim_profile.scim_template())
     return OneLogin(connector, target.base_url, run_id)
 
 

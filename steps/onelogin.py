@@ -16,6 +16,7 @@ from pytest_bdd import given, then, when
 
 from schemas import urns
 from simulator import Connector, OneLoginUser, Outcome, Template, parse_custom_headers, run
+from simulator.profile_file import EffectiveProfile
 from steps.common import assert_status, body_of
 from steps.idp import (
     Conversation,
@@ -28,6 +29,7 @@ from steps.idp import (
     sender,
 )
 from steps.idp_diagnosis import assert_accepted
+from steps.profile import require
 from steps.wire import ScimClient
 
 DELETION_ACTIONS = {"Delete": "delete", "Suspend": "suspend", "Do nothing": "nothing"}
@@ -61,6 +63,20 @@ def _person_with(onelogin: OneLogin, name: str, field: str, value: str) -> OneLo
     raise AssertionError(f"unknown OneLogin user field {field!r}")
 
 
+def _roles_pushed(scim_profile: EffectiveProfile, onelogin: OneLogin, field: str) -> None:
+    """A user given a role here is expected in the role's group once pushed."""
+    if field == "role":
+        pushes = onelogin.connector.profile.assign_pushes_groups
+        about = "this scenario expects a pushed user to join the groups of its roles"
+        require(scim_profile, "assign_pushes_groups", pushes, pushes, about)
+
+
+def _suspends(scim_profile: EffectiveProfile, onelogin: OneLogin) -> None:
+    action = onelogin.tenant.settings.suspension_action
+    about = 'this scenario is about the "Suspend" action for users suspended in OneLogin'
+    require(scim_profile, "app.suspension_action", action, action == "suspend", about)
+
+
 # --- the tenant -------------------------------------------------------------------------------------
 @given(phrase('a OneLogin user "{name:Q}" assigned to the app'), target_fixture="onelogin")
 def _(onelogin: OneLogin, name: str) -> OneLogin:
@@ -71,7 +87,8 @@ def _(onelogin: OneLogin, name: str) -> OneLogin:
     phrase('a OneLogin user "{name:Q}" with the {field:w} "{value:Q}" assigned to the app'),
     target_fixture="onelogin",
 )
-def _(onelogin: OneLogin, name: str, field: str, value: str) -> OneLogin:
+def _(scim_profile: EffectiveProfile, onelogin: OneLogin, name: str, field: str, value: str) -> OneLogin:
+    _roles_pushed(scim_profile, onelogin, field)
     return onelogin.adding(_person_with(onelogin, name, field, value))
 
 
@@ -93,7 +110,10 @@ def _(scim: ScimClient, onelogin: OneLogin, name: str) -> OneLogin:
     phrase('a OneLogin user "{name:Q}" with the {field:w} "{value:Q}" pushed to the app'),
     target_fixture="onelogin",
 )
-def _(scim: ScimClient, onelogin: OneLogin, name: str, field: str, value: str) -> OneLogin:
+def _(
+    scim: ScimClient, scim_profile: EffectiveProfile, onelogin: OneLogin, name: str, field: str, value: str
+) -> OneLogin:
+    _roles_pushed(scim_profile, onelogin, field)
     return pushed(scim, onelogin.adding(_person_with(onelogin, name, field, value)))
 
 
@@ -122,14 +142,18 @@ def _(onelogin: OneLogin, count: int, seed: int) -> OneLogin:
 
 
 @given("OneLogin has suspended the user")
-def _(scim: ScimClient, onelogin: OneLogin) -> None:
+def _(scim: ScimClient, scim_profile: EffectiveProfile, onelogin: OneLogin) -> None:
+    _suspends(scim_profile, onelogin)
     onelogin.user.suspended = True
     conversation = converse(scim, onelogin, "suspend", onelogin.connector.suspend(onelogin.user))
     assert_accepted(conversation, scim, onelogin)
 
 
 @given("the app's user was deleted on the app side")
-def _(scim: ScimClient, onelogin: OneLogin) -> None:
+def _(scim: ScimClient, scim_profile: EffectiveProfile, onelogin: OneLogin) -> None:
+    lookup = onelogin.connector.profile.update_preceded_by_lookup
+    about = "this scenario is about OneLogin finding the user gone by its lookup before an update"
+    require(scim_profile, "update_preceded_by_lookup", lookup, lookup, about)
     scim_id = onelogin.app_id(onelogin.user)
     assert scim_id, "OneLogin never linked the user"
     assert_status(scim.delete(f"/Users/{quote(scim_id, safe='')}"), 204, 200)
@@ -167,7 +191,8 @@ def _(scim: ScimClient, onelogin: OneLogin) -> Conversation:
 
 @when("OneLogin tests the connection with a wrong bearer token", target_fixture="conversation")
 def _(scim: ScimClient, onelogin: OneLogin) -> Conversation:
-    wrong = Connector(onelogin.tenant, f"wrong-{uuid.uuid4().hex}")
+    right = onelogin.connector
+    wrong = Connector(onelogin.tenant, f"wrong-{uuid.uuid4().hex}", right.profile, right.template)
     sent: list[Sent] = []
     # No schema check: a refusal of the token need not be a SCIM Error for OneLogin to fail the test.
     outcome = run(wrong.connection_test(), sender(scim, onelogin.base_url, sent, validate=False))
@@ -217,7 +242,8 @@ def _(scim: ScimClient, onelogin: OneLogin, field: str, value: str) -> Conversat
 
 
 @when("OneLogin suspends the user", target_fixture="conversation")
-def _(scim: ScimClient, onelogin: OneLogin) -> Conversation:
+def _(scim: ScimClient, scim_profile: EffectiveProfile, onelogin: OneLogin) -> Conversation:
+    _suspends(scim_profile, onelogin)
     onelogin.user.suspended = True
     return converse(scim, onelogin, "suspend", onelogin.connector.suspend(onelogin.user))
 
@@ -300,8 +326,14 @@ def _(scim: ScimClient, onelogin: OneLogin, conversation: Conversation) -> None:
 
 
 @then("the app accepted OneLogin's full replacement of the user")
-def _(scim: ScimClient, onelogin: OneLogin, conversation: Conversation) -> None:
+def _(
+    scim: ScimClient, scim_profile: EffectiveProfile, onelogin: OneLogin, conversation: Conversation
+) -> None:
     """``PUT /Users/{id}?`` with the whole template → 200 [seen] (RFC 7644 §3.5.1)."""
+    if conversation.event in ("suspend", "delete", "unassign"):
+        style = onelogin.connector.profile.suspend_style
+        about = "this scenario checks a suspension sent as a full replacement (PUT)"
+        require(scim_profile, "suspend_style", style, style == "put", about)
     assert_accepted(conversation, scim, onelogin)
     puts = conversation.of("replace_user")
     assert puts, f"OneLogin sent no replacement: {conversation.trace()}"
@@ -309,8 +341,11 @@ def _(scim: ScimClient, onelogin: OneLogin, conversation: Conversation) -> None:
 
 
 @then('OneLogin\'s replacement URL ended in a bare "?"')
-def _(conversation: Conversation) -> None:
+def _(scim_profile: EffectiveProfile, onelogin: OneLogin, conversation: Conversation) -> None:
     """[seen] PUT URLs end in ``?``: the request-target on the wire really carried it."""
+    query = onelogin.connector.profile.put_query
+    about = 'this scenario is about OneLogin\'s PUT URLs ending in a bare "?" (put_query="")'
+    require(scim_profile, "put_query", query, query == "", about)
     puts = conversation.of("replace_user")
     assert puts, f"OneLogin sent no replacement: {conversation.trace()}"
     for put in puts:
@@ -319,8 +354,12 @@ def _(conversation: Conversation) -> None:
 
 
 @then('OneLogin\'s lookup went out form-encoded with a trailing "&"')
-def _(conversation: Conversation) -> None:
+def _(scim_profile: EffectiveProfile, onelogin: OneLogin, conversation: Conversation) -> None:
     """[seen] ``filter=userName+eq+%22…%22&``: the query on the wire is exactly OneLogin's."""
+    encoding, suffix = onelogin.connector.profile.filter_encoding, onelogin.connector.profile.filter_suffix
+    about = 'this scenario is about OneLogin\'s form-encoded filter with a trailing "&"'
+    require(scim_profile, "filter_encoding", encoding, encoding == "form", about)
+    require(scim_profile, "filter_suffix", suffix, suffix == "&", about)
     lookups = [s for s in conversation.exchanges if s.request.operation in ("lookup_user", "connection_test")]
     assert lookups, f"OneLogin sent no lookup: {conversation.trace()}"
     for sent in lookups:
@@ -345,7 +384,14 @@ def _(conversation: Conversation) -> None:
 
 
 @then(phrase('OneLogin sent its requests with Content-Type "{media:Q}"'))
-def _(conversation: Conversation, media: str) -> None:
+def _(scim_profile: EffectiveProfile, onelogin: OneLogin, conversation: Conversation, media: str) -> None:
+    """Content-Type is the profile's ``content_type`` unless a custom header replaces it."""
+    sends = dict((n.lower(), v) for n, v in onelogin.connector.requests.headers(True))["content-type"]
+    custom = onelogin.tenant.settings.custom_headers
+    overridden = any(n.lower() == "content-type" for n, _ in custom)
+    knob, actual = ("app.custom_headers", custom) if overridden else ("content_type", sends)
+    about = f"this scenario is about requests sent with Content-Type {media}, not {sends}"
+    require(scim_profile, knob, actual, sends == media, about)
     with_body = [s for s in conversation.exchanges if s.request.body]
     assert with_body, f"OneLogin sent no request with a body: {conversation.trace()}"
     for sent in with_body:

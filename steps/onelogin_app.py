@@ -12,18 +12,35 @@ from urllib.parse import quote
 from pytest_bdd import then
 
 from schemas import urns
-from simulator import OneLoginUser
+from simulator import DEFAULT_TEMPLATE, ONELOGIN, AppSettings, OneLoginUser, Requests, Tenant
+from simulator.profile_file import EffectiveProfile
 from steps.common import assert_status, body_of
 from steps.idp import Conversation, OneLogin, app_user, phrase, send_one
 from steps.idp_diagnosis import assert_accepted
+from steps.profile import require, skip_if_set
 from steps.wire import ScimClient
+
+_BODY_KNOBS = (
+    "app.scim_username_source",
+    "template.name",
+    "template.file",
+    "template.emails",
+    "empty_placeholder",
+    "manager_id_source",
+)
+"""The knobs that change what the rendered template carries."""
 
 
 def _one_user(onelogin: OneLogin, pattern: str) -> OneLoginUser:
-    """The tenant's user whose SCIM username the step names (``"ana.souza@…"``: the scenario's domain)."""
+    """The tenant's user the step names by SCIM username or email (``"ana.souza@…"``: the scenario's
+    domain); by email too, so the step holds when the profile takes the SCIM username elsewhere."""
     wanted = onelogin.expand(pattern).casefold()
-    matches = [u for u in onelogin.tenant.users if onelogin.scim_username(u).casefold() == wanted]
-    assert len(matches) == 1, f"{len(matches)} OneLogin users have the SCIM username {pattern!r}"
+    matches = [
+        u
+        for u in onelogin.tenant.users
+        if wanted in (onelogin.scim_username(u).casefold(), u.email.casefold())
+    ]
+    assert len(matches) == 1, f"{len(matches)} OneLogin users have the SCIM username or email {pattern!r}"
     return matches[0]
 
 
@@ -129,23 +146,53 @@ def _shown(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _rendered(onelogin: OneLogin, defaults: bool) -> dict[str, Any]:
+    """The body OneLogin renders for the user: with the scenario's app, or with every default."""
+    user, links = onelogin.user, onelogin.connector.links
+    if not defaults:
+        body = onelogin.connector.requests.user_body(user, onelogin.tenant, links)
+    else:
+        tenant = Tenant(onelogin.tenant.users, onelogin.tenant.roles, AppSettings())
+        body = Requests(ONELOGIN, tenant.settings, "", DEFAULT_TEMPLATE).user_body(user, tenant, links)
+    for key in [k for k in body if k in urns.LEGACY_ENTERPRISE_USER]:
+        body[urns.ENTERPRISE_USER] = body.pop(key)  # where the app shows it
+    return body
+
+
 @then("the app's user has these attributes")
-def _(scim: ScimClient, onelogin: OneLogin, datatable: list[list[str]]) -> None:
+def _(
+    scim: ScimClient, scim_profile: EffectiveProfile, onelogin: OneLogin, datatable: list[list[str]]
+) -> None:
+    """The values are those OneLogin's default template and settings send; a row the run's profile
+    sends differently (another template, the username as SCIM username) skips the scenario."""
     body = _resource(scim, onelogin, onelogin.user)
     rows = datatable[1:] if datatable and datatable[0] == ["attribute", "value"] else datatable
-    wrong = []
+    wrong, sent_otherwise = [], []
     for path, expected in rows:
         actual, wanted = _shown(_attribute(body, path)), onelogin.expand(expected)
         # userNames and emails compare case-insensitively (RFC 7643 §4.1: caseExact false)
         same = actual.casefold() == wanted.casefold() if "@" in wanted else actual == wanted
         if not same:
             wrong.append(f"{path} is {actual!r}, expected {wanted!r}")
+            sent, default = (_shown(_attribute(_rendered(onelogin, d), path)) for d in (False, True))
+            if sent != default:
+                sent_otherwise.append(f"{path} {sent!r}")
+    if wrong and len(sent_otherwise) == len(wrong):
+        sends = ", ".join(sent_otherwise)
+        about = f"this scenario expects what OneLogin sends by default, and here it sends {sends}"
+        skip_if_set(scim_profile, _BODY_KNOBS, about)
     assert not wrong, "; ".join(wrong)
 
 
 @then(phrase('the app\'s user has the manager "{name:Q}"'))
-def _(scim: ScimClient, onelogin: OneLogin, name: str) -> None:
+def _(scim: ScimClient, scim_profile: EffectiveProfile, onelogin: OneLogin, name: str) -> None:
     """``manager.managerId`` [doc] is the manager's id in the app (RFC 7643 §4.3 ``manager.value``)."""
+    source = onelogin.connector.profile.manager_id_source
+    about = "this scenario is about the manager sent as its id in the app"
+    require(scim_profile, "manager_id_source", source, source == "scim_id", about)
+    manager = _attribute(_rendered(onelogin, defaults=False), f"{urns.ENTERPRISE_USER}:manager")
+    if not (isinstance(manager, dict) and (manager.get("managerId") or manager.get("value"))):
+        skip_if_set(scim_profile, _BODY_KNOBS, "this scenario is about the manager; the template sends none")
     body = _resource(scim, onelogin, onelogin.user)
     manager_id = onelogin.app_id(onelogin.named(name))
     shown = _attribute(body, f"{urns.ENTERPRISE_USER}:manager.value")
@@ -155,7 +202,15 @@ def _(scim: ScimClient, onelogin: OneLogin, name: str) -> None:
 @then(
     phrase('the app keeps the department "{department:Q}" that OneLogin sent under its legacy enterprise URN')
 )
-def _(scim: ScimClient, onelogin: OneLogin, department: str) -> None:
+def _(scim: ScimClient, scim_profile: EffectiveProfile, onelogin: OneLogin, department: str) -> None:
+    sent = onelogin.connector.requests.user_body(onelogin.user, onelogin.tenant, onelogin.connector.links)
+    legacy = [sent[k].get("department") for k in urns.LEGACY_ENTERPRISE_USER if isinstance(sent.get(k), dict)]
+    if department not in legacy:
+        about = (
+            "this scenario is about a department sent under a legacy enterprise URN, "
+            "and the template sends none there"
+        )
+        skip_if_set(scim_profile, _BODY_KNOBS, about)
     body = _resource(scim, onelogin, onelogin.user)
     keys = (urns.ENTERPRISE_USER, *urns.LEGACY_ENTERPRISE_USER)
     kept = [body[k].get("department") for k in keys if isinstance(body.get(k), dict)]

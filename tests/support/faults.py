@@ -482,6 +482,23 @@ def _username_eq(query: str) -> str | None:
     return None
 
 
+@fault("duplicate-group-400")
+class DuplicateGroup400(Fault):
+    """Answers a duplicate group ``displayName`` as OneLogin's sample server does: 400 with
+    ``{"Errors": {"description": "name_already_exists", "code": 400}}``, not a SCIM Error.
+
+    RFC 7644 §3.3: a uniqueness conflict is 409 (checklist C-02); OneLogin's own sample server
+    (onelogin/onelogin-scim-node) answers 400 [seen], and OneLogin works with it: the simulator's
+    ``duplicate_group_400_means_exists`` knob reads that answer as "the group exists".
+    """
+
+    def response(self, request: Request, response: Response) -> Response:
+        if request.is_("POST", "Groups", item=False) and response.status == 409:
+            body = {"Errors": {"description": "name_already_exists", "code": 400}}
+            return Response(400, ((b"content-type", b"application/json"),), b"").with_json(body)
+        return response
+
+
 @fault("duplicate-username-accepted")
 class DuplicateUserNameAccepted(Fault):
     """Answers a duplicate ``userName`` with 201 (a made-up user) instead of a 409 conflict.
