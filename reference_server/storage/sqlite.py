@@ -60,6 +60,18 @@ class SqliteTransaction:
         where, params = (
             ("1", []) if query.filter is None else compile_filter(query.filter, _RTYPE[kind], unknown=unknown)
         )
+        order = "r.pk"
+        if query.sort_by is not None:
+            direction = "DESC" if query.descending else "ASC"
+            order = f"{compile_sort(query.sort_by, _RTYPE[kind])} {direction}, r.pk {direction}"
+        page = f"SELECT r.pk, r.doc FROM {table} AS r WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?"
+        rows: list[tuple[int, str]] | None = None
+        if query.filter is not None and query.count > 0 and query.start_index == 1:
+            # A first page that is not full holds every match, so it is the count too: a lookup
+            # (userName eq, externalId eq) costs one query instead of two.
+            rows = self.conn.execute(page, [*params, query.count, 0]).fetchall()
+            if len(rows) < query.count:
+                return len(rows), self._hydrate(kind, rows, members=query.members)
         if query.filter is None:
             # Kept by triggers (storage/ddl.py): counting the whole table grows with it.
             total = self.conn.execute("SELECT n FROM row_counts WHERE name = ?", (table,)).fetchone()[0]
@@ -70,14 +82,8 @@ class SqliteTransaction:
             ).fetchone()[0]
         if query.count <= 0 or total < query.start_index:
             return total, []
-        order = "r.pk"
-        if query.sort_by is not None:
-            direction = "DESC" if query.descending else "ASC"
-            order = f"{compile_sort(query.sort_by, _RTYPE[kind])} {direction}, r.pk {direction}"
-        rows = self.conn.execute(
-            f"SELECT r.pk, r.doc FROM {table} AS r WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
-            [*params, query.count, query.start_index - 1],
-        ).fetchall()
+        if rows is None:
+            rows = self.conn.execute(page, [*params, query.count, query.start_index - 1]).fetchall()
         return total, self._hydrate(kind, rows, members=query.members)
 
     def group_ids_of(self, user_id: str) -> list[str]:
@@ -256,8 +262,7 @@ class SqliteTransaction:
                     ),
                 ).fetchone()
                 if row is not None:
-                    self.conn.execute("DELETE FROM user_emails WHERE user_pk = ?", (row[0],))
-                    self._write_emails(row[0], doc)
+                    self._rewrite_emails(row[0], doc)
             else:
                 row = self.conn.execute(
                     "UPDATE groups SET display_name = ?, external_id = ?, last_modified = ?, version = ?, "
@@ -280,15 +285,35 @@ class SqliteTransaction:
         cur = self.conn.execute(f"DELETE FROM {_TABLE[kind]} WHERE id = ?", (resource_id,))
         return cur.rowcount > 0
 
-    def _write_emails(self, user_pk: int, doc: Doc) -> None:
-        values = {
-            fold(e["value"])
-            for e in doc.get("emails") or ()
-            if isinstance(e, dict) and isinstance(e.get("value"), str)
-        }
-        self.conn.executemany(
-            "INSERT INTO user_emails (user_pk, value) VALUES (?, ?)", [(user_pk, v) for v in sorted(values)]
+    @staticmethod
+    def _email_values(doc: Doc) -> list[str]:
+        """The folded, distinct ``emails.value``s of a User, sorted (the rows of ``user_emails``)."""
+        return sorted(
+            {
+                fold(e["value"])
+                for e in doc.get("emails") or ()
+                if isinstance(e, dict) and isinstance(e.get("value"), str)
+            }
         )
+
+    def _write_emails(self, user_pk: int, doc: Doc) -> None:
+        self.conn.executemany(
+            "INSERT INTO user_emails (user_pk, value) VALUES (?, ?)",
+            [(user_pk, v) for v in self._email_values(doc)],
+        )
+
+    def _rewrite_emails(self, user_pk: int, doc: Doc) -> None:
+        """Replace the user's ``user_emails`` rows, unless they hold the same addresses already:
+        most updates (OneLogin's attribute sync, a suspension) keep them, and rewriting them
+        would touch two indexes and the suffix index for nothing."""
+        wanted = self._email_values(doc)
+        current = self.conn.execute(
+            "SELECT value FROM user_emails WHERE user_pk = ? ORDER BY value", (user_pk,)
+        ).fetchall()
+        if [r[0] for r in current] == wanted:
+            return
+        self.conn.execute("DELETE FROM user_emails WHERE user_pk = ?", (user_pk,))
+        self._write_emails(user_pk, doc)
 
     def _write_members(self, group_pk: int, member_ids: list[str], *, replace: bool) -> None:
         wanted = list(dict.fromkeys(member_ids))
