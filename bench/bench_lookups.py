@@ -22,7 +22,6 @@ from tempfile import TemporaryDirectory
 
 import httpx
 
-from reference_server.domain.ddl import STATEMENTS as DOMAIN_STATEMENTS
 from reference_server.inbound import normalize
 from reference_server.service import etag, utc_now
 from reference_server.storage.sqlite import SqliteStore
@@ -54,7 +53,7 @@ def load(db: Path, size: int, seed: int = 7) -> list[dict[str, object]]:
     """Write ``size`` users into ``db``; returns their bodies so queries can pick real values."""
     rng = random.Random(seed)
     people = [person(i, rng) for i in range(size)]
-    store = SqliteStore(db, extra_statements=DOMAIN_STATEMENTS)
+    store = SqliteStore(db)
     now = utc_now()
     for start in range(0, size, 5000):
         with store.write() as tx:
@@ -191,7 +190,7 @@ def group_body(k: int) -> dict[str, object]:
 def load_groups(db: Path, size: int) -> list[dict[str, object]]:
     """Write ``size // 10`` groups (at least 10, no members) into ``db``; returns their bodies."""
     groups = [group_body(k) for k in range(max(10, size // 10))]
-    store = SqliteStore(db, extra_statements=DOMAIN_STATEMENTS)
+    store = SqliteStore(db)
     now = utc_now()
     with store.write() as tx:
         for body in groups:

@@ -1,5 +1,7 @@
 """SQLite implementation of the storage contract: one connection, WAL, one transaction per call.
 
+The SCIM resources are here; the domain's records in :mod:`reference_server.storage.sqlite_records`.
+
 The server runs every transaction to completion on the event loop without awaiting inside it,
 so a single connection serialises writers without locks, and a read never sees half a write.
 """
@@ -16,6 +18,7 @@ from typing import Any, Literal
 from reference_server.casefold import fold
 from reference_server.storage import ddl
 from reference_server.storage.base import Doc, Kind, Query, UniquenessConflict, UnknownMember, iter_member_ids
+from reference_server.storage.sqlite_records import SqliteRecords
 from schemas import GROUP_TYPE, USER_TYPE
 
 _TABLE: dict[Kind, str] = {"User": "users", "Group": "groups"}
@@ -35,7 +38,7 @@ def _folded(value: Any) -> str | None:
     return fold(value) if isinstance(value, str) else None
 
 
-class SqliteTransaction:
+class SqliteTransaction(SqliteRecords):
     """A transaction on the store's connection (see :class:`reference_server.storage.base.Transaction`)."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
@@ -355,7 +358,7 @@ class SqliteTransaction:
 class SqliteStore:
     """The reference server's store: a SQLite file (or ``:memory:``) in WAL mode."""
 
-    def __init__(self, path: str | Path, extra_statements: tuple[str, ...] = ()) -> None:
+    def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -367,7 +370,7 @@ class SqliteStore:
 
         register_functions(self.conn)
         with self._transaction("BEGIN IMMEDIATE") as tx:
-            for statement in (*ddl.STATEMENTS, *extra_statements):
+            for statement in ddl.STATEMENTS:
                 tx.conn.execute(statement)
 
     @contextmanager
