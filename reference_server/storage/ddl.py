@@ -36,10 +36,6 @@ PRAGMAS: tuple[str, ...] = (
     # Sorting and grouping spill to temporary files otherwise (profiled: about 10% of a mixed
     # workload's server CPU went to creating and deleting them).
     "PRAGMA temp_store=MEMORY",
-    # Checkpoint every 4 MiB of WAL instead of every 1,000 pages: the suffix index pages are
-    # rewritten by nearly every write, and a checkpoint copies each page once however often it
-    # changed since the last one.
-    "PRAGMA wal_autocheckpoint=4096",
 )
 
 SUFFIX_BYTES = 16
@@ -85,7 +81,8 @@ class SuffixIndex:
     resource's value there: a user's address equal to its ``userName`` (OneLogin's default
     template sends both alike) gets no rows here, its suffixes being in the ``userName`` index
     already, and lookups read both. Such a value has its rows added here if the other value
-    changes."""
+    changes, and they stay when the user is deleted if it is equal again by then (rare, and
+    harmless: every candidate is checked exactly)."""
 
     def kept(self, row: str) -> str:
         """A condition on the row ``row`` of ``source``: whether its value has rows in this
@@ -185,7 +182,8 @@ def _suffix_statements(index: SuffixIndex) -> tuple[str, ...]:
     moved: tuple[str, ...] = ()
     if index.lazy:
         # Before the user goes, while the addresses are still there to say which rows are theirs.
-        drop_all = _drop_suffixes(index, "old.pk", f"e.{column}", f"{source} AS e", f"e.{owner} = old.pk")
+        mine = f"e.{owner} = old.pk" + (f" AND {index.kept('e')}" if index.equal_in is not None else "")
+        drop_all = _drop_suffixes(index, "old.pk", f"e.{column}", f"{source} AS e", mine)
         updated = _trigger(
             f"{name}_update", on_update, add_new, when=f"({changed}) AND {kept}" if kept else changed
         )

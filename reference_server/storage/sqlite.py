@@ -18,6 +18,7 @@ from typing import Any, Literal
 from reference_server.casefold import fold
 from reference_server.storage import ddl
 from reference_server.storage.base import Doc, Kind, Query, UniquenessConflict, UnknownMember, iter_member_ids
+from reference_server.storage.checkpoint import Checkpointer
 from reference_server.storage.sqlite_records import SqliteRecords
 from schemas import GROUP_TYPE, USER_TYPE
 
@@ -372,6 +373,12 @@ class SqliteStore:
         with self._transaction("BEGIN IMMEDIATE") as tx:
             for statement in ddl.STATEMENTS:
                 tx.conn.execute(statement)
+        self._checkpointer: Checkpointer | None = None
+        if self.path != ":memory:":
+            # The WAL is copied into the file by a thread of its own (storage/checkpoint.py),
+            # not inside a request's commit.
+            self.conn.execute("PRAGMA wal_autocheckpoint=0")
+            self._checkpointer = Checkpointer(self.path)
 
     @contextmanager
     def _transaction(self, begin: str) -> Iterator[SqliteTransaction]:
@@ -392,4 +399,7 @@ class SqliteStore:
         return self._transaction("BEGIN IMMEDIATE")
 
     def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
+            self._checkpointer = None
         self.conn.close()
