@@ -77,7 +77,7 @@ def benchmarks(quick: bool) -> list[Benchmark]:
         Benchmark(
             "throughput",
             [py, str(BENCH / "bench_throughput.py"), *throughput],
-            300,
+            240,
             BENCH / "results_throughput.json",
         )
     )
