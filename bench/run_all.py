@@ -1,7 +1,7 @@
 """``make bench``: every benchmark in one bounded run, merged into ``bench/results.json``.
 
 Runs, each as a child process with its own time limit (the whole run stays within ``--budget``,
-15 minutes by default, on this 2-core machine):
+16 minutes by default, on this 2-core machine):
 
 1. ``bench_lookups.py`` — filtered-lookup latency at 1,000 / 10,000 / 100,000 users;
 2. ``bench_simulator.py`` — the OneLogin simulator's throughput and memory (when the file exists);
@@ -14,7 +14,7 @@ Each script writes its own ``results_*.json``; this one merges them with the wal
 status of every benchmark, and prints one summary table. A benchmark that fails or runs out of time is
 reported as such and the others still run. Not part of ``make test``.
 
-    .venv/bin/python bench/run_all.py [--budget 900] [--quick]
+    .venv/bin/python bench/run_all.py [--budget 960] [--quick]
 """
 
 from __future__ import annotations
@@ -212,7 +212,7 @@ def table(merged: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--budget", type=float, default=900.0, help="seconds for the whole run")
+    parser.add_argument("--budget", type=float, default=960.0, help="seconds for the whole run")
     parser.add_argument("--quick", action="store_true", help="smaller sizes and shorter runs (a smoke test)")
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
