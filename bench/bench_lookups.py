@@ -14,6 +14,7 @@ import argparse
 import json
 import random
 import statistics
+import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -21,8 +22,10 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 
 import httpx
+from targets import TOKEN, Target
+from uvicorn_settings import HOST
 
-from reference_server.domain.ddl import STATEMENTS as DOMAIN_STATEMENTS
+from reference_server.config import BASE_PATH
 from reference_server.inbound import normalize
 from reference_server.service import etag, utc_now
 from reference_server.storage.sqlite import SqliteStore
@@ -31,7 +34,6 @@ from schemas import GROUP_TYPE, USER_TYPE, urns
 FIRST = ["ana", "bo", "carla", "dmitri", "elodie", "farah", "goran", "hana", "ivan", "jun", "kofi", "lena"]
 LAST = ["souza", "lee", "obrien", "ivanov", "martin", "haddad", "petrov", "sato", "novak", "chen", "mensah"]
 DOMAINS = ["example.com", "example.org", "corp.example.net"]
-TOKEN = "bench-token-not-secret"
 
 
 def person(i: int, rng: random.Random) -> dict[str, object]:
@@ -54,7 +56,7 @@ def load(db: Path, size: int, seed: int = 7) -> list[dict[str, object]]:
     """Write ``size`` users into ``db``; returns their bodies so queries can pick real values."""
     rng = random.Random(seed)
     people = [person(i, rng) for i in range(size)]
-    store = SqliteStore(db, extra_statements=DOMAIN_STATEMENTS)
+    store = SqliteStore(db)
     now = utc_now()
     for start in range(0, size, 5000):
         with store.write() as tx:
@@ -191,7 +193,7 @@ def group_body(k: int) -> dict[str, object]:
 def load_groups(db: Path, size: int) -> list[dict[str, object]]:
     """Write ``size // 10`` groups (at least 10, no members) into ``db``; returns their bodies."""
     groups = [group_body(k) for k in range(max(10, size // 10))]
-    store = SqliteStore(db, extra_statements=DOMAIN_STATEMENTS)
+    store = SqliteStore(db)
     now = utc_now()
     with store.write() as tx:
         for body in groups:
@@ -259,9 +261,15 @@ def measure(
     return out
 
 
-def run(sizes: list[int], requests: int) -> dict[str, dict[str, float]]:
-    from tests.support.procserver import ServerProcess
+def serve(db: Path, logs: Path) -> Target:
+    """``scim-harness serve`` on ``db``, as the throughput bench starts it (bench/targets.py)."""
+    argv = [sys.executable, "-m", "harness", "serve", "--host", HOST, "--port", "{port}", "--db", str(db)]
+    env = {"SCIM_TOKEN": TOKEN, "SCIM_OBSERVER_TOKEN": TOKEN + "-observer"}
+    return Target(f"reference-{db.stem}", argv, BASE_PATH, env).start(logs)
 
+
+def run(sizes: list[int], requests: int) -> dict[str, dict[str, float]]:
+    # Not tests.support.procserver: bench scripts run with bench/ on sys.path, not the project root.
     results: dict[str, dict[str, float]] = {}
     with TemporaryDirectory() as tmp:
         for size in sizes:
@@ -270,9 +278,10 @@ def run(sizes: list[int], requests: int) -> dict[str, dict[str, float]]:
             people = load(db, size)
             groups = load_groups(db, size)
             print(f"loaded {size:,} users in {time.perf_counter() - started:.1f} s", flush=True)
-            server = ServerProcess(db, TOKEN).start()
+            server = serve(db, Path(tmp))
             try:
-                results[str(size)] = measure(server.base_url, people, requests, groups)
+                base_url = f"http://{HOST}:{server.port}{BASE_PATH}"
+                results[str(size)] = measure(base_url, people, requests, groups)
             finally:
                 server.stop()
     return results

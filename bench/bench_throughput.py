@@ -1,19 +1,21 @@
-"""Throughput of the reference server on the OneLogin mixed workload, as ratios to two baselines.
+"""Throughput of the reference server on OneLogin's lifecycle workloads, as ratios to two baselines.
 
-All measured side by side in one run, on this machine, with the same load generator:
+Two workloads (:mod:`workload`): ``mixed`` (users with role pushes) and ``users`` (the user-only
+lifecycle). All measured side by side in one run, on this machine, with the same load generator:
 
 - ``reference``: ``python -m harness serve`` on a fresh SQLite file;
 - ``bare-litestar``: a Litestar app answering fixed bodies (:mod:`bare_app`), the framework ceiling;
 - ``scim2-server``: scim2-server's ASGI app on in-memory storage (:mod:`peer_app`), an independent
   SCIM server from PyPI, in its own venv (``bench/.venv-peer``, created on first run).
 
-Each target gets groups and seed users (:func:`workload.prepare`), a warm-up, then ``--rounds``
-measured runs, alternating targets so drift hits all three alike; each run is bounded by
-``--requests`` and ``--seconds``. The medians are reported, with the server's and the load
-generator's CPU over the same window: a server near 1.0 core is the bottleneck, not the load side.
-The load generator's own ceiling is measured first, against a trivial fixed-answer server.
+Each target gets groups and seed users (:func:`workload.prepare`). Then, per workload, a warm-up
+and ``--rounds`` measured runs per target, alternating targets so drift hits all three alike, each
+bounded by ``--requests`` and ``--seconds``; the medians are reported, with the server's and the
+load generator's CPU over the same window: a server near 1.0 core is the bottleneck, not the load
+side. Then ``--phase-rounds`` phased runs (:mod:`phased`) give each target's server CPU per request
+*kind*. The load generator's own ceiling is measured first, against a trivial fixed-answer server.
 
-    .venv/bin/python bench/bench_throughput.py [--seconds 6] [--rounds 5]
+    .venv/bin/python bench/bench_throughput.py [--seconds 4] [--rounds 5] [--phase-rounds 3]
 
 Prints a table and writes ``bench/results_throughput.json``.
 """
@@ -28,11 +30,17 @@ from pathlib import Path
 from typing import Any
 
 from loadgen import LoadResult, run_load
-from targets import check_same_stack, ensure_peer_venv, make_targets, trivial_server, workdir
-from workload import Ping, prepare
+from phased import Phase, run_phases
+from targets import Target, check_same_stack, ensure_peer_venv, make_targets, trivial_server, workdir
+from workload import WORKLOADS, Directory, Lifecycle, Ping, prepare
 
-GOALS = {"vs scim2-server": 3.0, "vs bare-litestar": 0.5}
-"""The issue's targets: at least 3× scim2-server, at least half the bare-Litestar ceiling."""
+RATIO_GOALS = {"vs scim2-server": 3.0, "vs bare-litestar": 0.5}
+"""Requests/s of the reference over each baseline's, on every workload: at least 3× scim2-server,
+at least half the bare-Litestar ceiling."""
+CPU_GOAL_US = {"users": 250}
+"""The most server CPU per request (µs) the reference may use on a workload."""
+LOOKUP_OPS = ("lookup_miss", "lookup_hit")
+"""Lookups: the reference's p50 in the mix must be no higher than scim2-server's."""
 
 
 def summary(result: LoadResult) -> dict[str, Any]:
@@ -106,6 +114,131 @@ def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return merged
 
 
+def by_kind(phases: list[list[Phase]]) -> dict[str, dict[str, float]]:
+    """Server CPU per request (µs) and p50 (ms) per request kind: the median over phased runs."""
+    per_run: list[dict[str, dict[str, float]]] = []
+    for run in phases:
+        cpu: dict[str, float] = {}
+        requests: dict[str, int] = {}
+        latencies: dict[str, list[float]] = {}
+        for phase in run:
+            cpu[phase.op] = cpu.get(phase.op, 0.0) + phase.server_cpu
+            requests[phase.op] = requests.get(phase.op, 0) + phase.requests
+            latencies.setdefault(phase.op, []).extend(phase.latencies)
+        per_run.append(
+            {
+                op: {
+                    "server_us_per_request": cpu[op] / requests[op] * 1e6 if requests[op] else 0.0,
+                    "p50_ms": statistics.median(latencies[op]) * 1000 if latencies[op] else 0.0,
+                }
+                for op in cpu
+            }
+        )
+    return {
+        op: {
+            "server_us_per_request": round(
+                statistics.median(r[op]["server_us_per_request"] for r in per_run)
+            ),
+            "p50_ms_alone": round(statistics.median(r[op]["p50_ms"] for r in per_run), 2),
+        }
+        for op in per_run[0]
+    }
+
+
+def _rotated(targets: list[Target], round_: int) -> list[Target]:
+    shift = round_ % len(targets)
+    return targets[shift:] + targets[:shift]
+
+
+def measure_workload(
+    args: argparse.Namespace, name: str, targets: list[Target], directories: dict[str, Directory]
+) -> dict[str, Any]:
+    """One workload on every target: warm-up, the alternating measured rounds, the phased runs."""
+    description, requests = WORKLOADS[name]
+    workloads = {t.name: Lifecycle(directories[t.name], requests) for t in targets}
+    load = {"workers": args.workers, "connections": args.connections, "max_requests": args.requests}
+    for target in targets:
+        run_load(target.endpoint, workloads[target.name], label="warm", **load, max_seconds=args.warmup)
+    runs: dict[str, list[dict[str, Any]]] = {t.name: [] for t in targets}
+    for round_ in range(args.rounds):
+        for target in _rotated(targets, round_):
+            result = run_load(
+                target.endpoint,
+                workloads[target.name],
+                label=f"{name}-r{round_}",
+                **load,
+                max_seconds=args.seconds,
+                server_pid=target.pid,
+            )
+            runs[target.name].append(summary(result))
+            print(f"  {name} round {round_ + 1} {target.name:<14} {result.rate:>9,.0f} req/s", flush=True)
+    phases: dict[str, list[list[Phase]]] = {t.name: [] for t in targets}
+    for round_ in range(args.phase_rounds):
+        for target in _rotated(targets, round_):
+            phases[target.name].append(
+                run_phases(
+                    target.endpoint,
+                    workloads[target.name],
+                    label=f"{name}-p{round_}",
+                    server_pid=target.pid,
+                    workers=args.workers,
+                    connections=args.connections,
+                    batch=args.batch,
+                )
+            )
+        print(f"  {name} phased round {round_ + 1} done", flush=True)
+    medians = {label: median_of(per) for label, per in runs.items()}
+    kinds = {label: by_kind(per) for label, per in phases.items()}
+    for label, m in medians.items():
+        for op, figures in kinds[label].items():
+            figures["p50_ms_in_mix"] = m["p50_ms_by_op"].get(op, 0.0)
+    ref = medians["reference"]
+    ratios = {
+        "vs scim2-server": round(ref["requests_per_s"] / medians["scim2-server"]["requests_per_s"], 2),
+        "vs bare-litestar": round(ref["requests_per_s"] / medians["bare-litestar"]["requests_per_s"], 2),
+    }
+    return {
+        "workload": f"onelogin-{name}: {description}",
+        "median": medians,
+        "runs": runs,
+        "by_kind": kinds,
+        "reference_ratios": ratios,
+        # server CPU per request of the other target ÷ the reference's: > 1 means the reference is cheaper
+        "reference_cpu_cost_ratios": {
+            f"vs {label}": round(medians[label]["server_us_per_request"] / ref["server_us_per_request"], 2)
+            for label in ("scim2-server", "bare-litestar")
+            if ref["server_us_per_request"]
+        },
+    }
+
+
+def goals(workloads: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each goal of the issue: what it asks, the figure, and whether it was met."""
+    out: list[dict[str, Any]] = []
+    for name, result in workloads.items():
+        for versus, at_least in RATIO_GOALS.items():
+            ratio = result["reference_ratios"][versus]
+            goal = f"{name}: reference {versus} >= {at_least}x"
+            out.append({"goal": goal, "value": ratio, "met": ratio >= at_least})
+        if name in CPU_GOAL_US:
+            us = result["median"]["reference"]["server_us_per_request"]
+            limit = CPU_GOAL_US[name]
+            goal = f"{name}: reference server CPU <= {limit} µs/req"
+            out.append({"goal": goal, "value": us, "met": us <= limit})
+        for op in LOOKUP_OPS:
+            ours = result["median"]["reference"]["p50_ms_by_op"].get(op)
+            theirs = result["median"]["scim2-server"]["p50_ms_by_op"].get(op)
+            if ours is not None and theirs is not None:
+                out.append(
+                    {
+                        "goal": f"{name}: reference {op} p50 <= scim2-server's ({theirs:.2f} ms)",
+                        "value": ours,
+                        "met": ours <= theirs,
+                    }
+                )
+    return out
+
+
 def measure(args: argparse.Namespace) -> dict[str, Any]:
     peer_version = ensure_peer_venv()
     stacks = check_same_stack()
@@ -118,103 +251,95 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             flush=True,
         )
         targets = make_targets(logs)
-        runs: dict[str, list[dict[str, Any]]] = {t.name: [] for t in targets}
         try:
-            workloads = {}
+            directories: dict[str, Directory] = {}
             for target in targets:
                 target.start(logs)
-                workloads[target.name] = prepare(target.endpoint, target.name, args.groups, args.seed_users)
-            load = {"workers": args.workers, "connections": args.connections, "max_requests": args.requests}
-            for target in targets:
-                run_load(
-                    target.endpoint, workloads[target.name], label="warm", **load, max_seconds=args.warmup
-                )
-            for round_ in range(args.rounds):
-                shift = round_ % len(targets)
-                for target in targets[shift:] + targets[:shift]:
-                    result = run_load(
-                        target.endpoint,
-                        workloads[target.name],
-                        label=f"r{round_}",
-                        **load,
-                        max_seconds=args.seconds,
-                        server_pid=target.pid,
-                    )
-                    runs[target.name].append(summary(result))
-                    print(f"  round {round_ + 1} {target.name:<14} {result.rate:>9,.0f} req/s", flush=True)
+                directories[target.name] = prepare(target.endpoint, target.name, args.groups, args.seed_users)
+            workloads = {name: measure_workload(args, name, targets, directories) for name in args.workloads}
         finally:
             for target in targets:
                 target.stop()
-    medians = {name: median_of(per) for name, per in runs.items()}
-    ref = medians["reference"]["requests_per_s"]
-    ratios = {
-        "vs scim2-server": round(ref / medians["scim2-server"]["requests_per_s"], 2),
-        "vs bare-litestar": round(ref / medians["bare-litestar"]["requests_per_s"], 2),
-    }
     return {
-        "workload": "onelogin-mixed: 3 lookups, create, full PUT, suspend PUT, 2 group PATCHes, delete",
         "settings": {
             **{k: v for k, v in vars(args).items() if k != "output"},
             "uvicorn": stacks,
             "scim2_server_version": peer_version,
         },
         "load_generator_ceiling": load_ceiling,
-        "median": medians,
-        "runs": runs,
-        "reference_ratios": ratios,
-        # server CPU per request of the other target ÷ the reference's: > 1 means the reference is cheaper
-        "reference_cpu_cost_ratios": {
-            f"vs {name}": round(
-                medians[name]["server_us_per_request"] / medians["reference"]["server_us_per_request"], 2
-            )
-            for name in ("scim2-server", "bare-litestar")
-            if medians["reference"]["server_us_per_request"]
-        },
-        "goals": {name: {"at_least": goal, "met": ratios[name] >= goal} for name, goal in GOALS.items()},
+        "workloads": workloads,
+        "goals": goals(workloads),
     }
 
 
-def table(results: dict[str, Any]) -> str:
-    """The bench table: medians per target, CPU on each side, ratios of the reference server."""
-    medians = results["median"]
+def workload_table(name: str, result: dict[str, Any]) -> str:
+    """One workload: medians per target, CPU on each side, ratios; then the figures per request kind."""
+    medians = result["median"]
     head = (
         f"{'target':<15}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'server':>8}{'wait':>7}{'µs/req':>8}"
         f"{'client':>8}{'vs scim2':>10}{'vs bare':>9}  unexpected statuses"
     )
-    lines = [head, "-" * len(head)]
-    for name, m in medians.items():
+    lines = [result["workload"], head, "-" * len(head)]
+    for target, m in medians.items():
         bad = ", ".join(f"{k}: {n}" for k, n in m["unexpected"].items()) or "none"
         lines.append(
-            f"{name:<15}{m['requests_per_s']:>9,.0f}{m['p50_ms']:>9.2f}{m['p99_ms']:>9.2f}"
+            f"{target:<15}{m['requests_per_s']:>9,.0f}{m['p50_ms']:>9.2f}{m['p99_ms']:>9.2f}"
             f"{m['server_cores']:>7.2f}c{m['server_cpu_wait']:>6.2f}c{m['server_us_per_request']:>8,}{m['client_cores']:>7.2f}c"
             f"{m['requests_per_s'] / medians['scim2-server']['requests_per_s']:>9.2f}x"
             f"{m['requests_per_s'] / medians['bare-litestar']['requests_per_s']:>8.2f}x  {bad}"
         )
-    ceiling_ = results["load_generator_ceiling"]
+    kinds = result["by_kind"]
+    names = list(kinds)
     lines.append(
-        f"load generator: {ceiling_['requests_per_s']:,.0f} req/s from 1 worker on a trivial server "
-        f"= {ceiling_['client_requests_per_core_s']:,} req/s per client core; on this workload "
-        + ", ".join(f"{n} {m['client_requests_per_core_s']:,}" for n, m in medians.items())
-        + " req/s per client core"
+        f"{'by kind':<15}"
+        + "".join(f"{t:>28}" for t in names)
+        + "\n"
+        + f"{'':<15}"
+        + "".join(f"{'µs/req  p50 mix  p50 alone':>28}" for _ in names)
     )
-    costs = results["reference_cpu_cost_ratios"]
+    for op in kinds[names[0]]:
+        cells = []
+        for t in names:
+            k = kinds[t].get(op, {})
+            us, mix, alone = (k.get(f, 0) for f in ("server_us_per_request", "p50_ms_in_mix", "p50_ms_alone"))
+            cells.append(f"{us:>12,}{mix:>8.2f}{alone:>8.2f}")
+        lines.append(f"{op:<15}" + "".join(cells))
+    costs = result["reference_cpu_cost_ratios"]
     if costs:
         lines.append(
             "server CPU per request, other ÷ reference (robust to a shared machine): "
-            + ", ".join(f"{name} {ratio:.2f}x" for name, ratio in costs.items())
+            + ", ".join(f"{t} {ratio:.2f}x" for t, ratio in costs.items())
         )
-    for name, goal in results["goals"].items():
-        ratio = results["reference_ratios"][name]
-        verdict = "met" if goal["met"] else "MISSED"
-        lines.append(f"goal reference {name} >= {goal['at_least']}x: {ratio:.2f}x {verdict}")
+    return "\n".join(lines)
+
+
+def table(results: dict[str, Any]) -> str:
+    """The bench tables: one per workload, the load generator's headroom, and the goals."""
+    lines = [workload_table(name, result) + "\n" for name, result in results["workloads"].items()]
+    ceiling_ = results["load_generator_ceiling"]
+    lines.append(
+        f"load generator: {ceiling_['requests_per_s']:,.0f} req/s from 1 worker on a trivial server "
+        f"= {ceiling_['client_requests_per_core_s']:,} req/s per client core; on the workloads "
+        + "; ".join(
+            f"{name}: "
+            + ", ".join(f"{t} {m['client_requests_per_core_s']:,}" for t, m in w["median"].items())
+            for name, w in results["workloads"].items()
+        )
+        + " req/s per client core"
+    )
+    for goal in results["goals"]:
+        lines.append(f"goal {goal['goal']}: {goal['value']} {'met' if goal['met'] else 'MISSED'}")
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=6.0, help="time limit of each measured run")
+    parser.add_argument("--workloads", nargs="+", choices=sorted(WORKLOADS), default=["mixed", "users"])
+    parser.add_argument("--seconds", type=float, default=4.0, help="time limit of each measured run")
     parser.add_argument("--requests", type=int, default=200_000, help="request limit of each run")
-    parser.add_argument("--rounds", type=int, default=5, help="measured runs per target (median)")
+    parser.add_argument("--rounds", type=int, default=5, help="measured runs per target and workload")
+    parser.add_argument("--phase-rounds", type=int, default=3, help="phased runs per target and workload")
+    parser.add_argument("--batch", type=int, default=25, help="users per connection in a phased run")
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds of warm-up per target")
     parser.add_argument("--ceiling-seconds", type=float, default=3.0)
     parser.add_argument("--workers", type=int, default=2, help="load generator processes")

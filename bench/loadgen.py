@@ -1,10 +1,10 @@
 """A load generator that is not the bottleneck: worker processes, raw keep-alive HTTP/1.1 sockets.
 
 Each worker process runs an asyncio loop with a few keep-alive connections, one virtual user per
-connection. A virtual user walks a :class:`Workload`'s steps in order, over and over; a step's
-request is built from the user's variables (ids captured from earlier responses), sent as
+connection. A virtual user walks a :class:`Workload`'s request templates in order, over and over;
+each request is built from the user's variables (ids captured from earlier responses), sent as
 pre-encoded bytes, and its response is parsed no further than the status line, the
-``Content-Length``/chunked framing and, for a capturing step, the JSON body. httpx is not used:
+``Content-Length``/chunked framing and, for a capturing request, the JSON body. httpx is not used:
 its per-request cost (about 2 ms of CPU here) would cap the load near 500 requests/s a core.
 
 A run is bounded by a request count and a time limit, whichever comes first. It reports
@@ -33,8 +33,9 @@ Vars = dict[str, str]
 
 
 @dataclass(frozen=True, slots=True)
-class Step:
-    """One request a virtual user sends: ``path`` is formatted with the user's variables."""
+class RequestTemplate:
+    """One request a virtual user sends: ``path`` is formatted with the user's variables, ``body``
+    builds the body from them; ``op`` names the request kind in the figures."""
 
     op: str
     method: str
@@ -44,17 +45,32 @@ class Step:
     capture: str | None = None
     """Store the response's ``id`` under this variable; the iteration is abandoned without it."""
 
+    def encode(self, endpoint: Endpoint, preamble: bytes, vu: Vars) -> bytes:
+        body = None if self.body is None else self.body(vu)
+        return encode(endpoint, preamble, self.method, self.path.format_map(vu), body)
+
+    def keep(self, vu: Vars, status: int, body: bytes) -> bool:
+        """Record what the response gives the user's later requests; False when they cannot go on."""
+        if self.capture is None:
+            return True
+        if status not in self.expect:
+            return False
+        vu[self.capture] = str(json.loads(body)["id"])
+        return True
+
 
 class Workload(Protocol):
-    """What a virtual user does: ``begin`` fills fresh variables, then ``steps`` run in order."""
+    """What a virtual user does: ``begin`` fills fresh variables, then ``requests`` run in order."""
 
     @property
-    def steps(self) -> Sequence[Step]: ...
+    def requests(self) -> Sequence[RequestTemplate]: ...
 
     def begin(self, vu: Vars, key: str) -> None: ...
 
 
-class _Connection(asyncio.Protocol):
+class Connection(asyncio.Protocol):
+    """One keep-alive connection with at most one request in flight."""
+
     def __init__(self) -> None:
         self.buf = bytearray()
         self.transport: asyncio.Transport | None = None
@@ -93,7 +109,7 @@ class _Tally:
 
 
 async def _virtual_user(
-    endpoint: Endpoint, workload: Workload, key: str, tally: _Tally, conn: _Connection
+    endpoint: Endpoint, workload: Workload, key: str, tally: _Tally, conn: Connection
 ) -> None:
     loop = asyncio.get_running_loop()
     preamble = endpoint.preamble()
@@ -103,29 +119,26 @@ async def _virtual_user(
     while True:
         workload.begin(vu, f"{key}-{iteration}")
         iteration += 1
-        for step in workload.steps:
+        for template in workload.requests:
             if tally.remaining <= 0 or clock() >= tally.deadline:
                 return
             tally.remaining -= 1
-            body_bytes = None if step.body is None else step.body(vu)
-            data = encode(endpoint, preamble, step.method, step.path.format_map(vu), body_bytes)
+            data = template.encode(endpoint, preamble, vu)
             started = clock()
             try:
                 status, body = await conn.request(data)
             except ConnectionError:
                 status, body = 0, b""
                 try:
-                    _, conn = await loop.create_connection(_Connection, endpoint.host, endpoint.port)
+                    _, conn = await loop.create_connection(Connection, endpoint.host, endpoint.port)
                 except OSError:
-                    tally.statuses[step.op, 0] += 1
+                    tally.statuses[template.op, 0] += 1
                     return  # the server is gone: this virtual user stops, the others find out alike
             tally.last = done = clock()
-            tally.latencies.setdefault(step.op, array("d")).append(done - started)
-            tally.statuses[step.op, status] += 1
-            if step.capture:
-                if status not in step.expect:
-                    break
-                vu[step.capture] = str(json.loads(body)["id"])
+            tally.latencies.setdefault(template.op, array("d")).append(done - started)
+            tally.statuses[template.op, status] += 1
+            if not template.keep(vu, status, body):
+                break
 
 
 async def _worker_async(
@@ -140,7 +153,7 @@ async def _worker_async(
 ) -> dict[str, Any]:
     loop = asyncio.get_running_loop()
     conns = [
-        (await loop.create_connection(_Connection, endpoint.host, endpoint.port))[1]
+        (await loop.create_connection(Connection, endpoint.host, endpoint.port))[1]
         for _ in range(connections)
     ]
     ready.put(os.getpid())
@@ -190,7 +203,7 @@ class LoadResult:
 
     @property
     def errors(self) -> dict[str, int]:
-        """Responses per ``"op status"`` that were not among the step's expected statuses (0: no answer)."""
+        """Responses per ``"op status"`` that were not among the expected statuses (0: no answer)."""
         return {
             f"{op} {status}": n
             for op, per_op in sorted(self.statuses.items())
@@ -286,7 +299,7 @@ def run_load(
         client_cpu=sum(p["cpu"] for p in parts),
         statuses=statuses,
         latencies=latencies,
-        expected={step.op: step.expect for step in workload.steps},
+        expected={template.op: template.expect for template in workload.requests},
         server_cpu=server1[0] - server0[0] if server_pid else None,
         server_wait=server1[1] - server0[1] if server_pid else None,
     )

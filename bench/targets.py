@@ -7,8 +7,8 @@
   installs into the project venv.
 
 All run one uvicorn process with the settings of :mod:`uvicorn_settings` (those of
-``harness/serve.py``). :func:`check_same_stack` verifies that ``auto`` resolves to asyncio + h11
-in both venvs, so no target gets uvloop or httptools the others lack.
+``harness/serve.py``). :func:`check_same_stack` verifies that both venvs have uvloop and
+httptools, so every target runs on the same event loop and HTTP parser.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 PEER_VENV = BENCH / ".venv-peer"
 PEER_PYTHON = PEER_VENV / "bin" / "python"
-PEER_REQUIREMENTS = ("scim2-server>=0.8", "uvicorn>=0.30")
+PEER_REQUIREMENTS = ("scim2-server>=0.8", "uvicorn>=0.36", "uvloop>=0.21", "httptools>=0.6")
 TOKEN = "bench-throughput-token-not-secret"
 """A throwaway token: the targets live on loopback for the length of the run."""
 
@@ -41,14 +41,16 @@ def free_port() -> int:
 
 
 def ensure_peer_venv() -> str:
-    """Create ``bench/.venv-peer`` with scim2-server when missing; return scim2-server's version."""
-    probe = "import importlib.metadata as m; print(m.version('scim2-server'))"
+    """Create ``bench/.venv-peer`` with scim2-server, uvicorn, uvloop and httptools when it lacks
+    one of them; return scim2-server's version."""
+    probe = "import importlib.metadata as m, uvloop, httptools; print(m.version('scim2-server'))"
     if PEER_PYTHON.exists():
         found = subprocess.run([PEER_PYTHON, "-c", probe], capture_output=True, text=True, check=False)
         if found.returncode == 0:
             return found.stdout.strip()
-    print(f"creating {PEER_VENV.relative_to(ROOT)} (scim2-server, uvicorn) ...", flush=True)
-    subprocess.run([sys.executable, "-m", "venv", PEER_VENV], check=True)
+    print(f"setting up {PEER_VENV.relative_to(ROOT)} ({', '.join(PEER_REQUIREMENTS)}) ...", flush=True)
+    if not PEER_PYTHON.exists():
+        subprocess.run([sys.executable, "-m", "venv", PEER_VENV], check=True)
     subprocess.run(
         [PEER_PYTHON, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *PEER_REQUIREMENTS],
         check=True,
@@ -60,7 +62,8 @@ def ensure_peer_venv() -> str:
 
 
 def check_same_stack() -> dict[str, str]:
-    """What uvicorn's ``auto`` loop/http pick in each venv; raise if the venvs would differ."""
+    """uvicorn's version, event loop and HTTP parser in each venv; raise unless both have uvloop and
+    httptools (the settings name them, so a venv without them could not run its target)."""
     probe = (
         "import importlib.util as u, uvicorn;"
         "print(uvicorn.__version__, 'uvloop' if u.find_spec('uvloop') else 'asyncio',"
@@ -71,8 +74,8 @@ def check_same_stack() -> dict[str, str]:
         for name, python in (("project", sys.executable), ("peer", str(PEER_PYTHON)))
     }
     loops = {stack.split(" ", 1)[1] for stack in stacks.values()}
-    if loops != {"asyncio h11"}:
-        raise SystemExit(f"uvicorn stacks differ from asyncio + h11, the settings would not match: {stacks}")
+    if loops != {"uvloop httptools"}:
+        raise SystemExit(f"a venv lacks uvloop or httptools, the targets would not match: {stacks}")
     return stacks
 
 

@@ -1,9 +1,10 @@
 """The uvicorn settings every bench target runs under (stdlib only: the peer venv imports it too).
 
 They mirror what ``scim-harness serve`` passes to ``uvicorn.run`` (harness/serve.py): one process,
-no access log, lifespan on, the log level it uses by default. ``loop``/``http`` are left at
-``auto`` there, which picks uvloop/httptools only when installed; neither venv installs them, so
-every target runs the asyncio loop and h11, and :mod:`targets` checks that it stays so.
+no access log, lifespan on, the log level it uses by default. ``loop``/``http`` are ``auto``
+there, which picks uvloop and httptools when installed; the project depends on both, and the
+peer venv installs them too, so every target runs on uvloop and httptools (named here, so that a
+venv without them fails to start instead of silently measuring another stack).
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from typing import Any
 
 HOST = "127.0.0.1"
 SETTINGS: dict[str, Any] = {
-    "loop": "asyncio",
-    "http": "h11",
+    "loop": "uvloop",
+    "http": "httptools",
     "log_level": "warning",
     "access_log": False,
     "lifespan": "on",

@@ -1,23 +1,27 @@
-"""The OneLogin mixed workload: one user's life as OneLogin's SCIM client sends it, over and over.
+"""OneLogin's user lifecycle as two workloads: one user's life as OneLogin's SCIM client sends it.
 
-Each virtual-user iteration is nine requests in the shapes of ``simulator/requests.py`` with the
-``ONELOGIN`` profile (form-encoded filter with a trailing ``&``, PUT URLs ending in ``?``, compact
-JSON, the full template on every PUT, suspension as a PUT with ``"active": false``)::
+The requests have the shapes of ``simulator/requests.py`` with the ``ONELOGIN`` profile
+(form-encoded filter with a trailing ``&``, PUT URLs ending in ``?``, compact JSON, the full
+template on every PUT, suspension as a PUT with ``"active": false``). The **mixed** workload is
+nine requests a user, with a role push and its removal::
 
-    GET    /Users?filter=userName+eq+"…"&    lookup (no such user yet)
+    GET    /Users?filter=userName+eq+"…"&    lookup_miss: no such user yet
     POST   /Users                            create: the rendered template → id
-    PATCH  /Groups/{gid}                     add the user to a role's group
-    GET    /Users?filter=…&                  lookup before the update
-    PUT    /Users/{id}?                      full replace (a changed title)
-    GET    /Users?filter=…&                  lookup before the suspension
+    PATCH  /Groups/{gid}                     group_add: add the user to a role's group
+    GET    /Users?filter=…&                  lookup_hit: before the update
+    PUT    /Users/{id}?                      put: full replace (a changed title)
+    GET    /Users?filter=…&                  lookup_hit: before the suspension
     PUT    /Users/{id}?                      suspend: the template plus "active": false
-    PATCH  /Groups/{gid}                     remove it: path members[value eq "…"]
-    DELETE /Users/{id}
+    PATCH  /Groups/{gid}                     group_remove: path members[value eq "…"]
+    DELETE /Users/{id}                       delete
 
-so three lookups, one create, two PUTs, two group PATCHes and one delete. Groups and a population
-of seed users (the managers the template points at, and the groups' standing members) are created
-up front by :func:`prepare`. The bodies use the RFC 7643 URNs, not OneLogin's legacy
-``urn:scim:schemas:core:2.0``: scim2-server refuses those, and every target must get the same bytes.
+The **users** workload is the user-only lifecycle OneLogin sends most often, six requests a user:
+lookup_miss, create, lookup_hit, put, suspend, delete (no group, so no role push).
+
+Groups and a population of seed users (the managers the template points at, and the groups'
+standing members) are created up front by :func:`prepare`. The bodies use the RFC 7643 URNs, not
+OneLogin's legacy ``urn:scim:schemas:core:2.0``: scim2-server refuses those, and every target must
+get the same bytes.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from typing import Any
 from urllib.parse import quote_plus
 
 from http1 import BlockingClient, Endpoint
-from loadgen import Step, Vars
+from loadgen import RequestTemplate, Vars
 
 USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
@@ -88,29 +92,40 @@ def remove_member_body(vu: Vars) -> bytes:
 
 
 LOOKUP = "/Users?filter=userName+eq+%22{qname}%22&"
-MIXED_STEPS: tuple[Step, ...] = (
-    Step("lookup", "GET", LOOKUP),
-    Step("create", "POST", "/Users", create_body, (201,), capture="uid"),
-    Step("group_patch", "PATCH", "/Groups/{gid}", add_member_body, (200, 204)),
-    Step("lookup", "GET", LOOKUP),
-    Step("put", "PUT", "/Users/{uid}?", replace_body),
-    Step("lookup", "GET", LOOKUP),
-    Step("suspend", "PUT", "/Users/{uid}?", suspend_body),
-    Step("group_patch", "PATCH", "/Groups/{gid}", remove_member_body, (200, 204)),
-    Step("delete", "DELETE", "/Users/{uid}", expect=(204,)),
+LOOKUP_MISS = RequestTemplate("lookup_miss", "GET", LOOKUP)
+CREATE = RequestTemplate("create", "POST", "/Users", create_body, (201,), capture="uid")
+LOOKUP_HIT = RequestTemplate("lookup_hit", "GET", LOOKUP)
+PUT = RequestTemplate("put", "PUT", "/Users/{uid}?", replace_body)
+SUSPEND = RequestTemplate("suspend", "PUT", "/Users/{uid}?", suspend_body)
+DELETE = RequestTemplate("delete", "DELETE", "/Users/{uid}", expect=(204,))
+MIXED: tuple[RequestTemplate, ...] = (
+    LOOKUP_MISS,
+    CREATE,
+    RequestTemplate("group_add", "PATCH", "/Groups/{gid}", add_member_body, (200, 204)),
+    LOOKUP_HIT,
+    PUT,
+    LOOKUP_HIT,
+    SUSPEND,
+    RequestTemplate("group_remove", "PATCH", "/Groups/{gid}", remove_member_body, (200, 204)),
+    DELETE,
 )
+USERS: tuple[RequestTemplate, ...] = (LOOKUP_MISS, CREATE, LOOKUP_HIT, PUT, SUSPEND, DELETE)
 
 
 @dataclass(frozen=True)
-class OneLoginMixed:
-    """The mixed workload over the groups and seed users :func:`prepare` created on one target."""
+class Directory:
+    """What :func:`prepare` created on one target: the groups and the seed users (managers)."""
 
     groups: tuple[str, ...]
     managers: tuple[str, ...]
 
-    @property
-    def steps(self) -> Sequence[Step]:
-        return MIXED_STEPS
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """A lifecycle workload over one target's :class:`Directory`: ``requests`` for each new user."""
+
+    directory: Directory
+    requests: tuple[RequestTemplate, ...]
 
     def begin(self, vu: Vars, key: str) -> None:
         n = sum(map(ord, key))
@@ -118,8 +133,15 @@ class OneLoginMixed:
         vu["name"] = name = f"bench.{key}@example.com"
         vu["qname"] = quote_plus(name, safe="")
         vu["first"], vu["last"] = f"Ana{n % 97}", f"Souza-{key}"
-        vu["gid"] = self.groups[n % len(self.groups)]
-        vu["mgr"] = self.managers[n % len(self.managers)]
+        vu["gid"] = self.directory.groups[n % len(self.directory.groups)]
+        vu["mgr"] = self.directory.managers[n % len(self.directory.managers)]
+
+
+WORKLOADS: dict[str, tuple[str, tuple[RequestTemplate, ...]]] = {
+    "mixed": ("3 lookups, create, full PUT, suspend PUT, 2 group PATCHes, delete", MIXED),
+    "users": ("user-only: 2 lookups, create, full PUT, suspend PUT, delete", USERS),
+}
+"""The workloads by name: what each is, and its requests."""
 
 
 def _created(client: BlockingClient, path: str, body: bytes) -> str:
@@ -129,7 +151,7 @@ def _created(client: BlockingClient, path: str, body: bytes) -> str:
     return str(json.loads(data)["id"])
 
 
-def prepare(endpoint: Endpoint, label: str, groups: int = 10, seed_users: int = 500) -> OneLoginMixed:
+def prepare(endpoint: Endpoint, label: str, groups: int = 10, seed_users: int = 500) -> Directory:
     """Create ``groups`` groups and ``seed_users`` users, spread over the groups as their members."""
     client = BlockingClient(endpoint)
     try:
@@ -155,7 +177,7 @@ def prepare(endpoint: Endpoint, label: str, groups: int = 10, seed_users: int = 
                 raise RuntimeError(f"setup PATCH /Groups: {status} {data[:200]!r}")
     finally:
         client.close()
-    return OneLoginMixed(tuple(group_ids), tuple(users))
+    return Directory(tuple(group_ids), tuple(users))
 
 
 @dataclass(frozen=True)
@@ -165,8 +187,8 @@ class Ping:
     path: str = "/ping"
 
     @property
-    def steps(self) -> Sequence[Step]:
-        return (Step("ping", "GET", self.path),)
+    def requests(self) -> Sequence[RequestTemplate]:
+        return (RequestTemplate("ping", "GET", self.path),)
 
     def begin(self, vu: Vars, key: str) -> None:
         return None

@@ -26,6 +26,7 @@ from reference_server.handlers.discovery import discovery_router
 from reference_server.handlers.resources import resource_router
 from reference_server.handlers.root import root_router
 from reference_server.service import Effects, resources_for
+from reference_server.storage.base import Store
 from reference_server.storage.sqlite import SqliteStore
 from reference_server.wire import SCIM_MEDIA_TYPE, bearer_matches, error_response, unauthorized
 from schemas import RESOURCE_TYPES
@@ -120,14 +121,15 @@ def _base_url(request: Request[Any, Any, Any]) -> str:
 def create_app(
     config: ServerConfig,
     *,
-    store: SqliteStore | None = None,
+    store: Store | None = None,
     effects: Effects | None = None,
     extra_routers: list[Router] | None = None,
     on_startup: list[Callable[[Litestar], Awaitable[None] | None]] | None = None,
     on_shutdown: list[Callable[[Litestar], Awaitable[None] | None]] | None = None,
 ) -> Litestar:
-    """Build the SCIM app for ``config`` (the store opens now unless given, and closes on shutdown)."""
-    store = store or SqliteStore(config.db_path)
+    """Build the SCIM app for ``config`` on ``store``, any implementation of the storage contract
+    (by default the SQLite store of ``config.db_path``, opened now); it closes on shutdown."""
+    store = store if store is not None else SqliteStore(config.db_path)
     scim = Router(
         path=BASE_PATH,
         route_handlers=[

@@ -7,18 +7,21 @@ from litestar import Litestar
 from reference_server.app import create_app
 from reference_server.config import ServerConfig
 from reference_server.domain import Accounts, Deprovisioning, RotationWorker, observer_router
-from reference_server.domain.ddl import STATEMENTS as DOMAIN_STATEMENTS
 from reference_server.service import Effects, utc_now
+from reference_server.storage.base import Store
 from reference_server.storage.sqlite import SqliteStore
 
 
-def build_server(config: ServerConfig, effects: Effects | None = None) -> Litestar:
+def build_server(
+    config: ServerConfig, effects: Effects | None = None, store: Store | None = None
+) -> Litestar:
     """The server as ``scim-harness serve`` and the embedded target run it.
 
     ``effects`` replaces the app-side reaction to SCIM writes (deprovisioning); the harness's
-    own tests pass a deliberately broken one.
+    own tests pass a deliberately broken one. ``store`` is any implementation of the storage
+    contract; by default the SQLite file (or ``:memory:``) of ``config.db_path``.
     """
-    store = SqliteStore(config.db_path, extra_statements=DOMAIN_STATEMENTS)
+    store = store if store is not None else SqliteStore(config.db_path)
     accounts = Accounts(store, utc_now)
     worker = RotationWorker(accounts, delay=config.rotation_delay)
 

@@ -117,6 +117,8 @@ class Resources:
             self._save(tx, doc, insert=True)
             if self.kind == "User":
                 self.effects.user_changed(tx, None, doc)
+                # A new user is in no group, so the stored document is what was written.
+                return {k: v for k, v in doc.items() if k != "groups"}
             stored = tx.get(self.kind, doc["id"])
         assert stored is not None
         return stored
@@ -198,6 +200,10 @@ class Resources:
         self._save(tx, doc, insert=False)
         if self.kind == "User":
             self.effects.user_changed(tx, before, doc)
+            if not before.get("groups"):
+                # Updating a user never adds a membership (effects only take them away), so a user
+                # in no group is still in none: the stored document is what was written.
+                return {k: v for k, v in doc.items() if k != "groups"}
         else:
             kept = {m["value"] for m in doc.get("members") or ()}
             gone = [m["value"] for m in before.get("members") or () if m["value"] not in kept]

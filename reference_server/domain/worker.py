@@ -1,7 +1,7 @@
 """The rotation worker: completes pending password rotations shortly after they are scheduled.
 
 It runs as a task on the server's event loop, so its transactions never interleave with a
-request's. Pending rotations are rows in SQLite, so a restart resumes them.
+request's. Pending rotations are kept by the store, so a restart resumes them.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from reference_server.errors import ScimError, ScimType
 from reference_server.filters.ast import (
     COMPARE_OPS,
     And,
+    CompareOp,
     Comparison,
     Filter,
     Not,
@@ -38,6 +39,13 @@ _NAME = r"\$?[A-Za-z][A-Za-z0-9_\-]*"
 _ATTR_PATH = re.compile(rf"(?:(?i:urn):[A-Za-z0-9][A-Za-z0-9._:\-]*:)?{_NAME}(?:\.{_NAME})?")
 _SUB_ATTR = re.compile(_NAME)
 _LITERALS: dict[str, Value] = {"true": True, "false": False, "null": None}
+# The shape of nearly every filter an identity provider sends (``userName eq "…"``): one word, an
+# operator, a string literal without escapes or control characters (so its JSON value is its
+# text), blanks around them. What it matches, the full parser reads as the same Comparison.
+_SIMPLE = re.compile(
+    r'[ \t\r\n]*([A-Za-z_$][A-Za-z0-9_$:.\-]*)[ \t\r\n]+([A-Za-z]{2})[ \t\r\n]+"([^"\\\x00-\x1f]*)"[ \t\r\n]*'
+)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _OPERATORS = "eq, ne, co, sw, ew, gt, ge, lt, le or pr"
 
 
@@ -187,10 +195,32 @@ def parse_filter(text: str) -> Filter:
     Attribute paths are checked for syntax only; :func:`~reference_server.filters.bind` checks
     them against a resource type.
     """
+    simple = _simple_comparison(text)
+    if simple is not None:
+        return simple
     parser = _Parser(text, "invalidFilter", "filter")
     node = parser.parse_or(False)
     parser.expect_end("expected 'and', 'or' or the end of the filter")
     return node
+
+
+def _simple_comparison(text: str) -> Comparison | None:
+    """``attrPath op "string"`` read without the tokenizer, or None to leave ``text`` to the parser.
+
+    Every lookup an identity provider sends has this shape with a fresh value, so a cache keyed by
+    the text would never hit; this is the cached parse of that shape. Anything unusual (escapes,
+    numbers, another operator, a surrogate) goes to the parser, which also words the errors.
+    """
+    if len(text) > MAX_LENGTH:
+        return None
+    match = _SIMPLE.fullmatch(text)
+    if match is None:
+        return None
+    path, op, value = match.groups()
+    op = op.lower()
+    if op not in COMPARE_OPS or not _ATTR_PATH.fullmatch(path) or _SURROGATE.search(value):
+        return None
+    return Comparison(path, cast(CompareOp, op), value)
 
 
 def parse_patch_path(text: str) -> PatchPath:

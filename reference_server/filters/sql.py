@@ -245,13 +245,15 @@ class _Compiler:
             return None
         key = encoded[:SUFFIX_BYTES]
         if node.op == "co":
-            lookup, params = "suffix >= ? AND suffix < ?", [key, _bytes_after(key)]
+            lookup, bounds = "suffix >= ? AND suffix < ?", [key, _bytes_after(key)]
         else:
-            lookup, params = "suffix = ?", [key]
-        candidates = (
-            f"r.pk IN (SELECT {index.key} FROM {index.name} WHERE {lookup} "
-            f"UNION ALL SELECT {index.key} FROM {index.name} WHERE suffix = {UNINDEXED})"
-        )
+            lookup, bounds = "suffix = ?", [key]
+        # An address equal to its user's userName has its suffixes in the userName index only.
+        indexes = [index] if index.equal_in is None else [index, index.equal_in]
+        found = [f"SELECT {i.key} FROM {i.name} WHERE {lookup}" for i in indexes]
+        found += [f"SELECT {i.key} FROM {i.name} WHERE suffix = {UNINDEXED}" for i in indexes]
+        params = bounds * len(indexes)
+        candidates = f"r.pk IN ({' UNION ALL '.join(found)})"
         if not index.lazy:
             exact, exact_params = _condition(self.source(node.target)[1], node)
             return f"({candidates} AND {exact})", [*params, *exact_params]

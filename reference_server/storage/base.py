@@ -1,9 +1,11 @@
 """The storage contract of the reference server.
 
 Business rules (ids, ``meta``, validation, ETags, deprovisioning) live above this line; a store
-only keeps documents, indexes them and answers queries, inside transactions. Every implementation
-passes the same contract tests (``tests/reference_server/test_storage_contract.py``), so a
-PostgreSQL backend is a new module, not a rewrite.
+only keeps documents and the app-side domain's records (:mod:`reference_server.storage.records`),
+indexes them and answers queries, inside transactions. One transaction holds both, so a
+deprovisioning commits with the user change that caused it. Every implementation passes the same
+contract tests (``tests/reference_server/test_storage_contract.py``), so a PostgreSQL backend is a
+new module, not a rewrite.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+from reference_server.storage.records import DomainTransaction
 
 if TYPE_CHECKING:
     from reference_server.filters import Filter
@@ -53,13 +57,16 @@ class Query:
     (for queries at the server root, which span types)."""
 
 
-class Transaction(Protocol):
-    """Reads and writes inside one transaction.
+class Transaction(DomainTransaction, Protocol):
+    """Reads and writes inside one transaction: SCIM resources here, the app-side domain's records
+    through :class:`~reference_server.storage.records.DomainTransaction`.
 
     Documents handed out carry the derived attributes: a User its ``groups`` (``value``,
     ``display``, ``type``), a Group its ``members`` (``value``, ``display``, ``type``). A Group
     handed in carries ``members`` with at least ``value``; a User's ``groups`` is ignored. A
     member's ``display`` is the one given when it joined, else the user's displayName or userName.
+    Deleting a User deletes its memberships and its own grants; deleting a Group its memberships
+    and its grants.
     """
 
     def get(self, kind: Kind, resource_id: str) -> Doc | None: ...

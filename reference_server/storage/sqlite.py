@@ -1,5 +1,7 @@
 """SQLite implementation of the storage contract: one connection, WAL, one transaction per call.
 
+The SCIM resources are here; the domain's records in :mod:`reference_server.storage.sqlite_records`.
+
 The server runs every transaction to completion on the event loop without awaiting inside it,
 so a single connection serialises writers without locks, and a read never sees half a write.
 """
@@ -24,6 +26,8 @@ from reference_server.storage.base import (
     iter_member_ids,
     member_displays,
 )
+from reference_server.storage.checkpoint import Checkpointer
+from reference_server.storage.sqlite_records import SqliteRecords
 from schemas import GROUP_TYPE, USER_TYPE
 
 _TABLE: dict[Kind, str] = {"User": "users", "Group": "groups"}
@@ -43,7 +47,7 @@ def _folded(value: Any) -> str | None:
     return fold(value) if isinstance(value, str) else None
 
 
-class SqliteTransaction:
+class SqliteTransaction(SqliteRecords):
     """A transaction on the store's connection (see :class:`reference_server.storage.base.Transaction`)."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
@@ -68,6 +72,18 @@ class SqliteTransaction:
         where, params = (
             ("1", []) if query.filter is None else compile_filter(query.filter, _RTYPE[kind], unknown=unknown)
         )
+        order = "r.pk"
+        if query.sort_by is not None:
+            direction = "DESC" if query.descending else "ASC"
+            order = f"{compile_sort(query.sort_by, _RTYPE[kind])} {direction}, r.pk {direction}"
+        page = f"SELECT r.pk, r.doc FROM {table} AS r WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?"
+        rows: list[tuple[int, str]] | None = None
+        if query.filter is not None and query.count > 0 and query.start_index == 1:
+            # A first page that is not full holds every match, so it is the count too: a lookup
+            # (userName eq, externalId eq) costs one query instead of two.
+            rows = self.conn.execute(page, [*params, query.count, 0]).fetchall()
+            if len(rows) < query.count:
+                return len(rows), self._hydrate(kind, rows, members=query.members)
         if query.filter is None:
             # Kept by triggers (storage/ddl.py): counting the whole table grows with it.
             total = self.conn.execute("SELECT n FROM row_counts WHERE name = ?", (table,)).fetchone()[0]
@@ -78,14 +94,8 @@ class SqliteTransaction:
             ).fetchone()[0]
         if query.count <= 0 or total < query.start_index:
             return total, []
-        order = "r.pk"
-        if query.sort_by is not None:
-            direction = "DESC" if query.descending else "ASC"
-            order = f"{compile_sort(query.sort_by, _RTYPE[kind])} {direction}, r.pk {direction}"
-        rows = self.conn.execute(
-            f"SELECT r.pk, r.doc FROM {table} AS r WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
-            [*params, query.count, query.start_index - 1],
-        ).fetchall()
+        if rows is None:
+            rows = self.conn.execute(page, [*params, query.count, query.start_index - 1]).fetchall()
         return total, self._hydrate(kind, rows, members=query.members)
 
     def group_ids_of(self, user_id: str) -> list[str]:
@@ -274,8 +284,7 @@ class SqliteTransaction:
                     ),
                 ).fetchone()
                 if row is not None:
-                    self.conn.execute("DELETE FROM user_emails WHERE user_pk = ?", (row[0],))
-                    self._write_emails(row[0], doc)
+                    self._rewrite_emails(row[0], doc)
             else:
                 row = self.conn.execute(
                     "UPDATE groups SET display_name = ?, external_id = ?, last_modified = ?, version = ?, "
@@ -300,15 +309,35 @@ class SqliteTransaction:
         cur = self.conn.execute(f"DELETE FROM {_TABLE[kind]} WHERE id = ?", (resource_id,))
         return cur.rowcount > 0
 
-    def _write_emails(self, user_pk: int, doc: Doc) -> None:
-        values = {
-            fold(e["value"])
-            for e in doc.get("emails") or ()
-            if isinstance(e, dict) and isinstance(e.get("value"), str)
-        }
-        self.conn.executemany(
-            "INSERT INTO user_emails (user_pk, value) VALUES (?, ?)", [(user_pk, v) for v in sorted(values)]
+    @staticmethod
+    def _email_values(doc: Doc) -> list[str]:
+        """The folded, distinct ``emails.value``s of a User, sorted (the rows of ``user_emails``)."""
+        return sorted(
+            {
+                fold(e["value"])
+                for e in doc.get("emails") or ()
+                if isinstance(e, dict) and isinstance(e.get("value"), str)
+            }
         )
+
+    def _write_emails(self, user_pk: int, doc: Doc) -> None:
+        self.conn.executemany(
+            "INSERT INTO user_emails (user_pk, value) VALUES (?, ?)",
+            [(user_pk, v) for v in self._email_values(doc)],
+        )
+
+    def _rewrite_emails(self, user_pk: int, doc: Doc) -> None:
+        """Replace the user's ``user_emails`` rows, unless they hold the same addresses already:
+        most updates (OneLogin's attribute sync, a suspension) keep them, and rewriting them
+        would touch two indexes and the suffix index for nothing."""
+        wanted = self._email_values(doc)
+        current = self.conn.execute(
+            "SELECT value FROM user_emails WHERE user_pk = ? ORDER BY value", (user_pk,)
+        ).fetchall()
+        if [r[0] for r in current] == wanted:
+            return
+        self.conn.execute("DELETE FROM user_emails WHERE user_pk = ?", (user_pk,))
+        self._write_emails(user_pk, doc)
 
     def _write_members(
         self, group_pk: int, member_ids: list[str], displays: Mapping[str, str], *, replace: bool
@@ -363,7 +392,7 @@ class SqliteTransaction:
 class SqliteStore:
     """The reference server's store: a SQLite file (or ``:memory:``) in WAL mode."""
 
-    def __init__(self, path: str | Path, extra_statements: tuple[str, ...] = ()) -> None:
+    def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -375,8 +404,14 @@ class SqliteStore:
 
         register_functions(self.conn)
         with self._transaction("BEGIN IMMEDIATE") as tx:
-            for statement in (*ddl.STATEMENTS, *extra_statements):
+            for statement in ddl.STATEMENTS:
                 tx.conn.execute(statement)
+        self._checkpointer: Checkpointer | None = None
+        if self.path != ":memory:":
+            # The WAL is copied into the file by a thread of its own (storage/checkpoint.py),
+            # not inside a request's commit.
+            self.conn.execute("PRAGMA wal_autocheckpoint=0")
+            self._checkpointer = Checkpointer(self.path)
 
     @contextmanager
     def _transaction(self, begin: str) -> Iterator[SqliteTransaction]:
@@ -397,4 +432,7 @@ class SqliteStore:
         return self._transaction("BEGIN IMMEDIATE")
 
     def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
+            self._checkpointer = None
         self.conn.close()

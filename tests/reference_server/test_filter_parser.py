@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reference_server.errors import ScimError
 from reference_server.filters import (
@@ -17,7 +21,7 @@ from reference_server.filters import (
     parse_patch_path,
     render,
 )
-from reference_server.filters.parser import MAX_DEPTH, MAX_LENGTH
+from reference_server.filters.parser import MAX_DEPTH, MAX_LENGTH, _Parser, _simple_comparison
 
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 LAST_MODIFIED = "2011-05-13T04:42:34Z"
@@ -323,3 +327,41 @@ def test_malformed_patch_paths_are_invalid_path(text):
         parse_patch_path(text)
     assert caught.value.status == 400
     assert caught.value.scim_type == "invalidPath"
+
+
+# --- the shortcut for ``attrPath op "string"`` must read exactly as the parser does ---------------
+
+_BLANKS = st.text(alphabet=" \t\r\n", max_size=2)
+_WORDS = st.sampled_from(
+    ["userName", "emails.value", "name.familyName", f"{ENTERPRISE}:department", "and", "not", "pr", "a.b.c"]
+)
+_OPS = st.sampled_from(["eq", "EQ", "Co", "sw", "ew", "ne", "gt", "ge", "lt", "le", "pr", "xx", "and"])
+_STRING_CHARS = st.characters(codec="utf-8", exclude_categories=("Cs",)) | st.sampled_from(
+    ['"', "\\", "\x00", "\x1f", "\x7f", "\u00e9", "\U0001f600"]
+)
+
+
+@given(
+    lead=_BLANKS,
+    path=_WORDS,
+    gap1=st.text(alphabet=" \t", min_size=0, max_size=2),
+    op=_OPS,
+    gap2=st.text(alphabet=" \t", min_size=0, max_size=2),
+    value=st.text(alphabet=_STRING_CHARS, max_size=12),
+    escaped=st.booleans(),
+    trail=_BLANKS,
+)
+@settings(max_examples=400, deadline=None)
+def test_the_simple_comparison_shortcut_agrees_with_the_parser(
+    lead: str, path: str, gap1: str, op: str, gap2: str, value: str, escaped: bool, trail: str
+) -> None:
+    """What the shortcut accepts, the full parser turns into the same Comparison."""
+    literal = json.dumps(value, ensure_ascii=False) if escaped else f'"{value}"'
+    text = f"{lead}{path}{gap1}{op}{gap2}{literal}{trail}"
+    shortcut = _simple_comparison(text)
+    if shortcut is None:
+        return
+    parser = _Parser(text, "invalidFilter", "filter")
+    node = parser.parse_or(False)
+    parser.expect_end("expected the end")
+    assert shortcut == node

@@ -394,7 +394,10 @@ def expected_suffixes(conn) -> dict[str, set[tuple[bytes, int]]]:
     return {
         index.name: {
             row
-            for value, owner in conn.execute(f"SELECT {index.column}, {index.owner} FROM {index.source}")
+            for value, owner in conn.execute(
+                f"SELECT s.{index.column}, s.{index.owner} FROM {index.source} AS s "
+                f"WHERE {index.kept('s') or 1}"
+            )
             for row in rows(value, owner)
         }
         for index in ddl.SUFFIX_INDEXES
@@ -563,3 +566,26 @@ def test_unknown_attributes_can_read_as_unassigned(directory):
         compile_filter(parse_filter("displayName gt true"), GROUP_TYPE, unknown="unassigned")
     with pytest.raises(ScimError):
         compile_filter(parse_filter('members[nosuch eq "x"]'), GROUP_TYPE, unknown="unassigned")
+
+
+def test_an_address_equal_to_the_user_name_is_found_through_the_user_name_index(tmp_path):
+    """OneLogin sends the same address as userName and emails: its suffixes are kept once, in the
+    userName index, and an emails co / ew lookup reads both indexes; renaming the user gives the
+    address rows of its own."""
+    d = Directory(open_db(tmp_path / "same.db"))
+    d.add_user({"id": "u1", "userName": "Same.Person@x.org", "emails": [{"value": "same.person@x.org"}]})
+    d.add_user({"id": "u2", "userName": "other", "emails": [{"value": "same.person@x.org.uk"}]})
+    emails = "SELECT count(*) FROM user_emails_suffixes WHERE user_pk = 1"
+    assert d.conn.execute(emails).fetchone()[0] == 0
+    assert_derived_tables_right(d.conn)
+    assert d.select('emails co "person@x"') == {"u1", "u2"}
+    assert d.select('emails.value ew "@x.org"') == {"u1"}
+    d.conn.execute("UPDATE users SET user_name = 'renamed' WHERE id = 'u1'")
+    assert d.conn.execute(emails).fetchone()[0] > 0
+    assert_derived_tables_right(d.conn, exact=False)
+    assert d.select('emails co "person@x"') == {"u1", "u2"}
+    assert d.select('emails.value ew "@x.org"') == {"u1"}
+    assert d.select('userName co "person"') == set()
+    d.conn.execute("DELETE FROM users WHERE id = 'u1'")
+    for name in ("users_user_name_suffixes", "user_emails_suffixes"):
+        assert d.conn.execute(f"SELECT count(*) FROM {name} WHERE user_pk = 1").fetchone()[0] == 0

@@ -1,6 +1,7 @@
 """The storage contract: the same tests run against every Store implementation.
 
-A new backend (PostgreSQL, say) joins by adding its factory to ``STORES``.
+SCIM resources and the app-side domain's records (accounts, grants, rotations) alike. A new
+backend (PostgreSQL, say) joins by adding its factory to ``STORES``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from reference_server.storage.base import Doc, Query, Store, UniquenessConflict, UnknownMember
+from reference_server.storage.records import Account, DuplicateGrant, Grant, Rotation
 from reference_server.storage.sqlite import SqliteStore
 
 STORES: dict[str, Callable[[Path], Store]] = {
@@ -173,3 +175,110 @@ def test_search_pages_in_insertion_order(store: Store) -> None:
         assert [d["id"] for d in page] == ["u2", "u3"]
         assert tx.search("User", Query(count=0)) == (7, [])
         assert tx.search("User", Query(start_index=8, count=5)) == (7, [])
+
+
+# --- the app-side domain's records (storage/records.py) ----------------------------------------------
+
+T0, T1, T2 = "2026-01-01T00:00:00.000Z", "2026-01-01T00:00:01.000Z", "2026-01-01T00:00:02.000Z"
+
+
+def _directory(store: Store) -> None:
+    """Users u1 (in g1) and u2, group g1, accounts: a1 privileged, a2 not, a3 privileged."""
+    with store.write() as tx:
+        tx.insert("User", user("u1", "a@example.com"))
+        tx.insert("User", user("u2", "b@example.com"))
+        tx.insert("Group", group("g1", "Team", ["u1"]))
+        tx.insert_account(Account("a1", "root", True), "hash-1", T0)
+        tx.insert_account(Account("a2", "wiki", False), "hash-2", T0)
+        tx.insert_account(Account("a3", "prod", True), "hash-3", T0)
+
+
+def test_accounts_are_kept_without_their_secret(store: Store) -> None:
+    _directory(store)
+    with store.read() as tx:
+        assert tx.account("a1") == Account("a1", "root", True, 1)
+        assert tx.account("nope") is None
+        assert "hash" not in repr(tx.account("a1"))
+
+
+def test_grants_direct_and_through_groups_in_the_order_made(store: Store) -> None:
+    _directory(store)
+    with store.write() as tx:
+        tx.insert_grant(Grant("gr1", "a1", group_id="g1"), T0)
+        tx.insert_grant(Grant("gr2", "a2", user_id="u1"), T1)
+        tx.insert_grant(Grant("gr3", "a3", user_id="u2"), T1)
+    with pytest.raises(DuplicateGrant), store.write() as tx:
+        tx.insert_grant(Grant("gr4", "a2", user_id="u1"), T2)
+    with store.read() as tx:
+        assert tx.grants("u1") == [Grant("gr1", "a1", group_id="g1"), Grant("gr2", "a2", user_id="u1")]
+        assert tx.grants("u2") == [Grant("gr3", "a3", user_id="u2")]
+        assert tx.accounts_reached(user_id="u1") == ["a1", "a2"]
+        assert tx.accounts_reached(user_id="u1", privileged=True) == ["a1"]
+        assert tx.accounts_reached(user_id="u1", privileged=False) == ["a2"]
+        assert tx.accounts_reached(group_id="g1", privileged=True) == ["a1"]
+
+
+def test_deleting_grants_leaves_the_groups_ones(store: Store) -> None:
+    _directory(store)
+    with store.write() as tx:
+        tx.insert_grant(Grant("gr1", "a1", group_id="g1"), T0)
+        tx.insert_grant(Grant("gr2", "a2", user_id="u1"), T1)
+        tx.delete_grants("u1")
+    with store.read() as tx:
+        assert tx.grants("u1") == [Grant("gr1", "a1", group_id="g1")]
+    with store.write() as tx:
+        tx.leave_all_groups("u1", T2)
+    with store.read() as tx:
+        assert tx.grants("u1") == []
+
+
+def test_deleting_a_resource_deletes_its_grants(store: Store) -> None:
+    _directory(store)
+    with store.write() as tx:
+        tx.insert_grant(Grant("gr1", "a1", group_id="g1"), T0)
+        tx.insert_grant(Grant("gr2", "a2", user_id="u2"), T0)
+        tx.delete("Group", "g1")
+        tx.delete("User", "u2")
+        tx.mark_deleted("u2", T1)
+    with store.read() as tx:
+        assert tx.accounts_reached(user_id="u1") == []
+        assert tx.grants("u2") == []
+        assert tx.was_deleted("u2")
+        assert not tx.was_deleted("u1")
+
+
+def test_one_pending_rotation_per_account_until_it_completes(store: Store) -> None:
+    _directory(store)
+    with store.write() as tx:
+        tx.schedule_rotations([Rotation("r1", "a1", "user_suspended", "u1", T0)])
+        tx.schedule_rotations(
+            [Rotation("r2", "a1", "user_deleted", "u2", T1), Rotation("r3", "a3", "user_deleted", "u2", T1)]
+        )
+    with store.read() as tx:
+        assert [r.id for r in tx.rotations("a1")] == ["r1"]
+        assert [r.id for r in tx.due_rotations(T0)] == ["r1"]
+        assert [r.id for r in tx.due_rotations(T2)] == ["r1", "r3"]
+    with store.write() as tx:
+        tx.complete_rotation("r1", T2, "hash-new")
+        tx.complete_rotation("r1", T2, "hash-again")  # completed already: nothing more
+    with store.read() as tx:
+        assert tx.rotations("a1") == [Rotation("r1", "a1", "user_suspended", "u1", T0, "completed", T2)]
+        assert tx.account("a1") == Account("a1", "root", True, 2)
+        assert [r.id for r in tx.due_rotations(T2)] == ["r3"]
+    with store.write() as tx:  # a new one may wait now
+        tx.schedule_rotations([Rotation("r4", "a1", "removed_from_group", "u1", T2)])
+    with store.read() as tx:
+        assert [r.id for r in tx.rotations("a1")] == ["r1", "r4"]
+
+
+def test_a_failed_transaction_leaves_no_domain_record(store: Store) -> None:
+    _directory(store)
+    with pytest.raises(RuntimeError), store.write() as tx:
+        tx.insert_grant(Grant("gr1", "a1", user_id="u1"), T0)
+        tx.schedule_rotations([Rotation("r1", "a1", "user_suspended", "u1", T0)])
+        tx.mark_deleted("u2", T0)
+        raise RuntimeError("boom")
+    with store.read() as tx:
+        assert tx.grants("u1") == []
+        assert tx.rotations("a1") == []
+        assert not tx.was_deleted("u2")

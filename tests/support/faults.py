@@ -22,6 +22,7 @@ and/or :meth:`Fault.response` (rewrite the answer)::
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -36,7 +37,7 @@ from reference_server.embedded import EmbeddedServer
 from reference_server.server import build_server
 from reference_server.service import Effects, utc_now
 from reference_server.storage.base import Doc, Transaction
-from reference_server.storage.sqlite import SqliteTransaction
+from reference_server.storage.records import DuplicateGrant, Grant
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -801,24 +802,19 @@ class _NoRotation(Deprovisioning):
     def user_changed(self, tx: Transaction, before: Doc | None, after: Doc | None) -> None:
         if before is None:
             return
-        conn = _sqlite(tx)
         deprovision = after is None or (before.get("active") is not False and after.get("active") is False)
         if deprovision:
-            conn.execute("DELETE FROM grants WHERE user_id = ?", (before["id"],))
+            tx.delete_grants(before["id"])
             tx.leave_all_groups(before["id"], self.clock())
         if after is None:
-            conn.execute(
-                "INSERT OR REPLACE INTO deleted_users (id, deleted) VALUES (?, ?)",
-                (before["id"], self.clock()),
-            )
+            tx.mark_deleted(before["id"], self.clock())
 
     def members_removed(self, tx: Transaction, group_id: str, user_ids: Any) -> None:
         return None
 
 
-def _sqlite(tx: Transaction) -> Any:
-    assert isinstance(tx, SqliteTransaction)
-    return tx.conn
+def _own_grants(tx: Transaction, user_id: str) -> list[Grant]:
+    return [g for g in tx.grants(user_id) if g.user_id == user_id]
 
 
 @fault("rotation-missing")
@@ -836,17 +832,10 @@ class RotationMissing(Fault):
 
 class _TeamsKept(Deprovisioning):
     def _deprovision(self, tx: Transaction, user_id: str, reason: str) -> None:
-        conn = _sqlite(tx)
-        reachable = [
-            r[0]
-            for r in conn.execute(
-                "SELECT a.pk FROM grants g JOIN accounts a ON a.pk = g.account_pk "
-                "WHERE a.privileged = 1 AND g.user_id = ?",
-                (user_id,),
-            )
-        ]
-        conn.execute("DELETE FROM grants WHERE user_id = ?", (user_id,))
-        schedule_rotations(conn, reachable, reason, user_id, self.clock())
+        accounts = [tx.account(g.account_id) for g in _own_grants(tx, user_id)]
+        reachable = [a.id for a in accounts if a is not None and a.privileged]
+        tx.delete_grants(user_id)
+        schedule_rotations(tx, reachable, reason, user_id, self.clock())
 
 
 @fault("team-access-kept-after-suspension")
@@ -865,29 +854,21 @@ class TeamAccessKeptAfterSuspension(Fault):
 class _RestoreOnReactivation(Deprovisioning):
     """Moves a suspended user's direct grants aside, and puts them back on reactivation."""
 
+    def __init__(self, clock: Callable[[], str]) -> None:
+        super().__init__(clock)
+        self.stashed: dict[str, list[Grant]] = {}
+
     def user_changed(self, tx: Transaction, before: Doc | None, after: Doc | None) -> None:
-        conn = _sqlite(tx)
-        conn.execute(
-            "CREATE TABLE IF NOT EXISTS fault_stashed_grants "
-            "(id TEXT, account_pk INTEGER, user_id TEXT, created TEXT)"
-        )
         if before is None or after is None:
             super().user_changed(tx, before, after)
             return
         was, now = before.get("active") is not False, after.get("active") is not False
         if was and not now:
-            conn.execute(
-                "INSERT INTO fault_stashed_grants SELECT id, account_pk, user_id, created FROM grants "
-                "WHERE user_id = ?",
-                (before["id"],),
-            )
+            self.stashed[before["id"]] = _own_grants(tx, before["id"])
         elif now and not was:
-            conn.execute(
-                "INSERT OR IGNORE INTO grants (id, account_pk, user_id, created) "
-                "SELECT id, account_pk, user_id, created FROM fault_stashed_grants WHERE user_id = ?",
-                (before["id"],),
-            )
-            conn.execute("DELETE FROM fault_stashed_grants WHERE user_id = ?", (before["id"],))
+            for grant in self.stashed.pop(before["id"], []):
+                with contextlib.suppress(DuplicateGrant):
+                    tx.insert_grant(grant, self.clock())
         super().user_changed(tx, before, after)
 
 

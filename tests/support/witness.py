@@ -45,11 +45,10 @@ class Witness(Fault):
 
     @staticmethod
     def what(method: str, path: str, query: str) -> str:
-        if method == "GET" and path == "/Users" and "filter=" in query:
-            if "preflight-" in query:
-                return "preflight"
-            if _RANDOM_USERNAME.search(query):
-                return "connection test"
+        if method == "GET" and path == "/ServiceProviderConfig":
+            return "preflight"  # the harness's own check of the target (scim_client.preflight)
+        if method == "GET" and path == "/Users" and "filter=" in query and _RANDOM_USERNAME.search(query):
+            return "connection test"
         return f"{method} {path.split('/')[1]}"
 
     def wrap(self, app: ASGIApp) -> ASGIApp:
