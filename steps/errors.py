@@ -64,7 +64,7 @@ def _(scim: ScimClient) -> httpx.Response:
 @then("the answer is a SCIM error body")
 def _(response: httpx.Response) -> None:
     """RFC 7644 §3.12: errors are returned as an Error message with ``status`` as a string."""
-    problems = body_violations(response)
+    _, problems = body_violations(response)
     assert response.content, "the error has no body"
     assert not problems, f"the error body breaks the Error schema: {'; '.join(map(str, problems[:5]))}"
     assert body_of(response).get("status") == str(response.status_code), (
@@ -178,7 +178,7 @@ def _(response: httpx.Response) -> None:
     if status == 308:
         assert response.headers.get("location"), "a 308 for /Me has no Location"
     else:
-        problems = body_violations(response)
+        _, problems = body_violations(response)
         assert not problems, f"the /Me answer breaks its schema: {'; '.join(map(str, problems[:5]))}"
     if status == 200:
         assert value_at(body_of(response), "id"), "the /Me answer is not a resource"

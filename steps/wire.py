@@ -19,8 +19,17 @@ import httpx
 from schemas import urns
 from schemas.validation import Violation, validate, validate_list_response, validate_resource
 from scim_client import CLI_OPTIONS, OptionNames, Redactor, Target, redirected_elsewhere, send
+from steps.failures import Basis, Failure, note_schema
 
 _MAX_BODY = 20_000
+
+
+def note_violations(response: httpx.Response) -> None:
+    """Note how a body breaks its schema; judged after the scenario's own steps (steps.failures)."""
+    kind, problems = body_violations(response)
+    if problems:
+        listed = "; ".join(str(p) for p in problems[:10])
+        note_schema(response, listed, BODY_BASIS.get(kind, Basis.rfc("R-01")))
 
 
 @dataclass
@@ -112,43 +121,86 @@ def _projected(request: httpx.Request) -> bool:
     return isinstance(body, dict) and any(str(key).lower() in names for key in body)
 
 
-def body_violations(response: httpx.Response) -> list[Violation]:
-    """Schema violations of a response body (RFC 7643 §8.7, RFC 7644 §3.12), or none.
+_RESOURCES = {
+    "users": ("User", urns.USER),
+    "groups": ("Group", urns.GROUP),
+    "serviceproviderconfig": ("ServiceProviderConfig", urns.SERVICE_PROVIDER_CONFIG),
+    "resourcetypes": ("ResourceType", urns.RESOURCE_TYPE),
+    "schemas": ("Schema", urns.SCHEMA),
+}
+_SCHEMAS: tuple[tuple[str, str], ...] = (
+    ("User", urns.USER),
+    ("Group", urns.GROUP),
+    ("ServiceProviderConfig", urns.SERVICE_PROVIDER_CONFIG),
+    ("ResourceType", urns.RESOURCE_TYPE),
+    ("Schema", urns.SCHEMA),
+)
+BODY_BASIS = {
+    "Error": Basis.rfc("E-01"),
+    "ListResponse": Basis.rfc("Q-01"),
+    "ServiceProviderConfig": Basis.rfc("D-02"),
+    "ResourceType": Basis.rfc("D-04"),
+    "Schema": Basis.rfc("D-06"),
+    "User": Basis.rfc("R-01"),
+    "Group": Basis.rfc("R-01"),
+}
+"""The checklist row each kind of body is held to (for a resource: RFC 7643 §3, whose ``schemas``
+names the schema every other attribute is checked against)."""
+
+
+def _single_resource(request: httpx.Request) -> str | None:
+    """The resource a successful answer to ``request`` is (``User`` for ``GET /Users/{id}`` or a
+    ``POST /Users``), or None when it is a list or anything else."""
+    parts = [p for p in request.url.path.split("/") if p]
+    for index, part in enumerate(parts):
+        kind = _RESOURCES.get(part.lower())
+        if kind is None:
+            continue
+        rest = parts[index + 1 :]
+        if kind[0] == "ServiceProviderConfig" and not rest:
+            return kind[0]
+        if rest and rest[0] != ".search":
+            return kind[0]
+        if not rest and request.method in ("POST", "PUT") and kind[0] in ("User", "Group"):
+            return kind[0]
+        return None
+    return None
+
+
+def body_violations(response: httpx.Response) -> tuple[str, list[Violation]]:
+    """What the body is (``User``, ``Error``, ``ListResponse``, …) and how it breaks its schema
+    (RFC 7643 §8.7, RFC 7644 §3.12), or no violations.
 
     An answer to a request with ``attributes``/``excludedAttributes`` is held only to the
     ``returned: always`` members of what the schema requires (``schemas``, ``id``): ``userName``
-    is ``returned: default`` (RFC 7643 §8.7.1; issue 12 ruling 1).
+    is ``returned: default`` (RFC 7643 §8.7.1; issue 12 ruling 1). A single resource whose body
+    has no ``schemas`` at all is a violation too (RFC 7643 §3: ``schemas`` is REQUIRED).
     """
     if not response.content or response.status_code in (204, 304):
-        return []
+        return "", []
     projected = _projected(response.request)
     try:
         body = response.json()
     except ValueError:
-        return [Violation("", "json", "the response body is not JSON")]
+        return "", [Violation("", "json", "the response body is not JSON")]
     if not isinstance(body, dict):
-        return [Violation("", "type", "the response body is not a JSON object")]
+        return "", [Violation("", "type", "the response body is not a JSON object")]
     declared = body.get("schemas") or []
     if response.status_code >= 400 or urns.ERROR in declared:
-        return validate("Error", body)
+        return "Error", validate("Error", body)
     if urns.LIST_RESPONSE in declared:
-        return validate_list_response(body, None, projected=projected)
-    for name, urn in (
-        ("User", urns.USER),
-        ("Group", urns.GROUP),
-        ("ServiceProviderConfig", urns.SERVICE_PROVIDER_CONFIG),
-        ("ResourceType", urns.RESOURCE_TYPE),
-        ("Schema", urns.SCHEMA),
-    ):
+        return "ListResponse", validate_list_response(body, None, projected=projected)
+    for name, urn in _SCHEMAS:
         if urn in declared:
             if name in ("User", "Group"):
-                return validate_resource(body, name, projected=projected)
-            return validate(name, body)
-    return []
-
-
-class SchemaViolation(AssertionError):
-    """A response body broke a JSON Schema rule; the message names each pointer and rule."""
+                return name, validate_resource(body, name, projected=projected)
+            return name, validate(name, body)
+    expected = _single_resource(response.request) if 200 <= response.status_code < 300 else None
+    if expected is not None and not declared:
+        return expected, [
+            Violation("/schemas", "required", "the body has no schemas (RFC 7643 §3: REQUIRED)")
+        ]
+    return "", []
 
 
 @dataclass
@@ -218,25 +270,20 @@ class ScimClient:
         response = received.response
         if response is None or received.failure:
             self.wire.append(record(request, response, redactor, received.failure))
+            shown = redactor.text(f"{request.method} {request.url.path}")
             answered = f" answered {response.status_code}: the" if response is not None else ":"
-            raise AssertionError(redactor.text(f"{method} {path}{answered} {received.failure}"))
+            raise Failure(redactor.text(f"{shown}{answered} {received.failure}"))
         self.wire.append(record(request, response, redactor))
         elsewhere = redirected_elsewhere(response)
         if elsewhere is not None:
-            raise AssertionError(
-                f"{method} {path} answered {response.status_code}, a redirect to another host "
-                f"({elsewhere}): not followed, and the token is not sent there"
+            raise Failure(
+                f"{method} {request.url.path} answered {response.status_code}, a redirect to another "
+                f"host ({elsewhere}): not followed, and the token is not sent there"
             )
         if response.status_code == 201 and method == "POST":
             self._register_created(request, response)
         if validate_body if validate_body is not None else self.validate_bodies:
-            problems = body_violations(response)
-            if problems:
-                listed = "; ".join(str(p) for p in problems[:10])
-                raise SchemaViolation(
-                    f"{method} {path} answered {response.status_code} with a body that breaks "
-                    f"the schema: {listed}"
-                )
+            note_violations(response)
         return response
 
     def _register_created(self, request: httpx.Request, response: httpx.Response) -> None:
