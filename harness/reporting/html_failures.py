@@ -11,7 +11,7 @@ from html import escape
 from typing import Any
 
 from harness.reporting import exchanges
-from harness.reporting.model import ScenarioResult
+from harness.reporting.model import ScenarioResult, StepResult
 
 _STEP_MARK = {"passed": "✓", "failed": "✗", "skipped": "–"}
 
@@ -24,7 +24,7 @@ def badge(text: str, kind: str) -> str:
     return f'<span class="badge {e(kind)}">{e(text)}</span>'
 
 
-def _step(step: Any) -> str:
+def _step(step: StepResult) -> str:
     mark = _STEP_MARK.get(step.status, "?")
     extra = ""
     if step.docstring:

@@ -18,7 +18,10 @@ GATING_TAGS = frozenset({"must", "onelogin"})
 
 
 @dataclass(frozen=True)
-class Step:
+class StepResult:
+    """One Gherkin step of a scenario as the reports show it: ``passed``, ``failed`` or ``skipped``
+    (not reached)."""
+
     keyword: str
     name: str
     line: int
@@ -43,7 +46,7 @@ class ScenarioResult:
     duration: float
     message: str | None = None
     details: str | None = None
-    steps: list[Step] = field(default_factory=list)
+    steps: list[StepResult] = field(default_factory=list)
     wire: list[dict[str, Any]] = field(default_factory=list)
     feature_line: int = 0
     feature_description: str = ""
@@ -67,7 +70,7 @@ class ScenarioResult:
             message=event.get("message"),
             details=event.get("details"),
             steps=[
-                Step(
+                StepResult(
                     keyword=str(s.get("keyword", "")),
                     name=str(s.get("name", "")),
                     line=int(s.get("line", 0)),

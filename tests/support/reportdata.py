@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from harness.reporting.model import RunResult, ScenarioResult, Step, Target
+from harness.reporting.model import RunResult, ScenarioResult, StepResult, Target
 
 WIRE = [
     {
@@ -42,7 +42,7 @@ def scenario(name: str, status: str, tags: list[str], **kw: Any) -> ScenarioResu
             step_status = "failed"
         else:
             step_status = "skipped"
-        steps.append(Step(keyword, text, 10 + i, step_status, 0.01))
+        steps.append(StepResult(keyword, text, 10 + i, step_status, 0.01))
     return ScenarioResult(
         nodeid=f"steps/test_{area}.py::test_{re.sub(r'[^a-z0-9]+', '_', name.lower())}",
         feature=feature,
