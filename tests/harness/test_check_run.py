@@ -161,7 +161,7 @@ def test_embedded_target_passes_and_summarises_a_simulation(tmp_path: Path) -> N
     page = (reports / "report.html").read_text()
     assert 'id="simulation"' in page and page.count("<svg") == 3 and external_references(page) == []
     assert "OneLogin simulation" in (reports / "summary.md").read_text()
-    assert "SCIM conformance: PASSED" in step_summary.read_text()
+    assert "scim-harness check: PASSED" in step_summary.read_text()
 
 
 def test_parallel_run_of_the_whole_suite_runs_each_scenario_once(tmp_path: Path) -> None:

@@ -1,7 +1,9 @@
-"""A made-up ``check`` run for the report tests: every status, level and a wire, no server needed."""
+"""A made-up ``check`` run for the report tests: every status and level, both kinds of verdict, a
+cause shared by two scenarios, and a wire — no server needed."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -20,6 +22,43 @@ WIRE = [
         "error": None,
     }
 ]
+
+
+LEGACY_DETAIL = 'unknown schema "urn:scim:schemas:core:2.0"'
+
+
+def _exchange(method: str, path: str, status: int, body: str | None = None) -> dict[str, Any]:
+    return {
+        "method": method,
+        "url": f"http://127.0.0.1:9/scim/v2{path}",
+        "request_headers": {"authorization": "Bearer ***"},
+        "request_body": None,
+        "status": status,
+        "response_headers": {"content-type": "application/scim+json"},
+        "response_body": body,
+        "elapsed_ms": 3.0,
+        "error": None,
+    }
+
+
+def legacy_wire(user_id: str) -> list[dict[str, Any]]:
+    """OneLogin's lookup, its create refused for the legacy URN, then the steps' own probe (a
+    create without it, deleted again): the exchange that broke the scenario is not the last."""
+    error = json.dumps(
+        {
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"],
+            "status": "400",
+            "scimType": "invalidValue",
+            "detail": LEGACY_DETAIL,
+        },
+        indent=2,
+    )
+    return [
+        _exchange("GET", "/Users?filter=userName+eq+%22x%22&", 200),
+        _exchange("POST", "/Users", 400, error),
+        _exchange("POST", "/Users", 201, f'{{"id": "{user_id}"}}'),
+        _exchange("DELETE", f"/Users/{user_id}", 204),
+    ]
 
 
 def scenario(name: str, status: str, tags: list[str], **kw: Any) -> ScenarioResult:
@@ -60,7 +99,9 @@ def scenario(name: str, status: str, tags: list[str], **kw: Any) -> ScenarioResu
     )
 
 
-def sample_run(strict: bool = False, simulation: dict[str, Any] | None = None) -> RunResult:
+def sample_run(
+    strict: bool = False, simulation: dict[str, Any] | None = None, gate: str = "all"
+) -> RunResult:
     scenarios = [
         scenario("A user is created", "passed", ["must", "req_U_01", "onelogin"]),
         scenario(
@@ -91,6 +132,22 @@ def sample_run(strict: bool = False, simulation: dict[str, Any] | None = None) -
             details="E   boom",
             failed_phase="setup",
         ),
+        scenario(
+            "The default template is accepted",
+            "failed",
+            ["must", "onelogin", "fact_onelogin_legacy_urns"],
+            failed_at=1,
+            message="OneLogin's push failed: POST /Users answered 400; onelogin accepts 201",
+            wire=legacy_wire("2f81a4cf-3b1c-4d2e-9f00-123456789abc"),
+        ),
+        scenario(
+            "An empty placeholder is pushed",
+            "failed",
+            ["must", "onelogin", "fact_onelogin_empty_placeholder"],
+            failed_at=1,
+            message="OneLogin's push failed: POST /Users answered 400; onelogin accepts 201\nsecond line",
+            wire=legacy_wire("9a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d"),
+        ),
     ]
     return RunResult(
         target=Target("http://127.0.0.1:9/scim/v2", embedded=False, observer_url=None),
@@ -102,6 +159,7 @@ def sample_run(strict: bool = False, simulation: dict[str, Any] | None = None) -
         scenarios=scenarios,
         simulation=simulation,
         tool_version="0.1.0",
+        gate=gate,
     )
 
 
