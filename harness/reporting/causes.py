@@ -34,7 +34,7 @@ from simulator.facts import fact
 if TYPE_CHECKING:
     from harness.reporting.model import RunResult, ScenarioResult
 
-__all__ = ["Basis", "Cause", "CauseGroup", "basis_of", "cause_of", "group_causes"]
+__all__ = ["Basis", "Cause", "CauseGroup", "basis_of", "cause_of", "group_causes", "resolve"]
 
 FACT_PREFIX = "fact:"
 _QUOTED = re.compile(r'"[^"]*"')
@@ -189,8 +189,8 @@ class CauseGroup:
         return [s for s in SCOPES if s in present]
 
     def basis_text(self, limit: int | None = None) -> str:
-        """``OneLogin fact, seen; R-01, RFC 7643 §3 (2 of 31)``, or a plain admission; at most
-        ``limit`` entries, then how many more."""
+        """``OneLogin fact onelogin_legacy_urns [seen]; R-01, RFC 7643 §3 (2 of 31)``, or a plain
+        admission; at most ``limit`` entries, then how many more."""
         if not self.basis:
             return "no checklist id or IdP fact tagged"
         total = len(self.scenarios)
