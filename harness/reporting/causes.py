@@ -127,12 +127,16 @@ def _path_only(pattern: str) -> str:
 def _named(scenario: ScenarioResult) -> Signature | None:
     """The first exchange of the wire that the failure message names, as a signature."""
     message = scenario.message or ""
+    signatures = [signature_of(exchange) for exchange in scenario.wire]
+    tried: set[tuple[str, str, str | None]] = set()
     for match in _NAMED.finditer(message):
         said = _path_only(path_pattern(match["path"]))
-        for exchange in scenario.wire:
-            if str(exchange.get("method", "")).upper() != match["method"]:
+        if (match["method"], said, match["status"]) in tried:
+            continue  # a long message may name the same request many times; try it once
+        tried.add((match["method"], said, match["status"]))
+        for signature in signatures:
+            if signature.method.upper() != match["method"]:
                 continue
-            signature = signature_of(exchange)
             if not _path_only(signature.path).endswith(said):
                 continue
             if match["status"] and signature.status != match["status"]:
@@ -140,10 +144,7 @@ def _named(scenario: ScenarioResult) -> Signature | None:
             expected = _EXPECTED.search(message[match.end() : match.end() + 80])
             return replace(signature, expected=expected["expected"] if expected else None)
     statuses = set(_STATUS.findall(message))
-    for exchange in reversed(scenario.wire):
-        if str(exchange.get("status")) in statuses:
-            return signature_of(exchange)
-    return None
+    return next((s for s in reversed(signatures) if s.status in statuses), None)
 
 
 def cause_of(scenario: ScenarioResult) -> Cause:

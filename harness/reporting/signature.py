@@ -27,8 +27,10 @@ _ID_SEGMENT = re.compile(
 )
 _QUOTED = re.compile(r"\"[^\"]*\"|(?<!\w)'[^']*'(?!\w)|“[^”]*”")
 _UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.IGNORECASE)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_LONG_ID = re.compile(r"\b(?=[A-Za-z_-]*\d)(?=\d*[A-Za-z_-])[\w-]{16,}\b")
+# Each pattern may start only where a token starts (the lookbehinds): tried at every position,
+# a pattern that scans a long run-on token would take quadratic time on a garbage body.
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_LONG_ID = re.compile(r"(?<![\w-])(?=[A-Za-z_-]*\d)(?=\d*[A-Za-z_-])[\w-]{16,}(?![\w-])")
 # A number standing alone; the digits of a URN (``core:2.0``), a path or a word are kept.
 _NUMBER = re.compile(r"(?<![\w.:/@-])-?\d+(?:\.\d+)?(?![\w:/@-]|\.\d)")
 

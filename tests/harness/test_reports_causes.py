@@ -165,3 +165,12 @@ def test_groups_that_set_the_exit_code_come_first_then_the_larger() -> None:
     )
     assert legacy.basis_text(limit=1) == "OneLogin fact onelogin_legacy_urns [seen] (1 of 2); 1 more"
     assert json.dumps([g.cause.key for g in groups])  # keys are plain text
+
+
+@pytest.mark.parametrize("garbage", ["x" * 1_000_000, "a-" * 500_000, "a1" * 500_000])
+def test_a_garbage_body_is_generalised_in_one_pass(garbage: str) -> None:
+    """A run-on token is looked at once: patterns start only where a token starts (a pattern
+    tried at every position of a 1 MB token would take hours here)."""
+    pattern = text_pattern(f"detail {garbage} end")
+    assert pattern.startswith("detail ") and pattern.endswith(" end")
+    assert garbage in pattern or "{id}" in pattern
