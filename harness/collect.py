@@ -31,6 +31,7 @@ and the tags. The last entry wins when a scenario's reports carry several.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import IO, Any
 
@@ -176,9 +177,15 @@ class _Streamer:
         }
 
 
+# pytest's crash line names the exception: ``AssertionError: …`` or, for a step's own assertion
+# type, its class path (``steps.failures.Failure: …``). A reader needs the message, not the class.
+_EXCEPTION_PREFIX = re.compile(r"^(?:AssertionError|(?:[A-Za-z_]\w*\.)+[A-Za-z_]\w*): ")
+
+
 def _readable(message: str) -> str:
-    """The author's assertion message, without pytest's introspection of the ``assert`` after it."""
-    message = message.removeprefix("AssertionError: ")
+    """The author's assertion message, without the exception's class name in front of it nor
+    pytest's introspection of the ``assert`` after it."""
+    message = _EXCEPTION_PREFIX.sub("", message, count=1)
     head, sep, _ = message.partition("\nassert ")
     return head if sep and head.strip() else message
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from harness.collect import shards
+from harness.collect import _readable, shards
 from harness.live import LiveProgress, shortened
 from harness.suite import SuiteTarget, _command, _headline
 from harness.tags import TagExpressionError, parse, tags_in_features
@@ -126,3 +126,20 @@ def test_a_shortened_message_says_where_the_full_text_is() -> None:
     assert two_lines == "first line [full text: out/report.html#scenario-1]"
     long = shortened("x" * 500, report, "scenario-2")
     assert long.startswith("x" * 239 + "…") and long.endswith("[full text: out/report.html#scenario-2]")
+
+
+@pytest.mark.parametrize(
+    ("crash", "message"),
+    [
+        ("AssertionError: POST /scim/v2/Users answered 200", "POST /scim/v2/Users answered 200"),
+        (
+            "steps.failures.Failure: GET /scim/v2/Users answered 500\n  sent: GET …",
+            "GET /scim/v2/Users answered 500\n  sent: GET …",
+        ),
+        ("AssertionError: 2 is not 3\nassert 2 == 3", "2 is not 3"),
+        ("Failed: no observer: see README", "Failed: no observer: see README"),
+        ("the count is off: 3 vs 4", "the count is off: 3 vs 4"),
+    ],
+)
+def test_a_failure_message_carries_no_python_class_name(crash: str, message: str) -> None:
+    assert _readable(crash) == message
