@@ -1,10 +1,11 @@
 """``scim-harness check``: run the feature suite against a target and write the reports.
 
-Exit codes (design.md, "Reports and exit codes"): 0 when every gating scenario passed (``@must``
-and ``@onelogin``, plus ``@should`` under ``--strict``), 1 when one failed, 2 for a usage error,
-an unreachable target or a rejected token — with one line saying which. The reports are written
-after every run that ran scenarios; the previous run's reports are removed first, so a folder
-never shows an old result as if it were this one.
+Exit codes (design.md, "Reports and exit codes"; issue 13): 0 when no gating scenario failed, 1
+when one did, 2 for a usage error, an unreachable target or a rejected token — with one line saying
+which. A failure gates when its level gates (``@must``; ``@should`` under ``--strict``) and ``--gate``
+selects its verdict (RFC 7643/7644 conformance, or an IdP's compatibility; all by default). The
+reports are written after every run that ran scenarios; the previous run's reports are removed
+first, so a folder never shows an old result as if it were this one.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from rich.console import Console
 from harness.live import LiveProgress
 from harness.profile_cli import effective_profile, profile_options
 from harness.reporting import REPORT_FILES, RunResult, ScenarioResult, load_simulation, write_reports
+from harness.reporting.verdicts import ALL, GATE_CHOICES
 from harness.suite import run_suite
 from harness.tags import TagExpression, TagExpressionError, parse
 from harness.target import TargetError, given_target, make_transport, open_target, transport_options
@@ -93,6 +95,13 @@ def _version() -> str:
 @click.option("--tags", metavar="EXPR", help="Tag expression, e.g. '@must and not @observer'.")
 @click.option("--strict", is_flag=True, help="@should failures gate the exit code too.")
 @click.option(
+    "--gate",
+    type=click.Choice(GATE_CHOICES, case_sensitive=False),
+    default=ALL,
+    show_default=True,
+    help="Which verdict sets the exit code: RFC 7643/7644 conformance, one IdP's compatibility, or all.",
+)
+@click.option(
     "--report-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("reports"),
@@ -116,6 +125,7 @@ def check(
     observer_token: str | None,
     tags: str | None,
     strict: bool,
+    gate: str,
     report_dir: Path,
     jobs: int,
     timeout: float | None,
@@ -145,7 +155,7 @@ def check(
         console.print(f"Checking {target.label}{shown}")
         with (
             tempfile.TemporaryDirectory(prefix="scim-check-") as work,
-            LiveProgress(console, strict) as live,
+            LiveProgress(console, strict, gate.lower(), report_dir / "report.html") as live,
         ):
             outcome = run_suite(
                 root, target, marker_expression, jobs, live, Path(work), _profile_environment(effective)
@@ -166,12 +176,14 @@ def check(
         target=target,
         started=started,
         finished=_now(),
-        duration=time.monotonic() - clock,
+        # Rounded once, so every report shows the same wall time however it formats it.
+        duration=round(time.monotonic() - clock, 3),
         strict=strict,
         tags=tags,
         scenarios=scenarios,
         simulation=load_simulation(report_dir),
         tool_version=_version(),
+        gate=gate.lower(),
     )
     write_reports(run, report_dir)
     _conclude(console, run, report_dir)
@@ -198,4 +210,7 @@ def _conclude(console: Console, run: RunResult, report_dir: Path) -> None:
         f"{counts['total']} scenarios: {counts['passed']} passed, {counts['failed']} failed, "
         f"{counts['error']} error, {counts['skipped']} skipped ({run.duration:.1f} s)"
     )
+    for verdict in run.verdicts():
+        gates = "" if verdict.selected else f" (does not set the exit code: --gate {run.gate})"
+        console.print(f"  {verdict.scope.title}: {verdict.words}{gates}")
     console.print(f"Reports in {report_dir}/: " + ", ".join(REPORT_FILES))

@@ -5,18 +5,33 @@
 
 - ``{"event": "collected", "total": n, "serial": m}`` once the worker's scenarios are selected;
 - ``{"event": "start", "nodeid": ..., "feature": ...}`` as a scenario starts;
-- ``{"event": "result", ...}`` as it ends: feature, scenario, tags, status, duration, the failure
-  message and traceback, the steps with their status, and the SCIM wire;
+- ``{"event": "result", ...}`` as it ends: feature, scenario, tags, status, duration (and the
+  ``phases`` it is the sum of), the failure message and traceback, the steps with their status,
+  the SCIM wire, and ``failure`` (below);
 - ``{"event": "exit", "message": ..., "returncode": n}`` when the run is stopped (``pytest.exit``).
 
 ``--harness-shard K/N`` keeps the K-th of N groups of whole feature files (balanced by scenario
 count) and leaves out scenarios tagged ``@serial``; ``--harness-shard serial`` keeps only those.
 Every string written is scrubbed of the target's tokens, whatever produced it.
+
+**Structured failure info** (the contract between the steps and the reports; docs/reports.md):
+a step that knows *why* a scenario failed may add to the call-phase report's ``user_properties``
+the entry ``("scim_failure", {...})`` with the keys
+
+- ``basis``: a list of checklist ids (``"R-11"``) and/or IdP facts (``"fact:onelogin_legacy_urns"``);
+- ``request``: the request that broke it, method and path with the base path (``"POST /scim/v2/Users"``);
+- ``status``: the status it got (``400``), ``scimType`` and ``detail`` of its Error body;
+- ``expected``: what the scenario expected instead (``201``).
+
+Every key is optional. It is passed through as the result's ``failure``; the reports then group
+the failure by it (:mod:`harness.reporting.causes`) in preference to what they derive from the wire
+and the tags. The last entry wins when a scenario's reports carry several.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import IO, Any
 
@@ -136,26 +151,39 @@ class _Streamer:
         info = self.infos.pop(nodeid)
         status, message, details, failed_phase = _outcome(reports)
         wire: list[dict[str, Any]] = []
+        failure: dict[str, Any] | None = None
         for report in reports:
             for key, value in report.user_properties:
                 if key == "scim_wire" and isinstance(value, list):
                     wire.extend(value)
+                elif key == "scim_failure" and isinstance(value, dict):
+                    failure = value
+        phases = {r.when: round(r.duration, 6) for r in reports}
         return {
             "event": "result",
             **info.as_json(),
             "status": status,
-            "duration": round(sum(r.duration for r in reports), 6),
+            # One sum, rounded once, so the reports' durations add up however each rounds.
+            "duration": round(sum(phases.values()), 6),
+            "phases": phases,
             "message": message,
             "details": details,
             "failedPhase": failed_phase,
             "steps": step_results(reports, info, status, failed_phase),
             "wire": wire,
+            "failure": failure if status in ("failed", "error") else None,
         }
 
 
+# pytest's crash line names the exception: ``AssertionError: …`` or, for a step's own assertion
+# type, its class path (``steps.failures.Failure: …``). A reader needs the message, not the class.
+_EXCEPTION_PREFIX = re.compile(r"^(?:AssertionError|(?:[A-Za-z_]\w*\.)+[A-Za-z_]\w*): ")
+
+
 def _readable(message: str) -> str:
-    """The author's assertion message, without pytest's introspection of the ``assert`` after it."""
-    message = message.removeprefix("AssertionError: ")
+    """The author's assertion message, without the exception's class name in front of it nor
+    pytest's introspection of the ``assert`` after it."""
+    message = _EXCEPTION_PREFIX.sub("", message, count=1)
     head, sep, _ = message.partition("\nassert ")
     return head if sep and head.strip() else message
 

@@ -2,11 +2,14 @@
 
 On a terminal, a status line redraws in place (rich) while failures are printed above it as they
 arrive. Elsewhere (CI logs, pipes) each scenario gets one plain line, so a log reads top to bottom.
+A failure's message is printed whole when it is one short line; otherwise its first line is
+shortened and followed by where the full text is: the report and the failure's anchor in it.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -16,16 +19,32 @@ from rich.markup import escape
 from rich.text import Text
 
 from harness.reporting.model import ScenarioResult
+from harness.reporting.verdicts import ALL, selected
 
 _MARK = {"passed": "[green]PASS[/]", "skipped": "[dim]SKIP[/]"}
+_SHORT = 240
+
+
+def shortened(message: str, report: Path, anchor: str) -> str:
+    """The message as one line for a terminal; when shortened, where the full text is."""
+    lines = message.splitlines() or [""]
+    head = lines[0]
+    if len(lines) == 1 and len(head) <= _SHORT:
+        return head
+    cut = head if len(head) <= _SHORT else head[: _SHORT - 1] + "…"
+    return f"{cut} [full text: {report}#{anchor}]"
 
 
 class LiveProgress:
     """A :class:`harness.suite.Listener` drawing to ``console``."""
 
-    def __init__(self, console: Console, strict: bool) -> None:
+    def __init__(
+        self, console: Console, strict: bool, gate: str = ALL, report: Path = Path("reports/report.html")
+    ) -> None:
         self.console = console
         self.strict = strict
+        self.gate = gate
+        self.report = report
         self.total = 0
         self.counts: Counter[str] = Counter()
         self.current: dict[int, str] = {}
@@ -75,11 +94,11 @@ class LiveProgress:
         self.counts[scenario.status] += 1
         name = escape(f"{scenario.feature} › {scenario.name}")
         if scenario.bad:
-            gating = scenario.gates(self.strict)
+            gating = scenario.gates(self.strict) and selected(self.gate, scenario.scope)
             mark = "[bold red]FAIL[/]" if gating else "[yellow]WARN[/]"
-            level = scenario.level.upper()
-            why = escape((scenario.message or scenario.status).splitlines()[0][:240])
-            self.console.print(f"{mark} {name} [dim]({level}, {scenario.location})[/]\n     {why}")
+            where = f"{scenario.level.upper()}, {scenario.scope.name}, {scenario.location}"
+            why = escape(shortened(scenario.message or scenario.status, self.report, scenario.anchor))
+            self.console.print(f"{mark} {name} [dim]({where})[/]\n     {why}")
         elif self._live is None:
             reason = f" [dim]({escape(scenario.message)})[/]" if scenario.message else ""
             self.console.print(f"{_MARK.get(scenario.status, scenario.status)} {name}{reason}")

@@ -16,6 +16,7 @@ from typing import Literal
 __all__ = [
     "CERBY_ARTICLE",
     "FACTS",
+    "IDPS",
     "ONELOGIN_DOCS",
     "ONELOGIN_SAMPLE",
     "Certainty",
@@ -26,7 +27,14 @@ __all__ = [
 
 Certainty = Literal["doc", "seen", "guess", "?"]
 
-_IDP_NAMES = {"onelogin": "OneLogin", "okta": "Okta", "entra": "Microsoft Entra ID"}
+IDPS: tuple[tuple[str, str], ...] = (
+    ("onelogin", "OneLogin"),
+    ("okta", "Okta"),
+    ("entra", "Microsoft Entra ID"),
+)
+"""(tag, name) of every identity provider the harness knows, in precedence order: its scenarios carry
+the tag, its facts' ids start with it, and it gets a compatibility verdict of its own."""
+_IDP_NAMES = dict(IDPS)
 ONELOGIN_DOCS = "OneLogin developer docs, SCIM provisioning"
 ONELOGIN_SAMPLE = "OneLogin's sample server (onelogin/onelogin-scim-node) and observed OneLogin traffic"
 CERBY_ARTICLE = "Cerby's OneLogin SCIM article (what the app must do)"

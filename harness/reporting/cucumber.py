@@ -29,8 +29,8 @@ def _tags(tags: list[str], line: int) -> list[dict[str, Any]]:
     return [{"name": "@" + tag, "line": max(line - 1, 1)} for tag in tags]
 
 
-def _hook(location: str, status: str, message: str | None) -> dict[str, Any]:
-    result: dict[str, Any] = {"status": status, "duration": 0}
+def _hook(location: str, status: str, message: str | None, nanoseconds: int = 0) -> dict[str, Any]:
+    result: dict[str, Any] = {"status": status, "duration": max(nanoseconds, 0)}
     if message:
         result["error_message"] = message
     return {"match": {"location": location}, "result": result}
@@ -67,12 +67,21 @@ def _scenario(scenario: ScenarioResult, feature_id: str) -> dict[str, Any]:
         "tags": _tags(scenario.tags, scenario.line),
         "steps": steps,
     }
+    total = round(scenario.duration * _NS)
+    before_ns = min(round(scenario.phases.get("setup", 0.0) * _NS), total)
+    after_ns = total - before_ns - sum(s["result"]["duration"] for s in steps)
+    before = _hook("harness:setup", "passed", None, before_ns)
+    after = _hook("harness:teardown", "passed", None, after_ns)
     if scenario.status == "error":
-        hook = _hook(f"harness:{scenario.failed_phase}", "failed", scenario.details or scenario.message)
-        element["after" if scenario.failed_phase == "teardown" else "before"] = [hook]
+        message = scenario.details or scenario.message
+        if scenario.failed_phase == "teardown":
+            after = _hook("harness:teardown", "failed", message, after_ns)
+        else:
+            before = _hook(f"harness:{scenario.failed_phase or 'setup'}", "failed", message, before_ns)
     elif scenario.status == "skipped" and scenario.message:
         # Cucumber has no skip reason field; a skipped "before" hook carries it to the reader.
-        element["before"] = [_hook("harness:skip", "skipped", scenario.message)]
+        before = _hook("harness:skip", "skipped", scenario.message, before_ns)
+    element["before"], element["after"] = [before], [after]
     return element
 
 

@@ -1,7 +1,8 @@
 """``report.html``: one self-contained page to hand around.
 
-Verdict and target first; then counts by level, the conformance matrix (feature area ×
-requirement level), the OneLogin compatibility verdict, every failure with its steps and wire,
+The overall verdict, then the verdicts it is made of (RFC 7643/7644 conformance, each IdP's
+compatibility) and the run; then counts by level, the conformance matrix (feature area ×
+requirement level and IdP), the failures grouped by cause with each scenario's steps and wire,
 counts by feature, the simulation (when ``simulation.json`` is beside it) and every scenario.
 Everything is inline — style, the one small script, the charts — and nothing is fetched.
 """
@@ -14,12 +15,8 @@ from harness.reporting.html_failures import badge, e, failures_section
 from harness.reporting.html_simulation import section as simulation_section
 from harness.reporting.html_style import CSS, SCRIPT
 from harness.reporting.model import STATUSES, RunResult, ScenarioResult
+from harness.reporting.verdicts import gate_label, level_gates
 
-_ONELOGIN_TEXT = {
-    "compatible": "Compatible — every OneLogin scenario that ran passed.",
-    "incompatible": "Not compatible — OneLogin provisioning would break on the failures below.",
-    "untested": "Not tested — no OneLogin scenario ran.",
-}
 _MATRIX_COLUMNS = (("must", "MUST"), ("should", "SHOULD"), ("may", "MAY"), ("unspecified", "other"))
 
 
@@ -36,14 +33,38 @@ def _verdict(run: RunResult) -> str:
     )
 
 
+def _verdicts(run: RunResult) -> str:
+    """One card per verdict: its result, its counts and whether it sets the exit code."""
+    cards = []
+    for v in run.verdicts():
+        counts = v.counts
+        figures = (
+            f"{counts['passed']} passed · {counts['failed'] + counts['error']} failed · "
+            f"{counts['skipped']} skipped — {v.failures} failing, {v.warnings} warning"
+            f"{'s' if v.warnings != 1 else ''}"
+        )
+        gates = "sets the exit code" if v.selected else f"does not set the exit code (--gate {run.gate})"
+        cards.append(
+            f'<div class="scope {v.result}{" warned" if v.warnings else ""}" data-verdict="{e(v.scope.id)}">'
+            f"<h2>{e(v.scope.title)}</h2><b>{e(v.words.upper())}</b>"
+            f'<p class="small">{e(figures)}<br>{e(gates)}</p></div>'
+        )
+    return f'<section class="verdicts" id="verdicts">{"".join(cards)}</section>'
+
+
 def _meta(run: RunResult) -> str:
     rows = [
         ("Target", run.target.label + ("" if not run.target.embedded else f" ({run.target.base_url})")),
         ("Observer", run.target.observer_url or "none (side-effect scenarios are skipped)"),
         ("Selection", run.tags or "the whole suite"),
-        ("Gating", "@must, @onelogin" + (", @should (--strict)" if run.strict else "")),
+        (
+            "Gating",
+            ("@must and @should (--strict)" if run.strict else "@must; @should only under --strict")
+            + f", in {gate_label(run.gate)} (--gate {run.gate})",
+        ),
         ("Started", run.started),
-        ("Finished", f"{run.finished} ({run.duration:.1f} s)"),
+        ("Finished", run.finished),
+        ("Wall time", f"{run.duration:.1f} s"),
         ("Harness", f"scim-harness {run.tool_version}"),
     ]
     items = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in rows)
@@ -55,8 +76,11 @@ def _cards(run: RunResult) -> str:
     cards = [("total", counts["total"], "")]
     cards += [(status, counts[status], f"{status}-t") for status in STATUSES]
     return (
-        '<div class="cards">'
-        + "".join(f'<div class="card {cls}"><b>{n}</b>{e(label)}</div>' for label, n, cls in cards)
+        '<div class="cards" id="counts">'
+        + "".join(
+            f'<div class="card {cls}" data-count="{e(label)}"><b>{n}</b>{e(label)}</div>'
+            for label, n, cls in cards
+        )
         + "</div>"
     )
 
@@ -71,9 +95,16 @@ def _by_level(run: RunResult) -> str:
     for level, counts in run.by_level().items():
         if not counts["total"]:
             continue
-        gates = "yes" if level == "must" or (level == "should" and run.strict) else "no"
+        gates = (
+            "yes" if level_gates(level, run.strict) else "only under --strict" if level == "should" else "no"
+        )
         rows.append(f"<tr><td>{e(level.upper())}</td><td>{gates}</td>{_count_cells(counts)}</tr>")
-    return f"<h3>By level</h3><table>{head}{''.join(rows)}</table>"
+    note = (
+        f"The same rule in every verdict; the failures that set the exit code are those of "
+        f"{gate_label(run.gate)} (--gate {run.gate}). A scenario resting on an IdP fact known only "
+        "as a guess gates as SHOULD."
+    )
+    return f"<h3>By level</h3><table>{head}{''.join(rows)}</table><p class='small'>{e(note)}</p>"
 
 
 def _by_feature(run: RunResult) -> str:
@@ -102,14 +133,15 @@ def _cell(run: RunResult, group: list[ScenarioResult]) -> str:
 
 
 def _matrix(run: RunResult) -> str:
+    idps = [v.scope for v in run.verdicts() if v.scope.is_idp and v.counts["total"]]
     head = "<tr><th>Area</th>" + "".join(f"<th>{label}</th>" for _, label in _MATRIX_COLUMNS)
-    head += "<th>OneLogin</th><th>Result</th></tr>"
+    head += "".join(f"<th>{e(scope.name)}</th>" for scope in idps) + "<th>Result</th></tr>"
     rows = []
     for area, group in run.areas().items():
         cells = "".join(_cell(run, [s for s in group if s.level == lv]) for lv, _ in _MATRIX_COLUMNS)
-        cells += _cell(run, [s for s in group if s.onelogin])
-        gating = [s for s in group if s.bad and s.gates(run.strict)]
-        warned = [s for s in group if s.bad and not s.gates(run.strict)]
+        cells += "".join(_cell(run, [s for s in group if s.scope == scope]) for scope in idps)
+        gating = [s for s in group if run.blocks(s)]
+        warned = [s for s in group if s.bad and not run.blocks(s)]
         result = (
             badge("fails", "gating")
             if gating
@@ -123,25 +155,18 @@ def _matrix(run: RunResult) -> str:
     return f'<h2 id="matrix">Conformance matrix</h2><table>{head}{"".join(rows)}</table>'
 
 
-def _onelogin(run: RunResult) -> str:
-    verdict, counts = run.onelogin()
-    figures = (
-        f"{counts['passed']} passed, {counts['failed'] + counts['error']} failed, {counts['skipped']} skipped"
-    )
-    return (
-        f'<h2 id="onelogin">OneLogin compatibility</h2><div class="onelogin {verdict}">'
-        f"<b>{e(_ONELOGIN_TEXT[verdict])}</b> <span class='small'>({e(figures)})</span></div>"
-    )
-
-
 def _all_scenarios(run: RunResult) -> str:
     rows = "".join(
-        f"<tr><td>{badge(s.status, s.status)}</td><td>{e(s.level.upper())}</td><td>{e(s.feature)}</td>"
+        f"<tr><td>{badge(s.status, s.status)}</td><td>{e(s.level.upper())}</td><td>{e(s.scope.name)}</td>"
+        f"<td>{e(s.feature)}</td>"
         f"<td>{e(s.name)}<br><code class='small'>{e(s.location)}</code></td>"
         f'<td class="num">{s.duration:.2f}</td><td class="small">{e(s.message or "")}</td></tr>'
         for s in run.scenarios
     )
-    head = "<tr><th>Status</th><th>Level</th><th>Feature</th><th>Scenario</th><th>s</th><th>Note</th></tr>"
+    head = (
+        "<tr><th>Status</th><th>Level</th><th>Verdict</th><th>Feature</th><th>Scenario</th><th>s</th>"
+        "<th>Note</th></tr>"
+    )
     return (
         f'<h2 id="scenarios">All scenarios</h2><details><summary>{len(run.scenarios)} scenarios</summary>'
         f"<table>{head}{rows}</table></details>"
@@ -151,12 +176,12 @@ def _all_scenarios(run: RunResult) -> str:
 def render(run: RunResult) -> str:
     body = [
         _verdict(run),
+        _verdicts(run),
         _meta(run),
         _cards(run),
         _by_level(run),
         _matrix(run),
-        _onelogin(run),
-        failures_section(run.gating_failures, run.warnings, run.strict),
+        failures_section(run),
         _by_feature(run),
     ]
     if run.simulation is not None:

@@ -3,7 +3,8 @@
 Both are inlined so the page is one file that reads the same from disk, from a CI artefact, or
 attached to an e-mail, without a network. The script only opens ``<details>``: the one a URL
 fragment names (``report.html#failure-2`` opens that failure and scrolls to it; ``#failures``
-opens them all) and the expand / collapse buttons. Without scripts the page still reads in full.
+opens them all; ``#cause-1`` or ``#scenario-…`` opens the cause or failure and what holds it) and the
+expand / collapse buttons. Without scripts the page still reads in full.
 """
 
 from __future__ import annotations
@@ -44,9 +45,22 @@ td.none { color: #9ca3af; }
 .badge.gating { color: var(--bad); } .badge.warning { color: var(--warn); }
 .badge.passed { color: var(--ok); } .badge.skipped { color: var(--skip); }
 .badge.failed, .badge.error { color: var(--bad); }
-.onelogin { border-radius: 8px; padding: .75rem 1rem; border: 1px solid var(--line); }
-.onelogin.compatible { background: var(--ok-bg); } .onelogin.incompatible { background: var(--bad-bg); }
-.onelogin.untested { background: var(--skip-bg); }
+.verdicts { display: grid; grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr)); gap: .75rem;
+  margin: 1rem 0; }
+.scope { border-radius: 8px; padding: .6rem 1rem; border: 1px solid var(--line); }
+.scope h2 { font-size: 1rem; margin: 0 0 .3rem; border: 0; padding: 0; }
+.scope b { font-size: 1.2rem; letter-spacing: .04em; }
+.scope.passed { background: var(--ok-bg); color: var(--ok); }
+.scope.passed.warned { background: var(--warn-bg); color: var(--warn); }
+.scope.failed { background: var(--bad-bg); color: var(--bad); }
+.scope.untested { background: var(--skip-bg); color: var(--skip); }
+details.cause { border: 1px solid var(--line); border-left: 6px solid var(--bad); border-radius: 6px;
+  margin: .6rem 0; padding: .5rem .8rem; }
+details.cause.warning { border-left-color: var(--warn); }
+details.cause > summary { cursor: pointer; }
+details.cause > summary .small { display: block; margin-top: .2rem; }
+code.cause-key { background: #f3f4f6; padding: 0 .3rem; border-radius: 3px; word-break: break-word; }
+ul.basis { margin: .2rem 0 .6rem; }
 details.failure { border: 1px solid var(--line); border-left: 4px solid var(--bad); border-radius: 6px;
   margin: .5rem 0; padding: .4rem .8rem; }
 details.failure.warning { border-left-color: var(--warn); }
@@ -74,7 +88,7 @@ SCRIPT = """
     for (var e = el; e; e = e.parentElement) { if (e.tagName === 'DETAILS') { e.open = true; } }
   }
   function setAll(open) {
-    document.querySelectorAll('details.failure').forEach(function (d) { d.open = open; });
+    document.querySelectorAll('details.cause, details.failure').forEach(function (d) { d.open = open; });
   }
   function show() {
     var id = decodeURIComponent(location.hash.slice(1));

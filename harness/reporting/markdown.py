@@ -1,21 +1,28 @@
 """``summary.md``: a short Markdown summary for pull requests and CI pages.
 
-The same text is appended to ``$GITHUB_STEP_SUMMARY`` when that variable is set. Markdown hosts
-strip inline SVG and data URIs, so the simulation's pictures here are Unicode sparklines and bars,
-which render wherever text does.
+The verdicts first (RFC 7643/7644 conformance, each IdP's compatibility), then the failures grouped
+by cause — each with its count, basis, one example message in full and the scenarios it explains —
+so one fix maps to many rows and no single cause pushes the others out of sight. The same text is
+appended to ``$GITHUB_STEP_SUMMARY`` when that variable is set. Markdown hosts strip inline SVG and
+data URIs, so the simulation's pictures here are Unicode sparklines and bars, which render
+wherever text does.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 from harness.reporting import simulation as sim_data
-from harness.reporting.model import STATUSES, RunResult, ScenarioResult
+from harness.reporting.causes import CauseGroup, group_causes
+from harness.reporting.model import STATUSES, RunResult
+from harness.reporting.verdicts import gate_label, level_gates
 
 _SPARKS = "▁▂▃▄▅▆▇█"
-_MAX_LISTED = 20
+_SCENARIOS_PER_CAUSE = 5
+_BASES_SHOWN = 3
 
 
 def cell(text: object) -> str:
@@ -47,18 +54,102 @@ def _squeeze(values: list[float | None], width: int = 60) -> list[float | None]:
     return out
 
 
-def _failures(title: str, scenarios: list[ScenarioResult]) -> list[str]:
-    if not scenarios:
-        return []
-    lines = [f"### {title} ({len(scenarios)})", "", "| Scenario | Level | Why |", "|---|---|---|"]
-    for s in scenarios[:_MAX_LISTED]:
-        why = (s.message or s.status).splitlines()[0][:200]
-        lines.append(
-            f"| {cell(s.feature)} › {cell(s.name)} (`{cell(s.location)}`) | {s.level.upper()} | {cell(why)} |"
-        )
-    if len(scenarios) > _MAX_LISTED:
-        lines.append(f"| … and {len(scenarios) - _MAX_LISTED} more in report.html | | |")
+_MARKUP = re.compile(r"([\\`*_\[\]<>|#])")
+
+
+def inline(text: object) -> str:
+    """Text shown as written in running Markdown: one line, its markup characters escaped."""
+    return _MARKUP.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def code(text: str) -> str:
+    """Inline code that survives backticks in ``text``."""
+    return f"`` {text} ``" if "`" in text else f"`{text}`"
+
+
+def _fenced(text: str) -> list[str]:
+    """``text`` whole, in a fenced block (long enough a fence that the text cannot close it)."""
+    fence = "```"
+    while fence in text:
+        fence += "`"
+    return [f"{fence}text", *text.splitlines(), fence]
+
+
+def _verdicts(run: RunResult) -> list[str]:
+    lines = [
+        "| Verdict | Result | Sets the exit code | " + " | ".join(STATUSES) + " |",
+        "|---|---|---|" + "---:|" * len(STATUSES),
+    ]
+    for v in run.verdicts():
+        result = f"{v.icon} **{v.words}**"
+        if v.result == "failed":
+            result += f" ({v.failures} failing, {v.warnings} warning{'s' if v.warnings != 1 else ''})"
+        counts = " | ".join(str(v.counts[s]) for s in STATUSES)
+        lines.append(f"| {v.scope.title} | {result} | {'yes' if v.selected else 'no'} | {counts} |")
     return [*lines, ""]
+
+
+def _levels(run: RunResult) -> list[str]:
+    lines = ["| Level | Gates | " + " | ".join(STATUSES) + " |", "|---|---|" + "---:|" * len(STATUSES)]
+    for level, level_counts in run.by_level().items():
+        if level_counts["total"]:
+            gates = "yes" if level_gates(level, run.strict) else "no"
+            lines.append(
+                f"| {level.upper()} | {gates} | " + " | ".join(str(level_counts[s]) for s in STATUSES) + " |"
+            )
+    counts = run.counts()
+    lines.append("| **all** | | " + " | ".join(f"**{counts[s]}**" for s in STATUSES) + " |")
+    return [*lines, ""]
+
+
+def _cause(group: CauseGroup, run: RunResult) -> list[str]:
+    count = len(group.scenarios)
+    gating = sum(run.blocks(s) for s in group.scenarios)
+    split = (
+        f"{gating} gating, {count - gating} warning{'s' if count - gating != 1 else ''}"
+        if gating and gating < count
+        else "gating"
+        if gating
+        else "warning, does not gate"
+        if count == 1
+        else "warnings, do not gate"
+    )
+    scopes = ", ".join(s.title for s in group.scopes)
+    lines = [
+        f"{group.number}. **{count} scenario{'s' if count != 1 else ''}** ({split}): "
+        f"{code(group.cause.headline)} — {scopes} · basis: {group.basis_text(_BASES_SHOWN)} · "
+        f"`report.html#{group.anchor}`",
+        "",
+    ]
+    example = group.scenarios[0].message or group.scenarios[0].status
+    lines += ["   " + line if line else "" for line in _fenced(example)]
+    lines.append("")
+    for s in group.scenarios[:_SCENARIOS_PER_CAUSE]:
+        mark = "gating" if run.blocks(s) else "warning"
+        lines.append(
+            f"   - {inline(s.feature)} › {inline(s.name)} (`{s.location}`, {s.level.upper()}, {mark})"
+        )
+    if count > _SCENARIOS_PER_CAUSE:
+        lines.append(
+            f"   - … and {count - _SCENARIOS_PER_CAUSE} more, each with its requests and responses: "
+            f"`report.html#{group.anchor}`"
+        )
+    return [*lines, ""]
+
+
+def _causes(run: RunResult) -> list[str]:
+    groups = group_causes(run)
+    if not groups:
+        return ["No scenario failed.", ""]
+    failures = sum(len(g.scenarios) for g in groups)
+    lines = [
+        f"### Failures by cause ({len(groups)} cause{'s' if len(groups) != 1 else ''}, "
+        f"{failures} failed scenario{'s' if failures != 1 else ''})",
+        "",
+    ]
+    for group in groups:
+        lines += _cause(group, run)
+    return lines
 
 
 def _simulation(sim: dict[str, Any]) -> list[str]:
@@ -101,25 +192,22 @@ def _simulation(sim: dict[str, Any]) -> list[str]:
 def render(run: RunResult) -> str:
     icon, word = ("✅", "PASSED") if run.passed else ("❌", "FAILED")
     counts = run.counts()
-    onelogin, _ = run.onelogin()
-    gating = "@must, @onelogin" + (", @should" if run.strict else "")
+    gating, warnings = len(run.gating_failures), len(run.warnings)
+    levels = "@must and @should (--strict)" if run.strict else "@must (@should only under --strict)"
     lines = [
-        f"## {icon} SCIM conformance: {word}",
+        f"## {icon} scim-harness check: {word}",
         "",
+        f"{gating} gating failure{'s' if gating != 1 else ''} · "
+        f"{warnings} warning{'s' if warnings != 1 else ''} · exit code {run.exit_code}",
+        "",
+        *_verdicts(run),
         f"Target: **{cell(run.target.label)}** · {counts['total']} scenarios in {run.duration:.1f} s · "
-        f"gating: {gating} · OneLogin: **{onelogin}**"
+        f"gating: {levels}, in {gate_label(run.gate)} (`--gate {run.gate}`)"
         + (f" · selection: `{cell(run.tags)}`" if run.tags else ""),
         "",
-        "| Level | " + " | ".join(STATUSES) + " |",
-        "|---|" + "---:|" * len(STATUSES),
+        *_levels(run),
+        *_causes(run),
     ]
-    for level, level_counts in run.by_level().items():
-        if level_counts["total"]:
-            lines.append(f"| {level.upper()} | " + " | ".join(str(level_counts[s]) for s in STATUSES) + " |")
-    lines.append("| **all** | " + " | ".join(f"**{counts[s]}**" for s in STATUSES) + " |")
-    lines.append("")
-    lines += _failures("Gating failures", run.gating_failures)
-    lines += _failures("Warnings (do not gate)", run.warnings)
     if run.simulation is not None:
         lines += _simulation(run.simulation)
     lines.append("Full details, with each failure's requests and responses: `report.html`.")

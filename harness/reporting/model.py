@@ -1,26 +1,33 @@
 """The results of one ``check`` run, as every report reads them.
 
-A scenario's **level** is its RFC 2119 tag (``@must``, ``@should``, ``@may``); it **gates** the exit
-code when it is ``@must`` or ``@onelogin``, or ``@should`` under ``--strict`` (design.md, "Reports
-and exit codes"). A failed scenario that does not gate is a **warning**. ``error`` (the harness
-could not set the scenario up or tear it down) counts as a failure everywhere.
+A scenario's **level** is its RFC 2119 tag (``@must``, ``@should``, ``@may``) and its **verdict** is
+RFC 7643/7644 conformance or one IdP's compatibility (:mod:`harness.reporting.verdicts`). A failure
+**gates** — sets the exit code — when its level gates (``@must``; ``@should`` under ``--strict``)
+and ``--gate`` selects its verdict; any other failure is a **warning**. ``error`` (the harness could
+not set the scenario up or tear it down) counts as a failure everywhere.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from harness.reporting.verdicts import SCOPES, Scope, Verdict, level_gates, scope_of, selected
+from schemas.checklist import requirement_ids
 from scim_client import Target
+from simulator.facts import Fact, facts_of
 
 STATUSES = ("passed", "failed", "error", "skipped")
 LEVELS = ("must", "should", "may", "unspecified")
-GATING_TAGS = frozenset({"must", "onelogin"})
 
 
 @dataclass(frozen=True)
-class Step:
+class StepResult:
+    """One Gherkin step of a scenario as the reports show it: ``passed``, ``failed`` or ``skipped``
+    (not reached)."""
+
     keyword: str
     name: str
     line: int
@@ -45,12 +52,16 @@ class ScenarioResult:
     duration: float
     message: str | None = None
     details: str | None = None
-    steps: list[Step] = field(default_factory=list)
+    steps: list[StepResult] = field(default_factory=list)
     wire: list[dict[str, Any]] = field(default_factory=list)
     feature_line: int = 0
     feature_description: str = ""
     feature_tags: list[str] = field(default_factory=list)
     failed_phase: str | None = None
+    failure: dict[str, Any] | None = None
+    """What the steps said about the failure (``scim_failure``, see :mod:`harness.collect`)."""
+    phases: dict[str, float] = field(default_factory=dict)
+    """Seconds spent in ``setup``, ``call`` and ``teardown``; ``duration`` is their sum."""
 
     @classmethod
     def from_event(cls, event: dict[str, Any]) -> ScenarioResult:
@@ -69,7 +80,7 @@ class ScenarioResult:
             message=event.get("message"),
             details=event.get("details"),
             steps=[
-                Step(
+                StepResult(
                     keyword=str(s.get("keyword", "")),
                     name=str(s.get("name", "")),
                     line=int(s.get("line", 0)),
@@ -85,6 +96,8 @@ class ScenarioResult:
             feature_description=str(event.get("featureDescription", "")),
             feature_tags=[str(t) for t in event.get("featureTags", [])],
             failed_phase=event.get("failedPhase"),
+            failure=event["failure"] if isinstance(event.get("failure"), dict) else None,
+            phases={str(k): float(v) for k, v in (event.get("phases") or {}).items()},
         )
 
     @property
@@ -94,11 +107,30 @@ class ScenarioResult:
     @property
     def requirements(self) -> list[str]:
         """``@req_D_01`` → ``D-01`` (the ids of rfc-checklist.md)."""
-        return [t.removeprefix("req_").replace("_", "-") for t in self.tags if t.startswith("req_")]
+        known = requirement_ids(self.tags)
+        # An id the checklist does not know is still shown as tagged, never silently dropped.
+        tagged = [t.removeprefix("req_").replace("_", "-") for t in self.tags if t.startswith("req_")]
+        return known + [r for r in tagged if r not in known]
 
     @property
-    def onelogin(self) -> bool:
-        return "onelogin" in self.tags
+    def facts(self) -> list[Fact]:
+        """The IdP facts the scenario rests on (``@fact_…`` tags)."""
+        return facts_of(self.tags)
+
+    @property
+    def rests_on_guess(self) -> bool:
+        """It rests on a fact known only as [guess] or [?]: it gates as ``@should`` at most."""
+        return any(not f.gates for f in self.facts)
+
+    @property
+    def scope(self) -> Scope:
+        """The verdict the scenario belongs to."""
+        return scope_of(self.tags)
+
+    @property
+    def anchor(self) -> str:
+        """Its failure's anchor in report.html, the same in every run (``scenario-1a2b3c4d5e``)."""
+        return "scenario-" + hashlib.sha1(self.nodeid.encode(), usedforsecurity=False).hexdigest()[:10]
 
     @property
     def location(self) -> str:
@@ -110,7 +142,19 @@ class ScenarioResult:
         return self.status in ("failed", "error")
 
     def gates(self, strict: bool) -> bool:
-        return bool(GATING_TAGS & set(self.tags)) or (strict and self.level == "should")
+        """Whether a failure of it fails its verdict."""
+        level = "should" if self.level == "must" and self.rests_on_guess else self.level
+        return level_gates(level, strict)
+
+    def why_not_gating(self, strict: bool) -> str:
+        """Why a failure of it fails no verdict (for a warning's label)."""
+        if self.level == "must" and self.rests_on_guess:
+            return "rests on a guessed IdP fact; gates only under --strict"
+        if self.level == "should":
+            return "SHOULD; gates only under --strict"
+        if self.level == "may":
+            return "MAY; never gates"
+        return "no requirement level; never gates"
 
 
 @dataclass
@@ -126,6 +170,8 @@ class RunResult:
     scenarios: list[ScenarioResult]
     simulation: dict[str, Any] | None = None
     tool_version: str = "0"
+    gate: str = "all"
+    """``--gate``: ``all``, ``rfc`` or an IdP's tag (:data:`harness.reporting.verdicts.GATE_CHOICES`)."""
 
     def counts(self, scenarios: list[ScenarioResult] | None = None) -> dict[str, int]:
         tally = Counter(s.status for s in (self.scenarios if scenarios is None else scenarios))
@@ -149,13 +195,27 @@ class RunResult:
             grouped.setdefault(s.area, []).append(s)
         return grouped
 
+    def gating(self, scenario: ScenarioResult) -> bool:
+        """Whether a failure of this scenario sets the exit code (level gates, ``--gate`` selects)."""
+        return scenario.gates(self.strict) and selected(self.gate, scenario.scope)
+
+    def blocks(self, scenario: ScenarioResult) -> bool:
+        """Whether this scenario failed and its failure sets the exit code."""
+        return scenario.bad and self.gating(scenario)
+
+    def why_not_gating(self, scenario: ScenarioResult) -> str:
+        """Why a failure is only a warning."""
+        if scenario.gates(self.strict):
+            return f"{scenario.scope.title} does not set the exit code under --gate {self.gate}"
+        return scenario.why_not_gating(self.strict)
+
     @property
     def gating_failures(self) -> list[ScenarioResult]:
-        return [s for s in self.scenarios if s.bad and s.gates(self.strict)]
+        return [s for s in self.scenarios if self.blocks(s)]
 
     @property
     def warnings(self) -> list[ScenarioResult]:
-        return [s for s in self.scenarios if s.bad and not s.gates(self.strict)]
+        return [s for s in self.scenarios if s.bad and not self.blocks(s)]
 
     @property
     def passed(self) -> bool:
@@ -169,12 +229,23 @@ class RunResult:
     def verdict(self) -> str:
         return "passed" if self.passed else "failed"
 
-    def onelogin(self) -> tuple[str, dict[str, int]]:
-        """OneLogin compatibility: ``compatible``, ``incompatible`` or ``untested``, with counts."""
-        ones = [s for s in self.scenarios if s.onelogin]
-        counts = self.counts(ones)
-        if counts["failed"] or counts["error"]:
-            return "incompatible", counts
-        if counts["passed"]:
-            return "compatible", counts
-        return "untested", counts
+    def verdicts(self, every: bool = False) -> list[Verdict]:
+        """The run's verdicts, RFC first: those with scenarios in the run and the one ``--gate``
+        names (``every``: one per known scope, as summary.json lists them)."""
+        out = []
+        for target in SCOPES:
+            members = [s for s in self.scenarios if s.scope == target]
+            if not (every or members or target.id == self.gate or not target.is_idp):
+                continue
+            bad = [s for s in members if s.bad]
+            failing = [s for s in bad if s.gates(self.strict)]
+            out.append(
+                Verdict(
+                    scope=target,
+                    selected=selected(self.gate, target),
+                    counts=self.counts(members),
+                    failures=len(failing),
+                    warnings=len(bad) - len(failing),
+                )
+            )
+        return out

@@ -2,7 +2,11 @@
 
 The shape is the JSON Schema ``harness/report_schema/summary.schema.json`` (described in
 docs/reports.md). ``schemaVersion`` is ``MAJOR.MINOR``: a new optional field raises MINOR, a
-removed or changed field raises MAJOR, so a reader pinned to ``1.x`` keeps working.
+removed or changed field raises MAJOR, so a reader pinned to ``2.x`` keeps working.
+
+2.0 (issue 13): ``verdicts`` (RFC 7643/7644 conformance and each IdP's compatibility, each gating on
+its own) replace ``onelogin``; ``gate`` and ``causes`` are new; a scenario's ``gating`` no longer
+follows from ``@onelogin``; scenarios carry their ``verdict``, ``basis``, ``cause`` and ``anchor``.
 """
 
 from __future__ import annotations
@@ -12,11 +16,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from harness.reporting.causes import CauseGroup, basis_of, group_causes
 from harness.reporting.model import RunResult, ScenarioResult
 from harness.reporting.simulation import digest
 from scim_client import public_url
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
 
 
 def schema() -> dict[str, Any]:
@@ -26,7 +31,7 @@ def schema() -> dict[str, Any]:
     return loaded
 
 
-def _scenario(scenario: ScenarioResult, strict: bool) -> dict[str, Any]:
+def _scenario(scenario: ScenarioResult, run: RunResult, cause: str | None) -> dict[str, Any]:
     return {
         "id": scenario.nodeid,
         "name": scenario.name,
@@ -37,21 +42,55 @@ def _scenario(scenario: ScenarioResult, strict: bool) -> dict[str, Any]:
         "tags": ["@" + t for t in scenario.tags],
         "level": scenario.level,
         "requirements": scenario.requirements,
-        "gating": scenario.gates(strict),
+        "verdict": scenario.scope.id,
+        "gating": run.gating(scenario),
         "status": scenario.status,
         "duration": round(scenario.duration, 3),
         "message": scenario.message,
+        "basis": [b.id for b in basis_of(scenario)] if scenario.bad else [],
+        "cause": cause,
+        "anchor": scenario.anchor if scenario.bad else None,
+    }
+
+
+def _cause(group: CauseGroup, run: RunResult) -> dict[str, Any]:
+    signature = group.cause.signature
+    request = (
+        {
+            "method": signature.method,
+            "path": signature.path,
+            "status": signature.status,
+            "scimType": signature.scim_type,
+            "detail": signature.detail,
+            "expected": signature.expected,
+        }
+        if signature is not None
+        else None
+    )
+    return {
+        "id": group.anchor,
+        "headline": group.cause.headline,
+        "request": request,
+        "step": group.cause.step,
+        "basis": [{"id": b.id, "label": b.label, "text": b.text, "scenarios": n} for b, n in group.basis],
+        "verdicts": [s.id for s in group.scopes],
+        "count": len(group.scenarios),
+        "gating": sum(run.blocks(s) for s in group.scenarios),
+        "scenarios": [s.nodeid for s in group.scenarios],
+        "example": group.scenarios[0].message,
     }
 
 
 def build(run: RunResult) -> dict[str, Any]:
-    verdict, onelogin_counts = run.onelogin()
+    groups = group_causes(run)
+    causes = {s.nodeid: g.anchor for g in groups for s in g.scenarios}
     return {
         "schemaVersion": SCHEMA_VERSION,
         "tool": {"name": "scim-harness", "version": run.tool_version},
         "verdict": run.verdict,
         "exitCode": run.exit_code,
         "strict": run.strict,
+        "gate": run.gate,
         "tags": run.tags,
         "target": {
             "baseUrl": public_url(run.target.base_url),
@@ -74,8 +113,20 @@ def build(run: RunResult) -> dict[str, Any]:
         ],
         "gatingFailures": len(run.gating_failures),
         "warnings": len(run.warnings),
-        "onelogin": {"verdict": verdict, "counts": onelogin_counts},
-        "scenarios": [_scenario(s, run.strict) for s in run.scenarios],
+        "verdicts": [
+            {
+                "id": v.scope.id,
+                "title": v.scope.title,
+                "result": v.result,
+                "gates": v.selected,
+                "counts": v.counts,
+                "failures": v.failures,
+                "warnings": v.warnings,
+            }
+            for v in run.verdicts(every=True)
+        ],
+        "causes": [_cause(g, run) for g in groups],
+        "scenarios": [_scenario(s, run, causes.get(s.nodeid)) for s in run.scenarios],
         "simulation": digest(run.simulation) if run.simulation is not None else None,
     }
 

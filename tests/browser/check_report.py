@@ -4,9 +4,11 @@
 2. Runs ``scim-harness check`` against a deliberately broken target (``tests/support/checkrun.py``), which
    must exit 1 and leave a report with a gating failure and a warning.
 3. Opens the report through the DevTools protocol (``cdp.py``) and checks: the verdict renders
-   and says FAILED; the failure is collapsed; a real mouse click on it expands it and shows its
-   exchange (the request, and the 202 response that broke it); a ``#failure-N`` link opens that
-   failure; the page holds no token; and the page asked the network for nothing.
+   and says FAILED, with the RFC verdict failed and the OneLogin verdict passed beside it; the
+   first cause group is collapsed; a real mouse click opens it and shows its failure, still
+   collapsed; a click on that expands it and shows its exchange (the request, and the 202
+   response that broke it); a ``#failure-N`` link and a failure's own ``#scenario-…`` anchor open
+   that failure and its cause; the page holds no token; and it asked the network for nothing.
 4. Writes ``report-failure.png`` (the expanded failure) next to the report.
 
 Usage: ``python -m tests.browser.check_report [REPORT_DIR]`` (default ``reports/browser-check``).
@@ -46,7 +48,9 @@ def ensure_chromium() -> str:
 
 def generate(report_dir: Path) -> Path:
     with tempfile.TemporaryDirectory(prefix="scim-broken-") as tmp, broken_target(Path(tmp)) as target:
-        result = run_check("--tags", "@discovery", "--report-dir", str(report_dir), env=target.env())
+        # Discovery breaks (RFC verdict); OneLogin's push scenarios pass (OneLogin verdict).
+        selection = "@discovery or (@onelogin and @push)"
+        result = run_check("--tags", selection, "--report-dir", str(report_dir), env=target.env())
     if result.returncode != 1:
         sys.exit(f"check against the broken target exited {result.returncode}, expected 1:\n{result.stderr}")
     return report_dir / "report.html"
@@ -62,6 +66,19 @@ class Checks:
         print(f"{'ok  ' if ok else 'FAIL'} {what}" + ("" if ok else f": {shown}"), flush=True)
         self.failed += not ok
 
+
+_CAUSE_STATE = """(() => {
+  const c = document.getElementById(%s);
+  if (!c) return null;
+  const f = c.querySelector('details.failure');
+  const seen = (el) => !!el && el.checkVisibility() && el.getBoundingClientRect().height > 0;
+  return {open: c.open, summary: c.querySelector('summary').innerText,
+          failureVisible: seen(f && f.querySelector('summary')), failureOpen: !!f && f.open,
+          failureId: f ? f.id : null};
+})()"""
+
+_VERDICTS = """Array.from(document.querySelectorAll('#verdicts .scope')).map(
+  (s) => [s.getAttribute('data-verdict'), s.querySelector('b').innerText, s.checkVisibility()])"""
 
 _FAILURE_STATE = """(() => {
   const d = document.getElementById(%s);
@@ -89,6 +106,28 @@ def verify(chromium: str, report: Path) -> int:
             " return v && v.checkVisibility() ? v.innerText : null; })()"
         )
         check(verdict == "FAILED", "the verdict renders and says FAILED", verdict)
+        verdicts = page.evaluate(_VERDICTS)
+        check(
+            verdicts == [["rfc", "FAILED", True], ["onelogin", "PASSED", True]],
+            "both verdicts render: RFC conformance failed, OneLogin compatibility passed",
+            verdicts,
+        )
+        cause = page.evaluate(_CAUSE_STATE % json.dumps("cause-1")) or {}
+        check(
+            "GET /scim/v2/ResourceTypes → 202" in cause.get("summary", ""),
+            "cause-1 names the exchange that broke it, with the base path",
+            cause.get("summary"),
+        )
+        collapsed = not cause.get("open") and not cause.get("failureVisible")
+        check(collapsed, "the cause group starts collapsed", cause)
+        page.click("#cause-1 > summary")
+        cause = page.evaluate(_CAUSE_STATE % json.dumps("cause-1")) or {}
+        check(cause.get("open") is True, "a click opens the cause group", cause)
+        check(
+            cause.get("failureVisible") is True and cause.get("failureId") == "failure-1",
+            "the opened group shows its failure",
+            cause,
+        )
         before = page.evaluate(_FAILURE_STATE % json.dumps("failure-1"))
         check(
             before is not None and MUST_FAILURE in before["summary"], "failure-1 is the MUST failure", before
@@ -122,6 +161,18 @@ def verify(chromium: str, report: Path) -> int:
             linked.get("open") is True and SHOULD_FAILURE in linked.get("summary", ""),
             "a #failure-2 link opens the SHOULD failure",
             linked.get("summary"),
+        )
+        anchor = next(
+            s["anchor"]
+            for s in json.loads((report.parent / "summary.json").read_text())["scenarios"]
+            if s["name"] == MUST_FAILURE
+        )
+        page.open(f"{url}#{anchor}")
+        anchored = page.evaluate(_FAILURE_STATE % json.dumps("failure-1")) or {}
+        check(
+            anchored.get("open") is True and anchored.get("responseVisible") is True,
+            f"the failure's own anchor #{anchor} opens it and its cause group",
+            anchored,
         )
         page.evaluate("1")  # drain the events received so far
         fetched = [

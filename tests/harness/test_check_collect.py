@@ -48,6 +48,11 @@ Feature: Beta
   Scenario: Five runs alone
     Given a number 5
     Then it is 5
+
+  @may
+  Scenario: Six says why it failed
+    Given a number 6
+    Then the server refuses it
 """
 
 STEPS = """\
@@ -75,6 +80,18 @@ def _(number, n):
 @then("nothing else")
 def _():
     pass
+
+
+@then("the server refuses it")
+def _(request):
+    request.node.user_properties.append(
+        (
+            "scim_failure",
+            {"basis": ["R-12", "fact:onelogin_legacy_urns"], "request": "POST /scim/v2/Users",
+             "status": 400, "scimType": "invalidValue", "detail": "bad", "expected": 201},
+        )
+    )
+    raise AssertionError("refused")
 """
 
 
@@ -121,7 +138,7 @@ def _results(events: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 def test_results_carry_status_steps_tags_and_message(suite: Path) -> None:
     events = _run(suite)
-    assert events[0] == {"event": "collected", "total": 5, "serial": 1}
+    assert events[0] == {"event": "collected", "total": 6, "serial": 1}
     assert events[-1]["event"] == "finish"
     results = _results(events)
     assert {k: v["status"] for k, v in results.items()} == {
@@ -130,12 +147,27 @@ def test_results_carry_status_steps_tags_and_message(suite: Path) -> None:
         "Three is skipped": "skipped",
         "Four passes": "passed",
         "Five runs alone": "passed",
+        "Six says why it failed": "failed",
     }
     failed = results["Two fails"]
     assert failed["message"] == "2 is not 3"
     assert [s["status"] for s in failed["steps"]] == ["passed", "failed", "skipped"]
     assert failed["tags"] == ["alpha", "must"] and failed["featureTags"] == ["alpha"]
     assert failed["featureFile"] == "features/a/a.feature" and failed["area"] == "a"
+    assert failed["failure"] is None  # the steps said nothing more than the message
+    # The duration is the sum of the phases, so every report can add the same parts up.
+    assert set(failed["phases"]) == {"setup", "call", "teardown"}
+    assert failed["duration"] == round(sum(failed["phases"].values()), 6)
+    told = results["Six says why it failed"]
+    assert told["failure"] == {
+        "basis": ["R-12", "fact:onelogin_legacy_urns"],
+        "request": "POST /scim/v2/Users",
+        "status": 400,
+        "scimType": "invalidValue",
+        "detail": "bad",
+        "expected": 201,
+    }
+    assert results["One passes"]["failure"] is None
     skipped = results["Three is skipped"]
     assert skipped["message"] == "no observer configured"
     assert [s["status"] for s in skipped["steps"]] == ["skipped", "skipped"]
@@ -148,7 +180,14 @@ def test_shards_split_whole_features_and_leave_serial_for_last(suite: Path) -> N
     assert set(serial) == {"Five runs alone"}
     ran = [*first, *second, *serial]
     assert sorted(ran) == sorted(
-        ["One passes", "Two fails", "Three is skipped", "Four passes", "Five runs alone"]
+        [
+            "One passes",
+            "Two fails",
+            "Three is skipped",
+            "Four passes",
+            "Five runs alone",
+            "Six says why it failed",
+        ]
     )
     features = [{r["feature"] for r in part.values()} for part in (first, second)]
     assert features[0].isdisjoint(features[1])  # a feature is never split between shards

@@ -78,6 +78,7 @@ def test_a_failed_run_leaves_no_stale_reports(tmp_path: Path) -> None:
         (["--tags", "@nosuchtag"], {}, "no feature uses the tag @nosuchtag"),
         (["--tags", "@discovery and not @discovery"], {}, "selects no scenario"),
         (["-j", "0"], {}, "0 is not in the range"),
+        (["--gate", "salesforce"], {}, "'salesforce' is not one of 'all', 'rfc', 'onelogin'"),
         (["--strict", "--nope"], {}, "No such option"),
     ],
 )

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from harness.collect import shards
-from harness.live import LiveProgress
+from harness.collect import _readable, shards
+from harness.live import LiveProgress, shortened
 from harness.suite import _command, _headline, worker_environment
 from harness.tags import TagExpressionError, parse
 from scim_client import Target
@@ -107,15 +107,44 @@ def _result(name: str, status: str, tags: list[str], message: str | None = None)
 def test_progress_prints_failures_as_they_happen_and_counts() -> None:
     out = io.StringIO()
     console = Console(file=out, force_terminal=False, width=200, highlight=False)
-    with LiveProgress(console, strict=False) as live:
-        live.expect(3)
+    with LiveProgress(console, strict=False, gate="onelogin") as live:
+        live.expect(4)
         live.started(1, "Users")
         live.finished(1, _result("creates", "passed", ["must"]))
+        live.finished(1, _result("pushes", "failed", ["must", "onelogin"], "POST /Users answered 400"))
         live.finished(1, _result("answers 201", "failed", ["must"], "POST /Users answered 200"))
-        live.finished(1, _result("sorts", "failed", ["should"], "unsorted"))
+        live.finished(1, _result("sorts", "failed", ["should", "onelogin"], "unsorted"))
     text = out.getvalue()
     assert "PASS Users › creates" in text
-    assert "FAIL Users › answers 201 (MUST, features/users/x.feature:3)" in text
-    assert "POST /Users answered 200" in text
-    assert "WARN Users › sorts (SHOULD" in text
-    assert live.done == 3 and live.counts["failed"] == 2
+    assert "FAIL Users › pushes (MUST, OneLogin, features/users/x.feature:3)" in text
+    assert "POST /Users answered 400" in text
+    # --gate onelogin: an RFC failure does not set the exit code; a SHOULD one never does.
+    assert "WARN Users › answers 201 (MUST, RFC 7643/7644" in text
+    assert "WARN Users › sorts (SHOULD, OneLogin" in text
+    assert live.done == 4 and live.counts["failed"] == 3
+
+
+def test_a_shortened_message_says_where_the_full_text_is() -> None:
+    report = Path("out/report.html")
+    assert shortened("one short line", report, "scenario-1") == "one short line"
+    two_lines = shortened("first line\nsecond line", report, "scenario-1")
+    assert two_lines == "first line [full text: out/report.html#scenario-1]"
+    long = shortened("x" * 500, report, "scenario-2")
+    assert long.startswith("x" * 239 + "…") and long.endswith("[full text: out/report.html#scenario-2]")
+
+
+@pytest.mark.parametrize(
+    ("crash", "message"),
+    [
+        ("AssertionError: POST /scim/v2/Users answered 200", "POST /scim/v2/Users answered 200"),
+        (
+            "steps.failures.Failure: GET /scim/v2/Users answered 500\n  sent: GET …",
+            "GET /scim/v2/Users answered 500\n  sent: GET …",
+        ),
+        ("AssertionError: 2 is not 3\nassert 2 == 3", "2 is not 3"),
+        ("Failed: no observer: see README", "Failed: no observer: see README"),
+        ("the count is off: 3 vs 4", "the count is off: 3 vs 4"),
+    ],
+)
+def test_a_failure_message_carries_no_python_class_name(crash: str, message: str) -> None:
+    assert _readable(crash) == message

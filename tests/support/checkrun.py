@@ -4,7 +4,11 @@ A *broken target* is the reference server with discovery faults in front (``test
 ``GET /ResourceTypes`` answers 202 instead of 200 (a ``@must`` scenario fails) and filtering it
 is allowed instead of refused with 403 (a ``@should`` scenario fails). Discovery is the area the
 suite always has, so these runs use ``--tags @discovery`` and stay independent of other areas.
-The tokens are recognisable, so a test can grep every report for them.
+Both faults break RFC 7644 §4 only: OneLogin never reads ``/ResourceTypes``.
+
+:func:`faulty_target` puts one registered fault of ``tests/support/faults.py`` in front instead
+(``reject-legacy-urns``: one fault that breaks many OneLogin scenarios). The tokens are
+recognisable, so a test can grep every report for them.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from pathlib import Path
 from harness.target import embedded_server
 from reference_server.config import ServerConfig
 from reference_server.server import build_server
-from tests.support.faults import Fault, Request, Response
+from tests.support.faults import Fault, Request, Response, faulty_server
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "SeCrEt-check-token-7Q9ZK4xw"
@@ -65,6 +69,16 @@ def broken_target(folder: Path) -> Iterator[Running]:
     # Not registered in faults.FAULTS: the simulator's tests run every registered fault.
     app = BrokenDiscovery().wrap(build_server(config))  # type: ignore[arg-type]
     with embedded_server(config, app) as server:  # type: ignore[arg-type]
+        yield Running(server.base_url, server.observer_url)
+
+
+@contextmanager
+def faulty_target(name: str, folder: Path) -> Iterator[Running]:
+    """The reference server behind the registered fault ``name``, with its observer."""
+    config = ServerConfig(
+        db_path=str(folder / f"{name}.db"), token=TOKEN, observer_token=OBSERVER_TOKEN, rotation_delay=0.05
+    )
+    with faulty_server(name, config) as server:
         yield Running(server.base_url, server.observer_url)
 
 

@@ -1,11 +1,13 @@
-"""A made-up ``check`` run for the report tests: every status, level and a wire, no server needed."""
+"""A made-up ``check`` run for the report tests: every status and level, both kinds of verdict, a
+cause shared by two scenarios, and a wire — no server needed."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
-from harness.reporting.model import RunResult, ScenarioResult, Step
+from harness.reporting.model import RunResult, ScenarioResult, StepResult
 from scim_client import Target
 
 WIRE = [
@@ -21,6 +23,43 @@ WIRE = [
         "error": None,
     }
 ]
+
+
+LEGACY_DETAIL = 'unknown schema "urn:scim:schemas:core:2.0"'
+
+
+def _exchange(method: str, path: str, status: int, body: str | None = None) -> dict[str, Any]:
+    return {
+        "method": method,
+        "url": f"http://127.0.0.1:9/scim/v2{path}",
+        "request_headers": {"authorization": "Bearer ***"},
+        "request_body": None,
+        "status": status,
+        "response_headers": {"content-type": "application/scim+json"},
+        "response_body": body,
+        "elapsed_ms": 3.0,
+        "error": None,
+    }
+
+
+def legacy_wire(user_id: str) -> list[dict[str, Any]]:
+    """OneLogin's lookup, its create refused for the legacy URN, then the steps' own probe (a
+    create without it, deleted again): the exchange that broke the scenario is not the last."""
+    error = json.dumps(
+        {
+            "schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"],
+            "status": "400",
+            "scimType": "invalidValue",
+            "detail": LEGACY_DETAIL,
+        },
+        indent=2,
+    )
+    return [
+        _exchange("GET", "/Users?filter=userName+eq+%22x%22&", 200),
+        _exchange("POST", "/Users", 400, error),
+        _exchange("POST", "/Users", 201, f'{{"id": "{user_id}"}}'),
+        _exchange("DELETE", f"/Users/{user_id}", 204),
+    ]
 
 
 def scenario(name: str, status: str, tags: list[str], **kw: Any) -> ScenarioResult:
@@ -43,7 +82,7 @@ def scenario(name: str, status: str, tags: list[str], **kw: Any) -> ScenarioResu
             step_status = "failed"
         else:
             step_status = "skipped"
-        steps.append(Step(keyword, text, 10 + i, step_status, 0.01))
+        steps.append(StepResult(keyword, text, 10 + i, step_status, 0.01))
     return ScenarioResult(
         nodeid=f"steps/test_{area}.py::test_{re.sub(r'[^a-z0-9]+', '_', name.lower())}",
         feature=feature,
@@ -61,7 +100,9 @@ def scenario(name: str, status: str, tags: list[str], **kw: Any) -> ScenarioResu
     )
 
 
-def sample_run(strict: bool = False, simulation: dict[str, Any] | None = None) -> RunResult:
+def sample_run(
+    strict: bool = False, simulation: dict[str, Any] | None = None, gate: str = "all"
+) -> RunResult:
     scenarios = [
         scenario("A user is created", "passed", ["must", "req_U_01", "onelogin"]),
         scenario(
@@ -92,6 +133,22 @@ def sample_run(strict: bool = False, simulation: dict[str, Any] | None = None) -
             details="E   boom",
             failed_phase="setup",
         ),
+        scenario(
+            "The default template is accepted",
+            "failed",
+            ["must", "onelogin", "fact_onelogin_legacy_urns"],
+            failed_at=1,
+            message="OneLogin's push failed: POST /Users answered 400; onelogin accepts 201",
+            wire=legacy_wire("2f81a4cf-3b1c-4d2e-9f00-123456789abc"),
+        ),
+        scenario(
+            "An empty placeholder is pushed",
+            "failed",
+            ["must", "onelogin", "fact_onelogin_empty_placeholder"],
+            failed_at=1,
+            message="OneLogin's push failed: POST /Users answered 400; onelogin accepts 201\nsecond line",
+            wire=legacy_wire("9a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d"),
+        ),
     ]
     return RunResult(
         target=Target("http://127.0.0.1:9/scim/v2", "report-data-token-QQ9"),
@@ -103,6 +160,7 @@ def sample_run(strict: bool = False, simulation: dict[str, Any] | None = None) -
         scenarios=scenarios,
         simulation=simulation,
         tool_version="0.1.0",
+        gate=gate,
     )
 
 
