@@ -47,7 +47,8 @@ class _Operation:
 
 
 def _parse(body: object) -> tuple[list[_Operation], int | None]:
-    if not isinstance(body, dict) or urns.BULK_REQUEST not in (body.get("schemas") or []):
+    schemas = body.get("schemas") if isinstance(body, dict) else None
+    if not isinstance(body, dict) or not isinstance(schemas, list) or urns.BULK_REQUEST not in schemas:
         raise ScimError(400, f"a bulk request needs schemas [{urns.BULK_REQUEST!r}]", "invalidSyntax")
     raw = body.get("Operations")
     if not isinstance(raw, list) or not raw:

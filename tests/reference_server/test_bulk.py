@@ -137,3 +137,10 @@ def test_malformed_bulk_requests_are_400(client: httpx.Client) -> None:
     assert_scim_error(client.post("/Bulk", json={"Operations": []}), 400, "invalidSyntax")
     assert_scim_error(bulk(client, {"method": "POST", "path": "/Users", "data": {}}), 400, "invalidSyntax")
     assert_scim_error(bulk(client, {"method": "GET", "path": "/Users"}), 400, "invalidSyntax")
+
+
+def test_a_bulk_request_whose_schemas_is_not_a_list_is_a_400_not_a_crash(client: httpx.Client) -> None:
+    """Found by schemathesis: ``"schemas": 5`` was a 500 TypeError (RFC 7644 §3.12: a 400 Error)."""
+    for schemas in (5, "urn:ietf:params:scim:api:messages:2.0:BulkRequest", None, {"a": 1}):
+        response = client.post("/Bulk", json={"schemas": schemas, "Operations": []})
+        assert_scim_error(response, 400, "invalidSyntax")
