@@ -35,6 +35,9 @@ def worker_environment(
     env = dict(os.environ if base is None else base)
     env.update(target.environment())  # every variable of a target, so none is inherited
     env.update(extra or {})
+    # only the plugins the suite needs (pytest-bdd, and harness.collect on the command line): the
+    # same run whatever else is installed, and no second of start-up per worker for the others
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     env[FRONTEND_VARIABLE] = "check"
     env["PYTHONUNBUFFERED"] = "1"
     return env
@@ -79,7 +82,7 @@ class _Worker:
 
 
 def _command(events: Path, tags: str | None, shard: str | None) -> list[str]:
-    command = [sys.executable, "-m", "pytest", "steps", "-p", "harness.collect"]
+    command = [sys.executable, "-m", "pytest", "steps", "-p", "pytest_bdd.plugin", "-p", "harness.collect"]
     command += ["--harness-events", str(events), "-q", "--tb=short", "--no-header"]
     if tags:
         command += ["-m", tags]

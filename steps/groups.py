@@ -66,6 +66,14 @@ def _(
     return scim.post("/Groups", group_body(group_name(label, token), _members(users, labels)))
 
 
+@when(
+    parsers.parse('a client creates another group "{label:Name}"', extra_types=TYPES),
+    target_fixture="response",
+)
+def _(scim: ScimClient, token: str, label: str) -> httpx.Response:
+    return scim.post("/Groups", group_body(group_name(label, token), []))
+
+
 @when("a client creates a group without a displayName", target_fixture="response")
 def _(scim: ScimClient) -> httpx.Response:
     return scim.post("/Groups", {"schemas": [GROUP_URN]})

@@ -64,3 +64,12 @@ Feature: Groups and their members
   Scenario: A displayName nobody has finds no group
     When a client looks for a group displayName nobody has
     Then nobody is found
+
+  @must @req_C_02
+  Scenario: A second group with a taken displayName is created, or refused as a conflict
+    # RFC 7643 §4.2 leaves displayName's uniqueness to the service provider. One that refuses the
+    # duplicate MUST answer 409 (RFC 7644 §3.3: a create that conflicts with an existing resource),
+    # as OneLogin expects [doc]; a 400 (OneLogin's own sample server's answer) is neither.
+    Given a group "Engineering" exists
+    When a client creates another group "Engineering"
+    Then the server answers 201 or 409

@@ -210,10 +210,16 @@ def test_the_harness_own_requests_are_marked_and_listed_apart(tmp_path: Path) ->
     data = json.loads((tmp_path / "simulation.json").read_text(encoding="utf-8"))
     own = data["harnessRequests"]
     assert own["count"] == len(own["items"]) >= 2 and own["by"] == "scim-harness, not OneLogin"
+    marks = {
+        "pre-flight": "scim-harness (pre-flight; not an identity provider)",
+        "reconcile": "scim-harness (reconciliation; not OneLogin)",
+    }
+    assert own["items"][0]["purpose"] == "pre-flight"  # it runs before OneLogin's first request
+    assert {item["purpose"] for item in own["items"][1:]} == {"reconcile"}
     for item in own["items"]:
-        assert item["purpose"] == "reconcile" and item["method"] == "GET" and item["status"] == 200
+        assert item["method"] == "GET" and item["status"] == 200
         assert ["Authorization", "Bearer ***"] in item["headers"]
-        assert ["User-Agent", "scim-harness (reconciliation; not OneLogin)"] in item["headers"]
+        assert ["User-Agent", marks[item["purpose"]]] in item["headers"]
         assert item["at"].endswith("Z")
     harness = [ua for _, ua in witness.user_agents if ua and ua.startswith("scim-harness")]
     assert len(harness) == own["count"]  # every read the server saw carried the mark, and is listed

@@ -39,7 +39,7 @@ IN_SCENARIO = {
     "random-500": "answered 500",
 }
 AT_PREFLIGHT = {
-    "hang": "no answer within the timeout",
+    "hang": "no answer within the 2 s timeout",
     "non-json": "not JSON: is --base-url the SCIM base URL?",
     "huge": "response body exceeds 10 MB",
     "redirect": "answered 307 to http://127.0.0.2:",

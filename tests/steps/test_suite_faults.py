@@ -1,9 +1,9 @@
 """The feature suite catches every deliberately broken server, and passes the unbroken one.
 
-Each fault of ``tests/faults.py`` (one bug each) runs behind the reference server; the suite's
-scenarios of the area(s) that should notice it run against that server, with the observer, and at
-least one of them must fail. ``--maxfail=1``: one failure is enough. The faulty servers run in
-this process (uvicorn threads); the suite runs in child processes, two at a time.
+Each fault of ``tests/support/faults.py`` (one bug each) runs behind the reference server, and the
+scenario(s) its docstring names — and only those — run against it, with the observer: each must
+fail. The faulty servers run in this process (uvicorn threads); the suite runs in child processes
+(pytest-bdd alone, as ``check``'s workers run it), two at a time.
 
 The whole suite against the unbroken reference server must have no failure at all.
 """
@@ -23,52 +23,71 @@ from tests.support.suiterun import SuiteRun, run_suite
 
 pytestmark = pytest.mark.slow
 
-# Fault → the suite areas (steps/test_<area>.py) that catch it; each fault's docstring names the
-# scenario. A fault missing here fails test_every_fault_is_caught_by_some_area.
-CAUGHT_BY: dict[str, tuple[str, ...]] = {
-    "ignore-active-on-put": ("onelogin",),
-    "reject-legacy-urns": ("onelogin",),
-    "create-404": ("users",),
-    "create-without-name": ("onelogin",),
-    "create-without-id": ("users",),
-    "ignore-filters": ("users",),
-    "create-200": ("users",),
-    "wrong-content-type": ("errors",),
-    "error-status-as-number": ("errors",),
-    "password-returned": ("users",),
-    "paging-zero-based": ("query",),
-    "no-match-404": ("query",),
-    "no-etag": ("etags",),
-    "if-match-ignored": ("etags",),
-    "case-sensitive-username": ("users",),
-    "duplicate-username-accepted": ("users",),
-    "delete-ignored": ("users",),
-    "put-creates": ("users",),
-    "client-id-kept": ("users",),
-    "no-schemas": ("users",),
-    "no-location": ("users",),
-    "patch-ignored": ("patch",),
-    "patch-not-atomic": ("patch",),
-    "sort-ignored": ("query",),
-    "attributes-ignored": ("query",),
-    "excluded-attributes-ignored": ("query",),
-    "count-ignored": ("query",),
-    "user-name-declared-always-but-left-out": ("users",),
-    "create-stores-inactive": ("onelogin",),
-    "json-only-as-scim": ("onelogin",),
-    "grants-kept-after-suspension": ("lifecycle",),
-    "rotation-missing": ("lifecycle",),
-    "team-access-kept-after-suspension": ("lifecycle",),
-    "reactivation-restores-grants": ("lifecycle",),
-    "group-leave-no-rotation": ("lifecycle",),
+# Fault → the area (steps/test_<area>.py) and the scenario(s) it must fail: the scenario each
+# fault's docstring names. Only those run against the fault, and each must fail; a fault missing
+# here fails test_every_fault_is_caught_by_some_scenario, a renamed scenario fails the run (the
+# selection refuses a name no feature has).
+CAUGHT_BY: dict[str, tuple[str, tuple[str, ...]]] = {
+    "ignore-active-on-put": ("onelogin", ("A user suspended in OneLogin is deactivated in the app",)),
+    "reject-legacy-urns": ("onelogin", ("The default template's legacy schema URNs are accepted",)),
+    "create-404": ("users", ("A new user is returned with where it lives and when it was created",)),
+    "create-without-name": ("onelogin", ("A user assigned in OneLogin is created in the app",)),
+    "create-without-id": ("users", ("A new user is returned with where it lives and when it was created",)),
+    "ignore-filters": ("users", ("externalId is compared exactly",)),
+    "create-200": ("users", ("A new user is returned with where it lives and when it was created",)),
+    "wrong-content-type": ("errors", ("An error is sent as SCIM JSON",)),
+    "error-status-as-number": ("errors", ("An unauthorized request is answered with a SCIM error",)),
+    "password-returned": ("users", ("A password is accepted but never returned",)),
+    "paging-zero-based": ("query", ("Paging through the directory finds every user once",)),
+    "no-match-404": ("query", ("A filter that matches nobody answers an empty list, not an error",)),
+    "no-etag": ("etags", ("A new user carries its version",)),
+    "if-match-ignored": ("etags", ("A modification based on a stale version is refused",)),
+    "case-sensitive-username": ("users", ("A user is found by userName whatever its case",)),
+    "duplicate-username-accepted": ("users", ("A userName that is already taken is a uniqueness conflict",)),
+    "delete-ignored": ("users", ("A deleted user is gone",)),
+    "put-creates": ("users", ("Replacing a user that does not exist does not create it",)),
+    "client-id-kept": ("users", ("The server issues the id and metadata, ignoring any the client sends",)),
+    "no-schemas": ("users", ("A new user is returned with where it lives and when it was created",)),
+    "no-location": ("users", ("A new user is returned with where it lives and when it was created",)),
+    "patch-ignored": ("patch", ("A filtered path replaces a sub-attribute of the matching values only",)),
+    "patch-not-atomic": ("patch", ("A modification with one bad operation changes nothing",)),
+    "sort-ignored": ("query", ("Users are sorted in descending order",)),
+    "attributes-ignored": ("query", ("Only the attributes asked for come back, with the id",)),
+    "excluded-attributes-ignored": ("query", ("Excluded attributes are left out, but never the id",)),
+    "count-ignored": ("query", ("Paging values are read generously (start <start>, count <count>)",)),
+    "json-only-as-scim": ("onelogin", ("Requests with Content-Type application/json are accepted",)),
+    "grants-kept-after-suspension": (
+        "lifecycle",
+        ("A user suspended in OneLogin loses every grant, and each privileged account is rotated once",),
+    ),
+    "rotation-missing": (
+        "lifecycle",
+        ("A user suspended in OneLogin loses every grant, and each privileged account is rotated once",),
+    ),
+    "team-access-kept-after-suspension": (
+        "lifecycle",
+        ("A user suspended in OneLogin loses every grant, and each privileged account is rotated once",),
+    ),
+    "reactivation-restores-grants": ("lifecycle", ("A reactivated user has no grant and no team",)),
+    "group-leave-no-rotation": (
+        "lifecycle",
+        ("Leaving a group ends the team's access and rotates its privileged accounts",),
+    ),
+    "create-stores-inactive": ("onelogin", ("A user assigned in OneLogin is created in the app",)),
+    "user-name-declared-always-but-left-out": ("users", ("The id comes back even when not asked for",)),
+    "duplicate-group-400": (
+        "groups",
+        ("A second group with a taken displayName is created, or refused as a conflict",),
+    ),
 }
 
 NOT_BUGS = {
-    "throttled": "429 with Retry-After is legitimate; the simulator retries it (test_sim_verify.py)",
+    "throttled": "429 with Retry-After is legitimate; the simulator retries it (tests/simulator/test_verify)",
 }
 
 
 def _run_against_fault(name: str, folder: Path) -> SuiteRun:
+    area, scenarios = CAUGHT_BY[name]
     config = make_config(folder / f"{name}.db", rotation_delay=0.05)
     with faulty_server(name, config) as server:
         return run_suite(
@@ -76,8 +95,8 @@ def _run_against_fault(name: str, folder: Path) -> SuiteRun:
             config.token,
             server.observer_url,
             config.observer_token,
-            paths=tuple(f"steps/test_{area}.py" for area in CAUGHT_BY[name]),
-            extra=("--maxfail=1",),
+            paths=(f"steps/test_{area}.py",),
+            scenarios=scenarios,
         )
 
 
@@ -98,15 +117,21 @@ def fault_runs(
         return dict(zip(wanted, pool.map(lambda n: _run_against_fault(n, folder), wanted), strict=True))
 
 
-def test_every_fault_is_caught_by_some_area() -> None:
+def test_every_fault_is_caught_by_some_scenario() -> None:
     assert set(FAULTS) - NOT_BUGS.keys() == set(CAUGHT_BY), "add the fault to CAUGHT_BY (or NOT_BUGS)"
     assert len(CAUGHT_BY) >= 20
 
 
 @pytest.mark.parametrize("name", sorted(CAUGHT_BY))
-def test_the_suite_fails_against_each_broken_server(name: str, fault_runs: dict[str, SuiteRun]) -> None:
+def test_the_scenario_each_fault_names_fails_against_it(name: str, fault_runs: dict[str, SuiteRun]) -> None:
     run = fault_runs[name]
-    assert run.returncode == 1 and run.failed, f"no scenario caught {name!r}: {run.describe()}"
+    _, scenarios = CAUGHT_BY[name]
+    assert run.returncode == 1, f"{name!r} made no scenario fail: {run.describe()}"
+    for scenario in scenarios:
+        # an outline's examples carry their values in the name: any failing example catches it
+        prefix = scenario.split("<", 1)[0]
+        caught = [failed for failed in run.failed if failed == scenario or failed.startswith(prefix)]
+        assert caught, f"{scenario!r} did not fail against {name!r}: {run.describe()}"
 
 
 @pytest.fixture

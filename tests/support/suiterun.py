@@ -45,6 +45,8 @@ def suite_env(
     """The environment a suite run against this target uses (no inherited SCIM_* variables)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SCIM_") and k != "GITHUB_STEP_SUMMARY"}
     env.update(SCIM_BASE_URL=base_url, SCIM_TOKEN=token)
+    # as check's workers run it: only pytest-bdd, not every plugin of the venv (seconds per start)
+    env["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
     if observer_url and observer_token:
         env.update(SCIM_OBSERVER_URL=observer_url, SCIM_OBSERVER_TOKEN=observer_token)
     return env
@@ -58,15 +60,25 @@ def run_suite(
     *,
     paths: tuple[str, ...] = ("steps",),
     extra: tuple[str, ...] = (),
+    scenarios: tuple[str, ...] = (),
     timeout: float = 600,
 ) -> SuiteRun:
-    """Run the scenarios under ``paths`` (e.g. ``steps/test_users.py``) against the target."""
+    """Run the scenarios under ``paths`` (e.g. ``steps/test_users.py``) against the target;
+    with ``scenarios``, only the scenarios of those names."""
+    selection: list[str] = []
+    if scenarios:
+        selection = ["-p", "tests.support.select_scenarios"]
+        for name in scenarios:
+            selection += ["--scenario", name]
     with tempfile.TemporaryDirectory(prefix="suiterun-") as tmp:
         junit, cucumber = Path(tmp) / "junit.xml", Path(tmp) / "cucumber.json"
         command = [
             sys.executable,
             "-m",
             "pytest",
+            "-p",
+            "pytest_bdd.plugin",
+            *selection,
             *paths,
             "-q",
             f"--junitxml={junit}",
