@@ -56,6 +56,8 @@ CAUGHT_BY: dict[str, tuple[str, ...]] = {
     "user-name-declared-always-but-left-out": ("users",),
     "create-stores-inactive": ("onelogin",),
     "json-only-as-scim": ("onelogin",),
+    "grouped-not-refused": ("query",),
+    "sloppy-patch-add": ("patch",),
     "grants-kept-after-suspension": ("lifecycle",),
     "rotation-missing": ("lifecycle",),
     "team-access-kept-after-suspension": ("lifecycle",),
