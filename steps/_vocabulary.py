@@ -11,7 +11,8 @@ with :func:`phrase` and its ``{name:Type}`` fields take one of :data:`TYPES`:
 - ``Literal`` — a JSON literal a step compares by type: ``true``, ``false`` or an integer;
 - ``Endpoint`` — a discovery endpoint by its name in prose: ``resource types`` or ``schemas``.
 
-pytest-bdd's own ``parse`` types (``{count:d}``, ``{field:w}``) keep working beside them.
+pytest-bdd's own ``parse`` types (``{count:d}``, ``{field:w}``) keep working beside them. A
+:func:`phrase` matches its text case-sensitively.
 :func:`quoted` reads the double-quoted values out of a list written in a step
 (``"ana", "bo" and "carla"``) by the same rule as ``Q``.
 """
@@ -51,8 +52,12 @@ _QUOTED = re.compile(f'"({QUOTED})"')
 
 
 def phrase(text: str) -> parsers.parse:
-    """``parsers.parse`` with :data:`TYPES`: ``phrase('a user "{label:Q}" exists')``."""
-    return parsers.parse(text, extra_types=TYPES)
+    """``parsers.parse`` with :data:`TYPES`: ``phrase('a user "{label:Q}" exists')``.
+
+    Matched case-sensitively, unlike ``parse``'s default: ``{literal:Literal}`` must not take
+    ``True`` (not JSON), nor ``{kind:Kind}`` a ``User`` no step knows.
+    """
+    return parsers.parse(text, extra_types=TYPES, case_sensitive=True)
 
 
 def quoted(text: str) -> list[str]:
