@@ -104,6 +104,12 @@ _ALL = (
         "?",
         'a filtered GET /Groups?filter=displayName eq "…" before creating a group (no source shows it)',
     ),
+    _onelogin(
+        "lookup_before_update",
+        "?",
+        "an attribute update is preceded by the userName lookup, so a user deleted on the app side "
+        "is created again (no source shows whether it is)",
+    ),
     # --- create, link, update ---------------------------------------------------------------------
     _onelogin(
         "create_response",
@@ -173,6 +179,12 @@ _ALL = (
         "doc",
         "'When users are deleted' is Delete (DELETE /Users/{id}, 200 or 204), Suspend, or Do nothing",
     ),
+    _onelogin(
+        "app_removal",
+        "doc",
+        "removing the app from a user follows the same deletion action ('When users are deleted in "
+        "OneLogin, or the user's app access is removed')",
+    ),
     # --- groups -----------------------------------------------------------------------------------
     _onelogin(
         "role_patch",
@@ -182,6 +194,16 @@ _ALL = (
     ),
     _onelogin("role_patch_body", "?", "the body of that PATCH (an RFC PatchOp is assumed)"),
     _onelogin("groups_list", "doc", "entitlement refresh reads GET /Groups"),
+    _onelogin(
+        "groups_paging",
+        "?",
+        "entitlement refresh sends no paging parameters, so it learns the groups of the first page only",
+    ),
+    _onelogin(
+        "assign_pushes_groups",
+        "guess",
+        "a user assigned with roles joins the roles' groups when pushed",
+    ),
     _onelogin(
         "group_create", "doc", "a rule-generated group is created with POST /Groups; a duplicate → 409"
     ),

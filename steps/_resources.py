@@ -16,31 +16,10 @@ from typing import Any
 
 import httpx
 
+from schemas import urns
 from steps.common import assert_status, body_of
+from steps.failures import Basis, SuiteError, check
 from steps.wire import ScimClient
-
-USER_URN = "urn:ietf:params:scim:schemas:core:2.0:User"
-GROUP_URN = "urn:ietf:params:scim:schemas:core:2.0:Group"
-ENTERPRISE_URN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
-PATCH_URN = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
-SEARCH_URN = "urn:ietf:params:scim:api:messages:2.0:SearchRequest"
-LIST_URN = "urn:ietf:params:scim:api:messages:2.0:ListResponse"
-ERROR_URN = "urn:ietf:params:scim:api:messages:2.0:Error"
-
-
-class FieldType:
-    """A ``parse`` field type with a fixed pattern (``{name:Name}``), kept typed for mypy."""
-
-    def __init__(self, pattern: str) -> None:
-        self.pattern = pattern
-
-    def __call__(self, text: str) -> str:
-        return text
-
-
-TYPES = {"Name": FieldType(r'[^"]+'), "Kind": FieldType(r"user|group")}
-"""Field types for step texts: ``Name`` is the text inside one pair of quotes."""
-
 
 # -- names ---------------------------------------------------------------------------------------
 
@@ -60,15 +39,10 @@ def short_label(label: str) -> str:
     return label.partition("@")[0].lower()
 
 
-def quoted(text: str) -> list[str]:
-    """The quoted names in ``"ana", "bo" and "carla"``."""
-    return re.findall(r'"([^"]*)"', text)
-
-
 def endpoint_of(resource: Mapping[str, Any]) -> str:
     """``/Users`` or ``/Groups``, from the resource's ``schemas`` (RFC 7643 §3)."""
     schemas = [str(s).lower() for s in resource.get("schemas") or []]
-    return "/Groups" if GROUP_URN.lower() in schemas else "/Users"
+    return "/Groups" if urns.GROUP.lower() in schemas else "/Users"
 
 
 def path_of(resource: Mapping[str, Any]) -> str:
@@ -123,14 +97,14 @@ def attributes_from_table(rows: list[list[str]]) -> dict[str, Any]:
 def user_body(name: str, attributes: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """A User for POST or PUT: the core schema, the enterprise one when its attributes are there."""
     attributes = dict(attributes or {})
-    schemas = [USER_URN]
-    if any(k.lower() == ENTERPRISE_URN.lower() for k in attributes):
-        schemas.append(ENTERPRISE_URN)
+    schemas = [urns.USER]
+    if any(k.lower() == urns.ENTERPRISE_USER.lower() for k in attributes):
+        schemas.append(urns.ENTERPRISE_USER)
     return {"schemas": schemas, "userName": name, **attributes}
 
 
 def group_body(name: str, members: Sequence[Mapping[str, Any]] | None = None) -> dict[str, Any]:
-    body: dict[str, Any] = {"schemas": [GROUP_URN], "displayName": name}
+    body: dict[str, Any] = {"schemas": [urns.GROUP], "displayName": name}
     if members is not None:
         body["members"] = [{"value": m["id"]} for m in members]
     return body
@@ -199,10 +173,15 @@ def values_of(resource: Any, path: str) -> list[Any]:
     return [value_at(i, "value") if isinstance(i, Mapping) else i for i in items]
 
 
+def kind_of(resource: Mapping[str, Any]) -> str:
+    """``user`` or ``group``, for messages."""
+    return endpoint_of(resource)[1:-1].lower()
+
+
 def read(scim: ScimClient, resource: Mapping[str, Any]) -> dict[str, Any]:
-    """The resource as the server holds it now."""
+    """The resource as the server holds it now (RFC 7644 §3.4.1: a GET of its id answers 200)."""
     response = scim.get(path_of(resource))
-    assert_status(response, 200)
+    assert_status(response, 200, basis=Basis.rfc("G-01"))
     return body_of(response)
 
 
@@ -215,19 +194,40 @@ def _canonical(value: Any) -> Any:
     return value
 
 
-def assert_same(before: Mapping[str, Any], after: Mapping[str, Any]) -> None:
-    """``after`` holds every attribute of ``before`` with the same value, and the same version."""
-    assert after.get("id") == before.get("id"), f"id {after.get('id')!r}, expected {before.get('id')!r}"
+def differences(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
+    """How ``after`` differs from ``before``: each attribute of ``before`` (multi-valued ones in any
+    order, RFC 7643 §2.4), the id, and ``meta.lastModified``/``meta.version``; empty when the same."""
+    found = []
+    if after.get("id") != before.get("id"):
+        found.append(f"the id is {after.get('id')!r}, was {before.get('id')!r}")
     for key, value in before.items():
-        if key == "meta":
-            continue
-        assert _canonical(after.get(key)) == _canonical(value), (
-            f"{key} is now {after.get(key)!r}, was {value!r}"
-        )
+        if key != "meta" and _canonical(after.get(key)) != _canonical(value):
+            found.append(f"{key} is now {after.get(key)!r}, was {value!r}")
     old, new = before.get("meta") or {}, after.get("meta") or {}
     for key in ("lastModified", "version"):
-        if key in old:
-            assert new.get(key) == old[key], f"meta.{key} is now {new.get(key)!r}, was {old[key]!r}"
+        if key in old and new.get(key) != old[key]:
+            found.append(f"meta.{key} is now {new.get(key)!r}, was {old[key]!r}")
+    return found
+
+
+def assert_same(
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    *,
+    response: httpx.Response | None = None,
+    why: str = "",
+    basis: Basis | None = None,
+) -> None:
+    """``after`` holds every attribute of ``before`` with the same value, and the same version."""
+    changed = differences(before, after)
+    kind = kind_of(before)
+    check(
+        not changed,
+        f"the {kind} changed{why}: " + "; ".join(changed),
+        response=response,
+        expected=f"the {kind} exactly as before, meta.lastModified and meta.version too",
+        basis=basis,
+    )
 
 
 def is_datetime(value: Any) -> bool:
@@ -241,10 +241,17 @@ def is_datetime(value: Any) -> bool:
     return parsed.tzinfo is not None
 
 
-def ensure_id(body: Mapping[str, Any]) -> str:
-    """RFC 7643 §3.1: every resource the server returns has a non-empty ``id``."""
+def ensure_id(body: Mapping[str, Any], response: httpx.Response | None = None) -> str:
+    """RFC 7643 §3.1: every resource the server returns has a non-empty ``id`` ("returned: always")."""
     resource_id = body.get("id")
-    assert isinstance(resource_id, str) and resource_id, f"no id in the answer: {body}"
+    check(
+        isinstance(resource_id, str) and resource_id,
+        f"the answer is a resource without an id (its id is {resource_id!r})",
+        response=response,
+        expected="a non-empty string id, issued by the server",
+        basis=Basis.rfc("R-02"),
+    )
+    assert isinstance(resource_id, str)  # narrowed: check() raised otherwise
     return resource_id
 
 
@@ -253,7 +260,7 @@ def ensure_id(body: Mapping[str, Any]) -> str:
 
 def patch_message(operations: list[dict[str, Any]]) -> dict[str, Any]:
     """RFC 7644 §3.5.2: the PatchOp schema and a non-empty ``Operations`` array."""
-    return {"schemas": [PATCH_URN], "Operations": operations}
+    return {"schemas": [urns.PATCH_OP], "Operations": operations}
 
 
 def modify(
@@ -265,17 +272,39 @@ def modify(
 def modified(scim: ScimClient, response: httpx.Response, before: dict[str, Any]) -> dict[str, Any]:
     """The resource after a successful PATCH: the body of a 200, or read back after a 204.
 
-    RFC 7644 §3.5.2: 200 "and the entire resource within the response body", or 204.
+    RFC 7644 §3.5.2: "the server either MUST return a 200 OK response code and the entire resource
+    within the response body ... or MAY return HTTP status code 204 (No Content)" (M-03).
     """
-    assert_status(response, 200, 204)
+    kind = kind_of(before)
+    basis = Basis.rfc("M-03")
+    assert_status(response, 200, 204, basis=basis)
     if response.status_code == 204:
-        assert not response.content, "a 204 answer must have no body"
+        check(not response.content, "the 204 answer to the PATCH has a body", response=response, basis=basis)
         return read(scim, before)
     body = body_of(response)
-    assert body.get("id") == before["id"], f"the 200 answer is not the resource: {response.text[:300]}"
-    assert body.get("schemas"), "the 200 answer is not the entire resource: it has no schemas"
-    if USER_URN in body["schemas"]:
-        assert value_at(body, "userName"), "the 200 answer is not the entire user: it has no userName"
+    entire = f"the entire {kind}, as RFC 7644 §3.5.2 asks of a 200"
+    check(
+        body.get("id") == before["id"],
+        f"the 200 answer to the PATCH is not the {kind}: its id is {body.get('id')!r}, not {before['id']!r}",
+        response=response,
+        expected=entire,
+        basis=basis,
+    )
+    check(
+        body.get("schemas"),
+        f"the 200 answer to the PATCH is not the entire {kind}: it has no schemas",
+        response=response,
+        expected=entire,
+        basis=basis,
+    )
+    if kind == "user":
+        check(
+            value_at(body, "userName"),
+            "the 200 answer to the PATCH is not the entire user: it has no userName",
+            response=response,
+            expected=entire,
+            basis=basis,
+        )
     return body
 
 
@@ -283,14 +312,19 @@ def modified(scim: ScimClient, response: httpx.Response, before: dict[str, Any])
 
 
 def create(scim: ScimClient, endpoint: str, body: Mapping[str, Any]) -> dict[str, Any]:
-    """A resource the scenario needs; failing to create it fails the step with the server's answer."""
+    """A resource the scenario needs; failing to create it fails the step with the server's answer
+    (RFC 7644 §3.3: a POST that creates answers 201 with the resource, C-01)."""
     response = scim.post(endpoint, dict(body))
-    assert response.status_code == 201, (
-        f"could not create the {endpoint[1:-1].lower()} this scenario needs: "
-        f"{response.status_code} {response.text[:300]}"
+    kind = endpoint[1:-1].lower()
+    check(
+        response.status_code == 201,
+        f"the server did not create the {kind} this scenario needs: it answered {response.status_code}",
+        response=response,
+        expected=f"201 with the new {kind}",
+        basis=Basis.rfc("C-01"),
     )
     created = body_of(response)
-    ensure_id(created)
+    ensure_id(created, response)
     return created
 
 
@@ -303,5 +337,6 @@ def create_users(scim: ScimClient, labels: list[str], token: str) -> dict[str, d
 def member_of(users: Mapping[str, Mapping[str, Any]], label: str) -> Mapping[str, Any]:
     """A user introduced earlier in the scenario, by label (``ana`` or ``ana@example.com``)."""
     found = users.get(short_label(label))
-    assert found is not None, f"no user {label!r} was introduced in this scenario ({sorted(users)})"
+    if found is None:
+        raise SuiteError(f"no user {label!r} was introduced in this scenario (it has {sorted(users)})")
     return found

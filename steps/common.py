@@ -12,7 +12,7 @@ import httpx
 from pytest_bdd import given, parsers, then
 
 from schemas import urns
-from steps.failures import Basis, Failure, check, expect_status, sent
+from steps.failures import Basis, Failure, check, expect_status, note_origin, sent
 from steps.target import require_capability
 from steps.wire import ScimClient
 
@@ -29,6 +29,7 @@ def body_of(response: httpx.Response) -> dict[str, Any]:
         isinstance(body, dict), f"{sent(response)}: the answer is JSON but not an object", response=response
     )
     assert isinstance(body, dict)  # for the type checker; check() raised otherwise
+    note_origin(body, response)
     return body
 
 

@@ -21,12 +21,8 @@ import httpx
 import pytest
 from pytest_bdd import given, parsers, then
 
+from schemas import urns
 from steps._resources import (
-    ENTERPRISE_URN,
-    GROUP_URN,
-    TYPES,
-    USER_URN,
-    FieldType,
     assert_same,
     attributes_from_table,
     create,
@@ -35,7 +31,6 @@ from steps._resources import (
     group_body,
     group_name,
     member_of,
-    quoted,
     read,
     same_text,
     user_body,
@@ -43,7 +38,9 @@ from steps._resources import (
     value_at,
     values_of,
 )
+from steps._vocabulary import phrase, quoted
 from steps.common import assert_status, body_of
+from steps.failures import Basis, check, origin_of
 from steps.wire import ScimClient
 
 if TYPE_CHECKING:
@@ -59,24 +56,24 @@ def token() -> str:
     return uuid.uuid4().hex[:12]
 
 
-@given(parsers.parse('a user "{label:Name}" exists', extra_types=TYPES), target_fixture="user")
+@given(phrase('a user "{label:Q}" exists'), target_fixture="user")
 def _(scim: ScimClient, token: str, label: str) -> dict[str, Any]:
     return create(scim, "/Users", user_body(user_name(label, token)))
 
 
-@given(parsers.parse('a user "{label:Name}" exists with:', extra_types=TYPES), target_fixture="user")
+@given(phrase('a user "{label:Q}" exists with:'), target_fixture="user")
 def _(scim: ScimClient, token: str, label: str, datatable: list[list[str]]) -> dict[str, Any]:
     """The table holds ``| attribute | value |`` rows."""
     return create(scim, "/Users", user_body(user_name(label, token), attributes_from_table(datatable)))
 
 
-@given(parsers.parse('a user "{label:Name}" exists as:', extra_types=TYPES), target_fixture="user")
+@given(phrase('a user "{label:Q}" exists as:'), target_fixture="user")
 def _(scim: ScimClient, token: str, label: str, docstring: str) -> dict[str, Any]:
     """The docstring holds the user's attributes as JSON (no ``schemas`` or ``userName`` needed)."""
     return create(scim, "/Users", user_body(user_name(label, token), json.loads(docstring)))
 
 
-@given(parsers.parse('another user "{label:Name}" exists', extra_types=TYPES), target_fixture="other_user")
+@given(phrase('another user "{label:Q}" exists'), target_fixture="other_user")
 def _(scim: ScimClient, token: str, label: str) -> dict[str, Any]:
     return create(scim, "/Users", user_body(user_name(label, token)))
 
@@ -87,13 +84,13 @@ def _(scim: ScimClient, token: str, labels: str) -> dict[str, dict[str, Any]]:
     return create_users(scim, quoted(labels), token)
 
 
-@given(parsers.parse('a group "{label:Name}" exists', extra_types=TYPES), target_fixture="group")
+@given(phrase('a group "{label:Q}" exists'), target_fixture="group")
 def _(scim: ScimClient, token: str, label: str) -> dict[str, Any]:
     return create(scim, "/Groups", group_body(group_name(label, token)))
 
 
 @given(
-    parsers.parse('a group "{label:Name}" exists with members {labels}', extra_types=TYPES),
+    phrase('a group "{label:Q}" exists with members {labels}'),
     target_fixture="group",
 )
 def _(
@@ -109,12 +106,14 @@ def _(resource_types: list[dict[str, Any]]) -> None:
     for entry in resource_types:
         if str(entry.get("name", "")).lower() == "user":
             offered = [str(e.get("schema", "")) for e in entry.get("schemaExtensions") or []]
-            if ENTERPRISE_URN in offered:
+            if urns.ENTERPRISE_USER in offered:
                 return
-    pytest.skip(f"the target's User resource type does not offer {ENTERPRISE_URN}")
+    pytest.skip(f"the target's User resource type does not offer {urns.ENTERPRISE_USER}")
 
 
 # -- what a scenario checks about a user or group ------------------------------------------------
+# The subject is the user or group as the scenario last read it; a failure shows the answer it
+# was read from, and cites the scenario's own tags (these steps serve many requirements).
 
 
 def _subject(request: pytest.FixtureRequest, kind: str) -> dict[str, Any]:
@@ -122,67 +121,90 @@ def _subject(request: pytest.FixtureRequest, kind: str) -> dict[str, Any]:
     return found
 
 
-@then(parsers.parse('the {kind:Kind}\'s {path} is "{value:Name}"', extra_types=TYPES))
+@then(phrase('the {kind:Kind}\'s {path} is "{value:Q}"'))
 def _(request: pytest.FixtureRequest, kind: str, path: str, value: str) -> None:
-    found = value_at(_subject(request, kind), path)
-    assert same_text(path, found, value), f"the {kind}'s {path} is {found!r}, expected {value!r}"
-
-
-@then(
-    parsers.parse(
-        "the {kind:Kind}'s {path} is {literal:Literal}",
-        extra_types={**TYPES, "Literal": FieldType(r"true|false|-?\d+")},
+    """RFC 7643 §2.2: a value that is not case-exact may come back in another case."""
+    subject = _subject(request, kind)
+    found = value_at(subject, path)
+    check(
+        same_text(path, found, value),
+        f"the {kind}'s {path} is {found!r}, expected {value!r}",
+        response=origin_of(subject),
+        expected=f"{path} {value!r}",
     )
-)
+
+
+@then(phrase("the {kind:Kind}'s {path} is {literal:Literal}"))
 def _(request: pytest.FixtureRequest, kind: str, path: str, literal: str) -> None:
     """RFC 7643 §2.3: booleans and integers are JSON literals, not strings."""
     expected = json.loads(literal)
-    found = value_at(_subject(request, kind), path)
-    assert found == expected and type(found) is type(expected), (
-        f"the {kind}'s {path} is {found!r}, expected the JSON literal {literal}"
+    subject = _subject(request, kind)
+    found = value_at(subject, path)
+    check(
+        found == expected and type(found) is type(expected),
+        f"the {kind}'s {path} is {json.dumps(found)}, expected the JSON literal {literal}",
+        response=origin_of(subject),
+        expected=f"{path}: {literal} (a JSON {type(expected).__name__.replace('bool', 'boolean')})",
     )
 
 
-@then(parsers.parse("the {kind:Kind} has no {path}", extra_types=TYPES))
+@then(phrase("the {kind:Kind} has no {path}"))
 def _(request: pytest.FixtureRequest, kind: str, path: str) -> None:
     """RFC 7643 §2.5: absent, ``null`` and ``[]`` all mean unassigned."""
-    found = value_at(_subject(request, kind), path)
-    assert found is None, f"the {kind}'s {path} is {found!r}, expected it unassigned"
+    subject = _subject(request, kind)
+    found = value_at(subject, path)
+    check(
+        found is None,
+        f"the {kind}'s {path} is {found!r}, expected it unassigned",
+        response=origin_of(subject),
+        expected=f"no {path} (absent, null or [])",
+    )
 
 
-@then(parsers.parse('the {kind:Kind}\'s {path} are "{values:Name}"', extra_types=TYPES))
+@then(phrase('the {kind:Kind}\'s {path} are "{values:Q}"'))
 def _(request: pytest.FixtureRequest, kind: str, path: str, values: str) -> None:
     """The values of a multi-valued attribute, in any order (RFC 7643 §2.4 gives them none)."""
+    subject = _subject(request, kind)
     expected = sorted(v.strip().casefold() for v in values.split(",") if v.strip())
-    found = sorted(str(v).casefold() for v in values_of(_subject(request, kind), path))
-    assert found == expected, f"the {kind}'s {path} are {found}, expected {expected}"
+    found = sorted(str(v).casefold() for v in values_of(subject, path))
+    check(
+        found == expected,
+        f"the {kind}'s {path} are {found}, expected {expected}",
+        response=origin_of(subject),
+        expected=f"{path}: {', '.join(expected)} (in any order)",
+    )
 
 
-@then(parsers.parse("the {kind:Kind}'s schemas name only its resource type's schemas", extra_types=TYPES))
+@then(phrase("the {kind:Kind}'s schemas name only its resource type's schemas"))
 def _(request: pytest.FixtureRequest, resource_types: list[dict[str, Any]], kind: str) -> None:
     """RFC 7643 §3: ``schemas`` is REQUIRED and holds the resource type's schema and extensions,
     each once."""
-    schemas = [str(s) for s in _subject(request, kind).get("schemas") or []]
+    subject = _subject(request, kind)
+    schemas = [str(s) for s in subject.get("schemas") or []]
     entry = next((e for e in resource_types if str(e.get("name", "")).lower() == kind), {})
-    core = str(entry.get("schema") or (USER_URN if kind == "user" else GROUP_URN))
+    core = str(entry.get("schema") or (urns.USER if kind == "user" else urns.GROUP))
     allowed = {core, *(str(e.get("schema")) for e in entry.get("schemaExtensions") or [])}
-    assert core in schemas, f"schemas {schemas} lack {core}"
-    assert len(set(schemas)) == len(schemas), f"schemas {schemas} repeat a URN"
-    assert set(schemas) <= allowed, f"schemas {schemas} name more than {sorted(allowed)}"
+    context: dict[str, Any] = {"response": origin_of(subject), "basis": Basis.rfc("R-01")}
+    context["expected"] = f"{core} and, when used, the extensions /ResourceTypes lists, each once"
+    check(core in schemas, f"the {kind}'s schemas {schemas} lack its core schema {core}", **context)
+    check(len(set(schemas)) == len(schemas), f"the {kind}'s schemas {schemas} repeat a URN", **context)
+    extra = sorted(set(schemas) - allowed)
+    check(not extra, f"the {kind}'s schemas name {extra}, which its resource type does not list", **context)
 
 
-@then(parsers.parse("the {kind:Kind} is unchanged", extra_types=TYPES))
+@then(phrase("the {kind:Kind} is unchanged"))
 def _(request: pytest.FixtureRequest, scim: ScimClient, kind: str) -> None:
     """What failed changed nothing: same attributes, same ``meta.lastModified`` and version."""
     before = _subject(request, kind)
-    assert_same(before, read(scim, before))
+    now = read(scim, before)
+    assert_same(before, now, response=origin_of(now), why=" though the request before did not succeed")
 
 
-@then(parsers.parse("the answer is the same {kind:Kind}", extra_types=TYPES))
+@then(phrase("the answer is the same {kind:Kind}"))
 def _(request: pytest.FixtureRequest, response: httpx.Response, kind: str) -> None:
     """A read returns the resource as it was created (RFC 7644 §3.4.1)."""
-    assert_status(response, 200)
-    assert_same(_subject(request, kind), body_of(response))
+    assert_status(response, 200, basis=Basis.rfc("G-01"))
+    assert_same(_subject(request, kind), body_of(response), response=response, why=" between two reads")
 
 
 # -- what a scenario checks about an answer ------------------------------------------------------
@@ -190,7 +212,12 @@ def _(request: pytest.FixtureRequest, response: httpx.Response, kind: str) -> No
 
 @then(parsers.parse('the answer has "{path}"'))
 def _(response: httpx.Response, path: str) -> None:
-    assert value_at(body_of(response), path) is not None, f"the answer has no {path}: {response.text[:300]}"
+    check(
+        value_at(body_of(response), path) is not None,
+        f"the answer has no {path}",
+        response=response,
+        expected=f"{path} in the answer",
+    )
 
 
 @then(parsers.parse('the answer has no "{path}"'))
@@ -200,7 +227,14 @@ def _(response: httpx.Response, returned: Returned, path: str) -> None:
     if returned.always(path):
         return
     found = value_at(body_of(response), path)
-    assert found is None, f"the answer carries {path} = {found!r}"
+    kind, where = returned.of(path)
+    check(
+        found is None,
+        f"the answer carries {path} = {found!r}, which was not asked for",
+        response=response,
+        expected=f"no {path}: {where} declares it returned: {kind}",
+        basis=Basis.rfc("R-11", "Q-11"),
+    )
 
 
 @then("the answer has an id and a userName")
@@ -208,8 +242,14 @@ def _(response: httpx.Response) -> None:
     """For an answer that asked for ``userName``: ``id`` is ``returned: always`` (RFC 7643 §3.1),
     and ``userName``, ``returned: default``, comes back when named in ``attributes`` (§7)."""
     body = body_of(response)
-    ensure_id(body)
-    assert value_at(body, "userName"), f"the answer has no userName, though it was asked for: {body}"
+    ensure_id(body, response)
+    check(
+        value_at(body, "userName"),
+        "the answer has no userName, though the request named it in attributes",
+        response=response,
+        expected='userName (RFC 7643 §7: a "default" attribute named in attributes is returned)',
+        basis=Basis.rfc("R-11"),
+    )
 
 
 @then("the answer still has the user's id and userName")
@@ -217,9 +257,19 @@ def _(response: httpx.Response, user: dict[str, Any]) -> None:
     """For an answer that asked for ``userName``: ``id`` is ``returned: always`` (RFC 7643 §3.1),
     ``userName`` was named in ``attributes`` (RFC 7643 §7 ``returned: default``)."""
     body = body_of(response)
-    assert body.get("id") == user["id"], f"the answer's id is {body.get('id')!r}"
-    assert same_text("userName", value_at(body, "userName"), user["userName"]), (
-        f"the answer's userName is {body.get('userName')!r}"
+    check(
+        body.get("id") == user["id"],
+        f"the answer's id is {body.get('id')!r}, not the user's {user['id']!r}",
+        response=response,
+        expected="the user's id (returned: always, RFC 7643 §3.1)",
+        basis=Basis.rfc("R-02", "R-11"),
+    )
+    check(
+        same_text("userName", value_at(body, "userName"), user["userName"]),
+        f"the answer's userName is {body.get('userName')!r}, though the request named it in attributes",
+        response=response,
+        expected=f"userName {user['userName']!r}",
+        basis=Basis.rfc("R-11"),
     )
 
 
@@ -229,9 +279,21 @@ def _(response: httpx.Response) -> None:
     or ``invalidSyntax`` (Table 9: a value or a message the server cannot accept)."""
     assert_status(response, 400)
     body = body_of(response)
-    assert body.get("status") == "400", f"Error status {body.get('status')!r} is not the string '400'"
+    check(
+        body.get("status") == "400",
+        f"the Error's status is {body.get('status')!r}, not the string '400'",
+        response=response,
+        expected='"status": "400" (a string)',
+        basis=Basis.rfc("E-01"),
+    )
     scim_type = body.get("scimType")
-    assert scim_type in (None, "invalidValue", "invalidSyntax"), f"scimType {scim_type!r}"
+    check(
+        scim_type in (None, "invalidValue", "invalidSyntax"),
+        f"the Error's scimType is {scim_type!r}",
+        response=response,
+        expected="invalidValue or invalidSyntax, or no scimType",
+        basis=Basis.rfc("E-03"),
+    )
 
 
 @then(parsers.parse('the server refuses it with a SCIM error {status:d} of type "{first}" or "{second}"'))
@@ -239,12 +301,30 @@ def _(response: httpx.Response, status: int, first: str, second: str) -> None:
     """RFC 7644 §3.12 Table 9, where the RFC leaves two keywords open."""
     assert_status(response, status)
     body = body_of(response)
-    assert body.get("status") == str(status), body
-    assert body.get("scimType") in (first, second), f"scimType {body.get('scimType')!r}"
+    check(
+        body.get("status") == str(status),
+        f"the Error's status is {body.get('status')!r}, not the string {str(status)!r}",
+        response=response,
+        expected=f'"status": "{status}" (a string)',
+        basis=Basis.rfc("E-01"),
+    )
+    check(
+        body.get("scimType") in (first, second),
+        f"the Error's scimType is {body.get('scimType')!r}",
+        response=response,
+        expected=f"{first} or {second}",
+        basis=Basis.rfc("E-03"),
+    )
 
 
 @then(parsers.parse('its error type, if given, is "{scim_type}"'))
 def _(response: httpx.Response, scim_type: str) -> None:
     """RFC 7644 §3.12: ``scimType`` is OPTIONAL; when present it names the Table 9 keyword."""
     found = body_of(response).get("scimType", _MISSING)
-    assert found in (_MISSING, scim_type), f"scimType {found!r}, expected {scim_type!r} or none"
+    check(
+        found in (_MISSING, scim_type),
+        f"the Error's scimType is {found!r}",
+        response=response,
+        expected=f"{scim_type} or no scimType",
+        basis=Basis.rfc("E-03"),
+    )

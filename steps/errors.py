@@ -16,16 +16,19 @@ import httpx
 import pytest
 from pytest_bdd import given, parsers, then, when
 
+from schemas import urns
 from scim_client import Target
-from steps._resources import TYPES, user_body, user_name, value_at
+from steps._resources import user_body, user_name, value_at
+from steps._vocabulary import phrase
 from steps.common import body_of
+from steps.failures import Basis, check, sent
 from steps.wire import ScimClient, body_violations
 
 _MEDIA = {"SCIM JSON": "application/scim+json", "plain JSON": "application/json"}
 
 
 @when(
-    parsers.parse("a client reads a {kind:Kind} that does not exist", extra_types=TYPES),
+    phrase("a client reads a {kind:Kind} that does not exist"),
     target_fixture="response",
 )
 def _(scim: ScimClient, kind: str) -> httpx.Response:
@@ -39,9 +42,7 @@ def _(scim: ScimClient, token: str) -> httpx.Response:
 
 @when("a client creates a user with a body that is not JSON", target_fixture="response")
 def _(scim: ScimClient) -> httpx.Response:
-    return scim.request(
-        "POST", "/Users", content=b'{"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], '
-    )
+    return scim.request("POST", "/Users", content=f'{{"schemas": ["{urns.USER}"], '.encode())
 
 
 # -- authentication ------------------------------------------------------------------------------
@@ -65,10 +66,21 @@ def _(scim: ScimClient) -> httpx.Response:
 def _(response: httpx.Response) -> None:
     """RFC 7644 §3.12: errors are returned as an Error message with ``status`` as a string."""
     _, problems = body_violations(response)
-    assert response.content, "the error has no body"
-    assert not problems, f"the error body breaks the Error schema: {'; '.join(map(str, problems[:5]))}"
-    assert body_of(response).get("status") == str(response.status_code), (
-        "Error status differs from HTTP status"
+    context: dict[str, Any] = {"response": response, "basis": Basis.rfc("E-01")}
+    error = f'an Error body: schemas ["{urns.ERROR}"], "status": "{response.status_code}"'
+    check(response.content, f"the {response.status_code} answer has no body", expected=error, **context)
+    check(
+        not problems,
+        f"the {response.status_code} answer's body is not a SCIM Error: " + "; ".join(map(str, problems[:5])),
+        expected=error,
+        **context,
+    )
+    status = body_of(response).get("status")
+    check(
+        status == str(response.status_code),
+        f"the Error's status is {status!r}, not the HTTP status {response.status_code} as a string",
+        expected=f'"status": "{response.status_code}"',
+        **context,
     )
 
 
@@ -81,7 +93,7 @@ def _(scim: ScimClient, media: str) -> httpx.Response:
 
 
 @when(
-    parsers.parse('a client creates a user "{label:Name}" sent as plain JSON', extra_types=TYPES),
+    phrase('a client creates a user "{label:Q}" sent as plain JSON'),
     target_fixture="response",
 )
 def _(scim: ScimClient, token: str, label: str) -> httpx.Response:
@@ -95,7 +107,13 @@ def _(scim: ScimClient, token: str, label: str) -> httpx.Response:
 def _(response: httpx.Response) -> None:
     """RFC 7644 §3.8: ``application/json`` or ``application/scim+json``."""
     media = response.headers.get("content-type", "").split(";")[0].strip().lower()
-    assert media in _MEDIA.values(), f"Content-Type is {media!r}"
+    check(
+        media in _MEDIA.values(),
+        f"the answer's Content-Type is {media!r}",
+        response=response,
+        expected=" or ".join(_MEDIA.values()),
+        basis=Basis.rfc("T-01"),
+    )
     body_of(response)
 
 
@@ -106,8 +124,12 @@ def _(response: httpx.Response) -> None:
     charset = next(
         (p.split("=", 1)[1].strip().strip('"').lower() for p in params if "charset" in p.lower()), None
     )
-    assert charset in (None, "utf-8", "utf8"), f"the answer declares charset {charset!r}"
-    response.content.decode("utf-8")
+    context: dict[str, Any] = {"response": response, "basis": Basis.rfc("T-01"), "expected": "UTF-8"}
+    check(charset in (None, "utf-8", "utf8"), f"the answer declares the charset {charset!r}", **context)
+    try:
+        response.content.decode("utf-8")
+    except UnicodeDecodeError as error:
+        check(False, f"the answer is not valid UTF-8: {error.reason} at byte {error.start}", **context)
 
 
 # -- transport and versions ----------------------------------------------------------------------
@@ -132,8 +154,12 @@ def _(target: Target) -> None:
 def _(target: Target) -> None:
     """RFC 7644 §7.1: "The service provider MUST support TLS 1.2"; the harness can only see that
     the target is reached over https, not which TLS versions it offers."""
-    assert urlsplit(target.base_url).scheme == "https", (
-        f"the target is reached over {target.base_url.split(':')[0]}"
+    scheme = urlsplit(target.base_url).scheme
+    check(
+        scheme == "https",
+        f"the deployed target is reached over {scheme}, not https",
+        expected="an https base URL",
+        basis=Basis.rfc("T-02"),
     )
 
 
@@ -155,10 +181,22 @@ def _(scim: ScimClient, versioned_url: str) -> httpx.Response:
 @then("the request is not served")
 def _(response: httpx.Response) -> None:
     """RFC 7644 §3.13 / Table 9: an unsupported version is rejected (``invalidVers`` when 400)."""
-    assert 400 <= response.status_code < 500, f"a request for version 99 answered {response.status_code}"
+    check(
+        400 <= response.status_code < 500,
+        f"{sent(response)}, a protocol version the target does not have, answered {response.status_code}",
+        response=response,
+        expected="a 4xx refusal (400 invalidVers, or 404)",
+        basis=Basis.rfc("T-04"),
+    )
     if response.status_code == 400:
         found: Any = body_of(response).get("scimType")
-        assert found in (None, "invalidVers"), f"scimType {found!r}"
+        check(
+            found in (None, "invalidVers"),
+            f"the 400 for an unsupported version has scimType {found!r}",
+            response=response,
+            expected="invalidVers, or no scimType",
+            basis=Basis.rfc("T-04", "E-03"),
+        )
 
 
 # -- /Me ----------------------------------------------------------------------------------------
@@ -174,11 +212,25 @@ def _(response: httpx.Response) -> None:
     """RFC 7644 §3.11: unsupported /Me SHOULD be 501; otherwise the SP MAY redirect with 308 (the
     Location being the subject's permanent URI) or serve the request directly."""
     status = response.status_code
-    assert status in (200, 308, 501), f"/Me answered {status}, expected 200, 308 or 501"
+    context: dict[str, Any] = {"response": response, "basis": Basis.rfc("ME-01")}
+    check(status in (200, 308, 501), f"/Me answered {status}", expected="200, 308 or 501", **context)
     if status == 308:
-        assert response.headers.get("location"), "a 308 for /Me has no Location"
+        check(
+            response.headers.get("location"),
+            "the 308 for /Me has no Location header",
+            expected="Location: the authenticated subject's permanent URI",
+            **context,
+        )
     else:
         _, problems = body_violations(response)
-        assert not problems, f"the /Me answer breaks its schema: {'; '.join(map(str, problems[:5]))}"
+        check(
+            not problems,
+            f"the {status} answer to /Me breaks its schema: " + "; ".join(map(str, problems[:5])),
+            **context,
+        )
     if status == 200:
-        assert value_at(body_of(response), "id"), "the /Me answer is not a resource"
+        check(
+            value_at(body_of(response), "id"),
+            "the 200 answer to /Me is not a resource: it has no id",
+            **context,
+        )

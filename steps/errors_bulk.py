@@ -14,13 +14,15 @@ import httpx
 import pytest
 from pytest_bdd import parsers, then, when
 
-from steps._resources import TYPES, group_body, group_name, quoted, user_body, user_name
+from schemas import urns
+from steps._resources import group_body, group_name, user_body, user_name
+from steps._vocabulary import phrase, quoted
 from steps.common import assert_status, body_of
+from steps.failures import Basis, SuiteError, check
 from steps.target import Cleanup
 from steps.wire import ScimClient
 
-BULK_REQUEST = "urn:ietf:params:scim:api:messages:2.0:BulkRequest"
-BULK_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:BulkResponse"
+_BULK = Basis.rfc("B-01", "B-02")
 _LARGEST_PROBE = 2_000_000
 _MOST_OPERATIONS = 10_000
 """The biggest request, and the most operations, the suite sends to find a limit; a target with
@@ -30,7 +32,7 @@ higher limits is skipped."""
 def send_bulk(
     scim: ScimClient, cleanup: Cleanup, operations: list[dict[str, Any]], **extra: Any
 ) -> httpx.Response:
-    body = {"schemas": [BULK_REQUEST], "Operations": operations, **extra}
+    body = {"schemas": [urns.BULK_REQUEST], "Operations": operations, **extra}
     response = scim.post("/Bulk", body)
     for result in results(response):
         location = str(result.get("location") or "")
@@ -50,8 +52,10 @@ def results(response: httpx.Response) -> list[dict[str, Any]]:
 
 
 def status_of(result: dict[str, Any]) -> int:
-    """RFC 7644 §3.7: each result's ``status`` (the RFC's examples send it as a string)."""
-    return int(str(result.get("status", "0")).split()[0])
+    """RFC 7644 §3.7: each result's ``status`` (the RFC's examples send it as a string); 0 when
+    it is missing or not a number, which no check accepts."""
+    words = str(result.get("status", "0")).split()
+    return int(words[0]) if words and words[0].isdigit() else 0
 
 
 def _create_user(label: str, token: str, bulk_id: str) -> dict[str, Any]:
@@ -67,28 +71,47 @@ def _(scim: ScimClient, cleanup: Cleanup, token: str, labels: str) -> httpx.Resp
 @then("the bulk answer reports each operation with its own status")
 def _(response: httpx.Response) -> None:
     """RFC 7644 §3.7: a BulkResponse whose Operations each carry ``status`` and, for a POST, ``location``."""
-    assert_status(response, 200)
+    assert_status(response, 200, basis=_BULK)
     body = body_of(response)
-    assert BULK_RESPONSE in (body.get("schemas") or []), f"schemas are {body.get('schemas')}"
+    context: dict[str, Any] = {"response": response, "basis": _BULK}
+    check(
+        urns.BULK_RESPONSE in (body.get("schemas") or []),
+        f"the bulk answer's schemas are {body.get('schemas')!r}",
+        expected=f'schemas ["{urns.BULK_RESPONSE}"]',
+        **context,
+    )
     sent = len(body_of_request(response)["Operations"])
     found = results(response)
-    assert len(found) == sent, f"the answer reports {len(found)} operations of {sent}"
+    check(
+        len(found) == sent, f"the bulk answer reports {len(found)} operations of the {sent} sent", **context
+    )
     for result in found:
-        assert status_of(result) == 201, f"operation {result.get('bulkId')} answered {result.get('status')}"
-        assert result.get("location"), f"operation {result.get('bulkId')} has no location"
+        check(
+            status_of(result) == 201,
+            f"the bulk operation {result.get('bulkId')} answered {result.get('status')!r}",
+            expected='"status": "201"',
+            **context,
+        )
+        check(
+            result.get("location"),
+            f"the bulk operation {result.get('bulkId')} has no location",
+            expected="the created user's URI",
+            **context,
+        )
 
 
 def body_of_request(response: httpx.Response) -> dict[str, Any]:
+    """The BulkRequest a step built and sent."""
     body = json.loads(response.request.content)
-    assert isinstance(body, dict)
+    if not isinstance(body, dict):
+        raise SuiteError("the bulk request this step reads back was not a JSON object")
     return body
 
 
 @when(
-    parsers.parse(
-        'a client sends a bulk request creating a user "{user:Name}" and a group "{group:Name}"'
-        " holding that user by its bulkId",
-        extra_types=TYPES,
+    phrase(
+        'a client sends a bulk request creating a user "{user:Q}" and a group "{group:Q}"'
+        " holding that user by its bulkId"
     ),
     target_fixture="response",
 )
@@ -105,16 +128,32 @@ def _(scim: ScimClient, cleanup: Cleanup, token: str, user: str, group: str) -> 
 
 @then("the group created in bulk has the user created in bulk as its member")
 def _(scim: ScimClient, response: httpx.Response) -> None:
-    assert_status(response, 200)
+    """RFC 7644 §3.7.2: the server resolves ``bulkId:newuser`` to the id it issued."""
+    assert_status(response, 200, basis=_BULK)
     by_id = {r.get("bulkId"): r for r in results(response)}
     user_location = str(by_id.get("newuser", {}).get("location") or "")
     group_location = str(by_id.get("newgroup", {}).get("location") or "")
-    assert user_location and group_location, f"the bulk answer lacks a location: {by_id}"
+    check(
+        user_location and group_location,
+        "the bulk answer gives no location for "
+        + " and ".join(
+            n for n, loc in (("the user", user_location), ("the group", group_location)) if not loc
+        ),
+        response=response,
+        expected="a location for each created resource",
+        basis=_BULK,
+    )
     user_id = user_location.rstrip("/").rsplit("/", 1)[-1]
     group = scim.get(f"/Groups/{group_location.rstrip('/').rsplit('/', 1)[-1]}")
-    assert_status(group, 200)
-    members = [m.get("value") for m in body_of(group).get("members") or []]
-    assert members == [user_id], f"the group's members are {members}, expected the new user {user_id}"
+    assert_status(group, 200, basis=Basis.rfc("G-01"))
+    members = [m.get("value") for m in body_of(group).get("members") or [] if isinstance(m, dict)]
+    check(
+        members == [user_id],
+        f"the group created in bulk has the members {members or 'none'}, not the user created with it",
+        response=group,
+        expected=f"the new user {user_id}, its bulkId resolved",
+        basis=Basis.rfc("B-01"),
+    )
 
 
 @when(
@@ -136,11 +175,24 @@ def _(scim: ScimClient, cleanup: Cleanup, token: str) -> httpx.Response:
 def _(response: httpx.Response) -> None:
     """RFC 7644 §3.7.3: ``failOnErrors`` is "the number of errors that the service provider will
     accept before the operation is terminated"."""
-    assert_status(response, 200)
+    assert_status(response, 200, basis=Basis.rfc("B-02"))
     found = results(response)
     processed = [r.get("bulkId") for r in found]
-    assert "good" not in processed, f"the operation after the failure was processed: {processed}"
-    assert found and status_of(found[0]) >= 400, f"the failing operation answered {found[:1]}"
+    context: dict[str, Any] = {"response": response, "basis": Basis.rfc("B-02")}
+    check(
+        "good" not in processed,
+        "the bulk request went on after its one tolerated error: the operation after it was processed",
+        expected="processing stops after the first failed operation (failOnErrors 1)",
+        **context,
+    )
+    check(
+        found and status_of(found[0]) >= 400,
+        f"the operation that must fail answered {found[0].get('status')!r}"
+        if found
+        else "no operation is reported",
+        expected="the failed operation reported with a 4xx status",
+        **context,
+    )
 
 
 def _limit(spc: dict[str, Any], name: str) -> int:
@@ -173,10 +225,14 @@ def _(scim: ScimClient, cleanup: Cleanup, service_provider_config: dict[str, Any
 def _(response: httpx.Response, service_provider_config: dict[str, Any]) -> None:
     """RFC 7644 §3.7.4: over either limit "the service provider MUST return HTTP response code 413"
     and "MUST specify the limit exceeded in the body of the error response"."""
-    assert_status(response, 413)
+    assert_status(response, 413, basis=Basis.rfc("B-04"))
     limits = service_provider_config.get("bulk") or {}
     names = ("maxOperations", "maxPayloadSize")
     told = [str(limits.get(n)) for n in names if limits.get(n) is not None] + list(names)
-    assert any(t.lower() in response.text.lower() for t in told), (
-        f"the 413 names no limit: {response.text[:300]}"
+    check(
+        any(t.lower() in response.text.lower() for t in told),
+        "the 413 does not name the limit the request exceeded",
+        response=response,
+        expected=f"one of {', '.join(told)} in the error",
+        basis=Basis.rfc("B-04"),
     )

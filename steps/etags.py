@@ -15,23 +15,31 @@ from pytest_bdd import given, then, when
 
 from steps._resources import modify, read, user_body, value_at
 from steps.common import assert_status, body_of
+from steps.failures import Basis, check, sent
 from steps.target import Cleanup
 from steps.wire import ScimClient
 
 _ENTITY_TAG = re.compile(r'(W/)?"[^"]*"')
+_ETAGS = Basis.rfc("V-01")
 
 
 def etag_of(response: httpx.Response) -> str:
     """RFC 7644 §3.14: "the service provider MUST return an ETag HTTP header" (RFC 7232 §2.3 syntax)."""
     tag = str(response.headers.get("etag") or "")
-    assert tag, f"{response.request.method} {response.request.url.path} answered without an ETag header"
-    assert _ENTITY_TAG.fullmatch(tag.strip()), f"ETag {tag!r} is not an entity-tag (RFC 7232 §2.3)"
+    context: dict[str, Any] = {"response": response, "basis": _ETAGS}
+    check(tag, f"{sent(response)} answered without an ETag header", expected="an ETag header", **context)
+    check(
+        _ENTITY_TAG.fullmatch(tag.strip()),
+        f"the ETag {tag!r} is not an entity-tag",
+        expected='an entity-tag: "…" or W/"…" (RFC 7232 §2.3)',
+        **context,
+    )
     return tag.strip()
 
 
 def current_version(scim: ScimClient, user: dict[str, Any]) -> str:
     response = scim.get(f"/Users/{user['id']}")
-    assert_status(response, 200)
+    assert_status(response, 200, basis=Basis.rfc("G-01"))
     return etag_of(response)
 
 
@@ -43,7 +51,7 @@ def _(scim: ScimClient, user: dict[str, Any]) -> str:
 @given("the user has since been changed", target_fixture="user")
 def _(scim: ScimClient, user: dict[str, Any]) -> dict[str, Any]:
     response = scim.put(f"/Users/{user['id']}", user_body(user["userName"], {"title": "Changed since"}))
-    assert_status(response, 200)
+    assert_status(response, 200, basis=Basis.rfc("P-03"))
     return body_of(response)
 
 
@@ -81,14 +89,25 @@ def _(response: httpx.Response) -> None:
 @then("the answer's ETag differs from that version")
 def _(response: httpx.Response, version: str) -> None:
     """RFC 7232 §2.3: a changed representation gets a new entity-tag."""
-    assert etag_of(response) != version, f"the ETag is still {version} after a change"
+    check(
+        etag_of(response) != version,
+        f"the ETag is still {version} after the user changed",
+        response=response,
+        expected="a new entity-tag for the changed user (RFC 7232 §2.3)",
+        basis=_ETAGS,
+    )
 
 
 @then("the user's version has moved on from that version")
 def _(scim: ScimClient, user: dict[str, Any], version: str) -> None:
     """After a change answered 204 (RFC 7644 §3.5.2), the version is read back."""
     now = current_version(scim, user)
-    assert now != version, f"the ETag is still {version} after a change"
+    check(
+        now != version,
+        f"the ETag is still {version} after the user changed",
+        expected="a new entity-tag for the changed user (RFC 7232 §2.3)",
+        basis=_ETAGS,
+    )
 
 
 @then("the answer's meta.version is its ETag")
@@ -97,14 +116,20 @@ def _(response: httpx.Response) -> None:
     "MUST be the same as the ETag"."""
     tag = etag_of(response)
     version = value_at(body_of(response), "meta.version")
-    assert version is not None, "the user has no meta.version"
-    assert version == tag, f"meta.version {version!r} differs from the ETag {tag!r}"
+    context: dict[str, Any] = {"response": response, "basis": Basis.rfc("V-01", "R-04")}
+    check(version is not None, "the user has no meta.version", expected=f"meta.version {tag!r}", **context)
+    check(
+        version == tag,
+        f"meta.version {version!r} differs from the ETag header {tag!r}",
+        expected="the same value in both",
+        **context,
+    )
 
 
 @then("the answer has no body")
 def _(response: httpx.Response) -> None:
     """RFC 7232 §4.1: a 304 carries no content."""
-    assert not response.content, f"the answer has a body: {response.text[:200]}"
+    check(not response.content, f"the {response.status_code} answer has a body", response=response)
 
 
 @then("the user is still there")

@@ -11,6 +11,27 @@ is the scenario's own ``@req_…`` and ``@fact_…`` tags. The same facts go to 
 Schema checks of response bodies never speak first: :class:`~steps.wire.ScimClient` notes each
 violation here, and it fails the scenario only after the scenario's own steps passed (the final
 check of :func:`pytest_bdd_after_scenario`), or rides along as a note when they did not.
+
+How a step module uses it (every module under ``steps/`` does; ``tests/steps/test_step_failures.py``
+fails on a bare ``assert`` or ``AssertionError`` there):
+
+1. Fail with ``check(condition, what, response=…, expected=…, basis=…)``, ``expect_status(response,
+   200, basis=…)`` or ``raise Failure(…)`` — never ``assert``. ``assert isinstance(x, T)`` stays only
+   to narrow a type right after a check that already failed otherwise.
+2. ``what`` says in words what the scenario found, naming values (``the user's title is 'Boss',
+   expected 'Engineer'``); a request is shown with :func:`sent` (the base path included), never as a
+   Python object or class name.
+3. ``response=`` whenever an exchange shows the failure: the message then shows it as sent and
+   answered, and the report groups by its status and ``scimType``.
+4. ``basis=Basis.rfc("M-06")`` when the step enforces one checklist row (its docstring quotes the
+   clause), ``Basis.fact("onelogin_…")`` when it judges by an IdP fact; leave it out to cite the
+   scenario's tags.
+5. ``cause=`` when the step found out *why* (the filter alone works, the quirk the server refused):
+   it is shown, and the basis follows the cause.
+6. A filter the harness narrowed to the scenario's users is registered with :func:`note_filters`, so
+   every later message shows the feature's filter and the one sent.
+7. A mistake of the suite (a scenario naming a user it never introduced, a value no step knows,
+   the harness not sending what a step says) is a :class:`SuiteError`: never a verdict on the server.
 """
 
 from __future__ import annotations
@@ -32,10 +53,15 @@ __all__ = [
     "Basis",
     "Failure",
     "SchemaNote",
+    "SuiteError",
     "answered",
     "check",
     "expect_status",
+    "note_filters",
+    "note_origin",
     "note_schema",
+    "noted_filters",
+    "origin_of",
     "sent",
 ]
 
@@ -97,6 +123,8 @@ class SchemaNote:
     status: int
     problems: str
     basis: Basis
+    response: httpx.Response | None = field(default=None, compare=False, repr=False)
+    """The answer itself, so a failure on this note shows the exchange."""
 
     def line(self) -> str:
         return f"{self.request} answered {self.status} with a body that breaks the schema: {self.problems}"
@@ -108,8 +136,11 @@ class _Scenario:
 
     basis: Basis = field(default_factory=Basis)
     notes: list[SchemaNote] = field(default_factory=list)
+    origins: dict[int, tuple[Any, httpx.Response]] = field(default_factory=dict)
+    """A body the steps read (by ``id()``, kept alive here) → the answer it came from."""
     filters: tuple[str, str] | None = None
-    """(the filter the feature wrote, the filter sent), when the scenario scoped one."""
+    """(the filter the feature wrote, the filter sent), when the scenario scoped one; the first is
+    empty when the harness sent a filter of its own only (the scenario's users, for sorting or paging)."""
 
 
 _CURRENT: contextvars.ContextVar[_Scenario] = contextvars.ContextVar("scim_scenario")
@@ -145,6 +176,12 @@ def answered(response: httpx.Response, limit: int = 600) -> str:
         kind = f" {body['scimType']}" if body.get("scimType") else ""
         detail = f": {body['detail']}" if body.get("detail") else ""
         return f"{status}{kind}{detail}"
+    if isinstance(body, dict) and isinstance(body.get("Resources"), list):
+        # a list says what the step's own line names; its size is what matters here
+        listed = body["Resources"]
+        ids = ", ".join(str(r.get("id")) for r in listed[:10] if isinstance(r, dict))
+        more = f" and {len(listed) - 10} more" if len(listed) > 10 else ""
+        return f"{status} with a list: totalResults {body.get('totalResults')!r}, ids {ids or 'none'}{more}"
     text = response.text.strip()
     return f"{status} {text[:limit]}" + ("…" if len(text) > limit else "")
 
@@ -160,9 +197,10 @@ class Failure(AssertionError):
         expected: str | None = None,
         basis: Basis | None = None,
         notes: list[SchemaNote] | None = None,
+        cause: str | None = None,
     ) -> None:
         here = _scenario()
-        self.what, self.response, self.expected = what, response, expected
+        self.what, self.response, self.expected, self.cause = what, response, expected, cause
         self.basis = basis if basis else here.basis
         self.notes = list(here.notes) if notes is None else notes
         self.filters = here.filters
@@ -175,8 +213,13 @@ class Failure(AssertionError):
             lines.append(f"  answered: {answered(self.response)}")
         if self.filters is not None:
             written, scoped = self.filters
-            lines.append(f"  the feature's filter: {written}")
-            lines.append(f"  sent scoped to this scenario's users as: {scoped}")
+            if written:
+                lines.append(f"  the feature's filter: {written}")
+                lines.append(f"  sent scoped to this scenario's users as: {scoped}")
+            else:
+                lines.append(f"  the harness limited the query to this scenario's users with: {scoped}")
+        if self.cause:
+            lines.append(f"  cause: {self.cause}")
         if self.expected:
             lines.append(f"  expected: {self.expected}")
         lines.append(f"  basis: {self.basis.text or 'none given'}")
@@ -203,6 +246,15 @@ class Failure(AssertionError):
         return out
 
 
+class SuiteError(Exception):
+    """A mistake of the suite — a scenario naming what it never introduced, a value no step knows,
+    the harness not sending what a step says it sends: to fix in the suite, never a verdict on the
+    server."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"the suite is wrong, not the server: {what}")
+
+
 def check(condition: object, what: str, **context: Any) -> None:
     """Raise a :class:`Failure` saying ``what`` unless ``condition`` holds."""
     if not condition:
@@ -226,12 +278,29 @@ def expect_status(
 
 def note_schema(response: httpx.Response, problems: str, basis: Basis) -> None:
     """A body broke its schema: noted now, judged after the scenario's own steps."""
-    _scenario().notes.append(SchemaNote(sent(response), response.status_code, problems, basis))
+    _scenario().notes.append(SchemaNote(sent(response), response.status_code, problems, basis, response))
 
 
-def note_filters(written: str, scoped: str) -> None:
-    """The filter a feature wrote and the one sent, for the messages of the steps after it."""
-    _scenario().filters = (written, scoped)
+def noted_filters() -> tuple[str, str] | None:
+    """(the feature's filter, or "" when it wrote none; the filter sent), if the scenario noted one."""
+    return _scenario().filters
+
+
+def note_origin(body: Any, response: httpx.Response) -> None:
+    """``body`` was read from ``response``: a later check of it shows that exchange."""
+    _scenario().origins[id(body)] = (body, response)
+
+
+def origin_of(body: Any) -> httpx.Response | None:
+    """The answer ``body`` was read from (see :func:`note_origin`), or None."""
+    entry = _scenario().origins.get(id(body))
+    return entry[1] if entry is not None and entry[0] is body else None
+
+
+def note_filters(written: str | None, scoped: str) -> None:
+    """The filter a feature wrote (None: it wrote none) and the one sent, for the messages of the
+    steps after it."""
+    _scenario().filters = (written or "", scoped)
 
 
 # --- the pytest side --------------------------------------------------------------------------------
@@ -253,7 +322,10 @@ def pytest_bdd_after_scenario(request: pytest.FixtureRequest, feature: object, s
     if notes:
         first = notes[0]
         expected = "every answer's body follows its SCIM schema"
-        raise Failure(first.line(), basis=first.basis, expected=expected, notes=notes[1:])
+        what = first.line()
+        if first.response is not None:  # the exchange is shown below the line: say what is wrong
+            what = f"the scenario's own checks passed, but an answer breaks its SCIM schema: {first.problems}"
+        raise Failure(what, response=first.response, basis=first.basis, expected=expected, notes=notes[1:])
 
 
 @pytest.hookimpl(wrapper=True)

@@ -16,21 +16,20 @@ from pytest_bdd import given, parsers, then, when
 from schemas import urns
 from scim_client import Target
 from steps._resources import (
-    GROUP_URN,
-    TYPES,
     ensure_id,
     group_body,
     group_name,
     member_of,
     modify,
-    quoted,
     read,
     same_text,
     user_body,
     user_name,
     value_at,
 )
+from steps._vocabulary import phrase, quoted
 from steps.common import assert_status, body_of
+from steps.failures import Basis, check, origin_of
 from steps.target import Cleanup, discovery_document
 from steps.wire import ScimClient
 
@@ -44,12 +43,16 @@ def member_ids(group: dict[str, Any]) -> list[str]:
 
 
 def assert_members(group: dict[str, Any], users: dict[str, dict[str, Any]], labels: str) -> None:
-    """The group's ``members[].value`` are exactly the ids of the users named."""
+    """The group's ``members[].value`` are exactly the ids of the users named (RFC 7643 §4.2)."""
     expected = sorted(m["id"] for m in _members(users, labels))
     names = {u["id"]: label for label, u in users.items()}
     found = member_ids(group)
-    assert found == expected, (
-        f"the members are {[names.get(f, f) for f in found]}, expected {[names.get(e, e) for e in expected]}"
+    shown = ", ".join(names.get(f, f) for f in found) or "nobody"
+    check(
+        found == expected,
+        f"the group's members are {shown}",
+        response=origin_of(group),
+        expected=", ".join(names.get(e, e) for e in expected) or "no member",
     )
 
 
@@ -57,7 +60,7 @@ def assert_members(group: dict[str, Any], users: dict[str, dict[str, Any]], labe
 
 
 @when(
-    parsers.parse('a client creates a group "{label:Name}" with members {labels}', extra_types=TYPES),
+    phrase('a client creates a group "{label:Q}" with members {labels}'),
     target_fixture="response",
 )
 def _(
@@ -76,15 +79,15 @@ def _(scim: ScimClient, token: str, label: str) -> httpx.Response:
 
 @when("a client creates a group without a displayName", target_fixture="response")
 def _(scim: ScimClient) -> httpx.Response:
-    return scim.post("/Groups", {"schemas": [GROUP_URN]})
+    return scim.post("/Groups", {"schemas": [urns.GROUP]})
 
 
 @then("the group is created", target_fixture="group")
 def _(response: httpx.Response) -> dict[str, Any]:
     """RFC 7644 §3.3: 201 with the new group."""
-    assert_status(response, 201)
+    assert_status(response, 201, basis=Basis.rfc("C-01"))
     body = body_of(response)
-    ensure_id(body)
+    ensure_id(body, response)
     return body
 
 
@@ -103,9 +106,15 @@ def _(
 @then("the group is replaced", target_fixture="group")
 def _(response: httpx.Response, group: dict[str, Any]) -> dict[str, Any]:
     """RFC 7644 §3.5.1: 200 with the group, under the same id."""
-    assert_status(response, 200)
+    assert_status(response, 200, basis=Basis.rfc("P-03"))
     body = body_of(response)
-    assert body.get("id") == group["id"], f"the id changed to {body.get('id')!r}"
+    check(
+        body.get("id") == group["id"],
+        f"the replacement changed the group's id from {group['id']!r} to {body.get('id')!r}",
+        response=response,
+        expected="the same id: it is readOnly",
+        basis=Basis.rfc("R-02", "P-02"),
+    )
     return body
 
 
@@ -120,10 +129,10 @@ def _(scim: ScimClient, cleanup: Cleanup, group: dict[str, Any]) -> httpx.Respon
 @then("the group can no longer be read")
 def _(scim: ScimClient, group: dict[str, Any]) -> None:
     """RFC 7644 §3.6: a deleted resource is 404 for every operation."""
-    assert_status(scim.get(f"/Groups/{group['id']}"), 404)
+    assert_status(scim.get(f"/Groups/{group['id']}"), 404, basis=Basis.rfc("X-01"))
 
 
-@then(parsers.parse('the user "{label:Name}" still exists', extra_types=TYPES))
+@then(phrase('the user "{label:Q}" still exists'))
 def _(scim: ScimClient, users: dict[str, dict[str, Any]], label: str) -> None:
     """Deleting a group deletes the group, not its members."""
     read(scim, dict(member_of(users, label)))
@@ -133,7 +142,7 @@ def _(scim: ScimClient, users: dict[str, dict[str, Any]], label: str) -> None:
 
 
 @when(
-    parsers.parse('a client adds "{label:Name}" to the group\'s members', extra_types=TYPES),
+    phrase('a client adds "{label:Q}" to the group\'s members'),
     target_fixture="response",
 )
 def _(
@@ -145,7 +154,7 @@ def _(
 
 
 @when(
-    parsers.parse('a client removes "{label:Name}" from the group\'s members', extra_types=TYPES),
+    phrase('a client removes "{label:Q}" from the group\'s members'),
     target_fixture="response",
 )
 def _(
@@ -171,7 +180,7 @@ def _(
 
 
 @when(
-    parsers.parse('a client renames the group to "{label:Name}"', extra_types=TYPES),
+    phrase('a client renames the group to "{label:Q}"'),
     target_fixture="response",
 )
 def _(scim: ScimClient, token: str, group: dict[str, Any], label: str) -> httpx.Response:
@@ -190,26 +199,45 @@ def _(scim: ScimClient, group: dict[str, Any], users: dict[str, dict[str, Any]],
 
 @then("the group still has no members")
 def _(scim: ScimClient, group: dict[str, Any]) -> None:
-    assert member_ids(read(scim, group)) == [], "the group gained members"
+    now = read(scim, group)
+    check(
+        member_ids(now) == [],
+        f"the group gained members: {', '.join(member_ids(now))}",
+        response=origin_of(now),
+        expected="no member",
+    )
 
 
 @then("each member of the group refers to its user")
 def _(group: dict[str, Any]) -> None:
     """RFC 7643 §4.2: ``members.type`` is "User" or "Group"; ``$ref`` is the member's URI."""
+    context: dict[str, Any] = {"response": origin_of(group), "basis": Basis.rfc("R-14")}
     for member in group.get("members") or []:
-        kind = member.get("type")
-        assert kind in (None, "User"), f"member {member.get('value')} has type {kind!r}"
-        ref = member.get("$ref")
-        assert ref is None or str(ref).rstrip("/").endswith(f"/Users/{member.get('value')}"), (
-            f"member {member.get('value')} refers to {ref!r}"
+        kind, ref, value = member.get("type"), member.get("$ref"), member.get("value")
+        check(
+            kind in (None, "User"),
+            f"the member {value} has type {kind!r}, though it is a user",
+            expected='type "User" (or none)',
+            **context,
+        )
+        check(
+            ref is None or str(ref).rstrip("/").endswith(f"/Users/{value}"),
+            f"the member {value} refers to {ref!r}, not to its user",
+            expected=f"$ref ending in /Users/{value} (or none)",
+            **context,
         )
 
 
-@then(parsers.parse('the group is called "{label:Name}"', extra_types=TYPES))
+@then(phrase('the group is called "{label:Q}"'))
 def _(token: str, group: dict[str, Any], label: str) -> None:
     """RFC 7643 §4.2: displayName is caseExact=false, so the server may alter its case (§2.2)."""
     name = group.get("displayName")
-    assert same_text("displayName", name, group_name(label, token)), f"displayName is {name!r}"
+    check(
+        same_text("displayName", name, group_name(label, token)),
+        f"the group's displayName is {name!r}",
+        response=origin_of(group),
+        expected=f"{group_name(label, token)!r} (in any case: it is not case-exact)",
+    )
 
 
 # -- membership seen from the user ---------------------------------------------------------------
@@ -230,7 +258,7 @@ def _(user_schema_attributes: set[str]) -> None:
         pytest.skip("the target's User schema does not publish the groups attribute")
 
 
-@when(parsers.parse('a client reads the user "{label:Name}"', extra_types=TYPES), target_fixture="response")
+@when(phrase('a client reads the user "{label:Q}"'), target_fixture="response")
 def _(scim: ScimClient, users: dict[str, dict[str, Any]], label: str) -> httpx.Response:
     return scim.get(f"/Users/{member_of(users, label)['id']}")
 
@@ -238,15 +266,19 @@ def _(scim: ScimClient, users: dict[str, dict[str, Any]], label: str) -> httpx.R
 @then("the answer lists the group among the user's groups")
 def _(response: httpx.Response, group: dict[str, Any]) -> None:
     """RFC 7643 §4.1.2: ``groups`` lists the groups the user belongs to, ``value`` being the group's id."""
-    assert_status(response, 200)
-    found = [g.get("value") for g in body_of(response).get("groups") or []]
-    assert group["id"] in found, f"the user's groups are {found}, expected {group['id']} among them"
+    assert_status(response, 200, basis=Basis.rfc("G-01"))
+    found = [g.get("value") for g in body_of(response).get("groups") or [] if isinstance(g, dict)]
+    check(
+        group["id"] in found,
+        f"the user's groups are {found or 'none'}, without the group {group['id']} it belongs to",
+        response=response,
+        expected=f"the group {group['id']} among the user's groups",
+        basis=Basis.rfc("R-13"),
+    )
 
 
 @when(
-    parsers.parse(
-        'a client replaces the user "{label:Name}" claiming membership of the group', extra_types=TYPES
-    ),
+    phrase('a client replaces the user "{label:Q}" claiming membership of the group'),
     target_fixture="response",
 )
 def _(
@@ -258,7 +290,7 @@ def _(
 
 
 @when(
-    parsers.parse('a client adds the group to the groups of the user "{label:Name}"', extra_types=TYPES),
+    phrase('a client adds the group to the groups of the user "{label:Q}"'),
     target_fixture="response",
 )
 def _(
@@ -269,9 +301,7 @@ def _(
 
 
 @when(
-    parsers.parse(
-        'a client creates a user "{label:Name}" claiming membership of the group', extra_types=TYPES
-    ),
+    phrase('a client creates a user "{label:Q}" claiming membership of the group'),
     target_fixture="response",
 )
 def _(scim: ScimClient, token: str, group: dict[str, Any], label: str) -> httpx.Response:
@@ -297,7 +327,7 @@ def _(scim: ScimClient, group: dict[str, Any]) -> httpx.Response:
 
 
 @when(
-    parsers.parse('a client looks for groups with "{label:Name}" as a member', extra_types=TYPES),
+    phrase('a client looks for groups with "{label:Q}" as a member'),
     target_fixture="response",
 )
 def _(scim: ScimClient, users: dict[str, dict[str, Any]], label: str) -> httpx.Response:
@@ -313,9 +343,12 @@ def _(scim: ScimClient, token: str) -> httpx.Response:
 @then("exactly that group is found")
 def _(response: httpx.Response, group: dict[str, Any]) -> None:
     """RFC 7644 §3.4.2: a ListResponse whose one resource is the group."""
-    assert_status(response, 200)
+    assert_status(response, 200, basis=Basis.rfc("Q-01"))
     body = body_of(response)
     found = [value_at(r, "id") for r in body.get("Resources") or []]
-    assert body.get("totalResults") == 1 and found == [group["id"]], (
-        f"found {found} (totalResults {body.get('totalResults')}), expected only {group['id']}"
+    check(
+        body.get("totalResults") == 1 and found == [group["id"]],
+        f"the lookup found {found or 'nothing'} (totalResults {body.get('totalResults')})",
+        response=response,
+        expected=f"exactly the group {group['id']}, totalResults 1",
     )

@@ -11,7 +11,6 @@ suite can run twice against the same server without colliding with itself.
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -20,7 +19,6 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-from pytest_bdd import parsers
 
 from scim_client import Target
 from simulator import (
@@ -40,6 +38,8 @@ from simulator import (
 from simulator.names import DEPARTMENTS, email_local
 from simulator.profile_file import EffectiveProfile
 from simulator.tenant import EXTRA_ROLES
+from steps._vocabulary import phrase, quoted  # re-exported: the IdP step modules import them from here
+from steps.failures import Basis, SuiteError, check, sent
 from steps.wire import ScimClient, note_violations
 
 ELLIPSIS = ("…", "...")
@@ -97,8 +97,9 @@ class Conversation:
         return [s.request.operation or "" for s in self.exchanges]
 
     def trace(self) -> str:
-        """``GET /Users?filter=… → 200, POST /Users → 201``: the event in one line."""
-        return ", ".join(f"{s.request} → {s.status}" for s in self.exchanges) or "no request"
+        """``GET /scim/v2/Users?filter=… → 200, POST /scim/v2/Users → 201``: the event in one line,
+        each request as sent (the base path included, the query decoded)."""
+        return ", ".join(f"{sent(s.response)} → {s.status}" for s in self.exchanges) or "no request"
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,8 @@ class OneLogin:
     @property
     def user(self) -> OneLoginUser:
         """The user the scenario is about (the last one added)."""
-        assert self.current is not None, "the scenario has no OneLogin user yet"
+        if self.current is None:
+            raise SuiteError("the scenario has no OneLogin user yet")
         return self.current
 
     def named(self, name: str) -> OneLoginUser:
@@ -137,7 +139,7 @@ class OneLogin:
             if user.display_name.strip() == name.strip():
                 return user
         known = ", ".join(u.display_name for u in self.tenant.users)
-        raise AssertionError(f"the OneLogin tenant has no user {name!r} (it has: {known})")
+        raise SuiteError(f"the OneLogin tenant has no user {name!r} (it has: {known})")
 
     def role(self, name: str) -> Role:
         """The tenant's role called ``name``."""
@@ -145,7 +147,7 @@ class OneLogin:
             return self.tenant.role(name)
         except KeyError:
             known = ", ".join(r.name for r in self.tenant.roles)
-            raise AssertionError(f"the OneLogin tenant has no role {name!r} (it has: {known})") from None
+            raise SuiteError(f"the OneLogin tenant has no role {name!r} (it has: {known})") from None
 
     def group_of(self, role: str) -> str:
         """The app group the role maps to (the mapping rule adds the run id)."""
@@ -310,32 +312,20 @@ def send_one(scim: ScimClient, onelogin: OneLogin, event: str, request: WireRequ
 
 def app_user(scim: ScimClient, onelogin: OneLogin, user: OneLoginUser) -> httpx.Response:
     """``GET /Users/{id}`` of the user's app id (a plain client request, not OneLogin's)."""
+    return scim.get(f"/Users/{quote(linked_id(onelogin, user), safe='')}")
+
+
+def linked_id(onelogin: OneLogin, user: OneLoginUser) -> str:
+    """The app id OneLogin linked ``user`` to: it learns it from the 201 of a create or from a lookup."""
     scim_id = onelogin.app_id(user)
-    assert scim_id, f"OneLogin never linked {user.display_name!r} to a user in the app"
-    return scim.get(f"/Users/{quote(scim_id, safe='')}")
-
-
-class _Quoted:
-    """A ``parse`` field type for a value written between double quotes: no quote inside it.
-
-    Without it ``a OneLogin user "{name}" assigned to the app`` would also match a step that says
-    ``... "Ana Souza" with the role "Finance" assigned to the app``.
-    """
-
-    pattern = r'[^"]+'
-
-    def __call__(self, text: str) -> str:
-        return text
-
-
-def phrase(text: str) -> parsers.parse:
-    """``parsers.parse`` with ``{name:Q}`` for quoted values."""
-    return parsers.parse(text, extra_types={"Q": _Quoted()})
-
-
-def quoted(text: str) -> list[str]:
-    """The double-quoted values in ``text``: ``'"Ana Souza" and "Bo Lee"'`` → both names."""
-    return re.findall(r'"([^"]+)"', text)
+    check(
+        scim_id,
+        f"OneLogin never linked {user.display_name} to a user in the app: no answer gave it the user's id",
+        expected="an id in the 201 of the create, or in the userName lookup",
+        basis=Basis.fact("onelogin_create_response", "onelogin_lookup_before_push"),
+    )
+    assert isinstance(scim_id, str)  # narrowed: check() raised otherwise
+    return scim_id
 
 
 def who(onelogin: OneLogin, text: str) -> OneLoginUser:
@@ -343,7 +333,8 @@ def who(onelogin: OneLogin, text: str) -> OneLoginUser:
     if text.strip() == "the user":
         return onelogin.user
     names = quoted(text)
-    assert len(names) == 1, f"expected 'the user' or one quoted name, got {text!r}"
+    if len(names) != 1:
+        raise SuiteError(f"expected 'the user' or one quoted name, got {text!r}")
     return onelogin.named(names[0])
 
 
@@ -353,6 +344,7 @@ __all__ = [
     "Sent",
     "app_user",
     "converse",
+    "linked_id",
     "phrase",
     "quoted",
     "send_one",

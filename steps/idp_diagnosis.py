@@ -6,7 +6,9 @@ fields, empty placeholders, ``Content-Type: application/json``, the lookup and P
 A quirk is named when correcting it alone is not enough to be refused again while correcting
 every other one is: "the server rejected OneLogin's legacy schema URN urn:scim:schemas:core:2.0 —
 OneLogin's default template sends it". The probes go through the scenario's client, so the report
-shows them on the wire after the failing request.
+shows them on the wire after the failing request. The failure cites the OneLogin fact behind the
+quirk (``@fact_onelogin_legacy_urns``, with its certainty), or, when no quirk explains it, the fact
+behind the status OneLogin accepts for the request that failed.
 """
 
 from __future__ import annotations
@@ -18,10 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
-import httpx
-
 from schemas import urns
 from simulator import WireRequest
+from steps.failures import Basis, Failure, sent
 from steps.idp import Conversation, OneLogin, Sent
 from steps.wire import ScimClient
 
@@ -36,6 +37,8 @@ class Quirk:
     present: Callable[[Body], bool]
     fix: Callable[[Body], Body]
     message: Callable[[Body], str]
+    fact: Callable[[Body], str]
+    """The id of the OneLogin fact that says OneLogin sends it (simulator/facts.py)."""
 
 
 def _schemas(body: Body) -> list[Any]:
@@ -145,6 +148,9 @@ QUIRKS: tuple[Quirk, ...] = (
                 else "OneLogin templates written for SCIM 1.1 send it"
             )
         ),
+        lambda b: (
+            "onelogin_legacy_urns" if _legacy_core(b) == urns.LEGACY_USER[0] else "onelogin_scim11_urns"
+        ),
     ),
     Quirk(
         lambda b: _legacy_enterprise(b) is not None,
@@ -152,6 +158,11 @@ QUIRKS: tuple[Quirk, ...] = (
         lambda b: (
             f"the server rejected OneLogin's legacy enterprise URN {_legacy_enterprise(b)}, "
             "listed in schemas and used as the extension's key — OneLogin's default template sends it"
+        ),
+        lambda b: (
+            "onelogin_legacy_urns"
+            if _legacy_enterprise(b) == urns.LEGACY_ENTERPRISE_USER[0]
+            else "onelogin_scim11_urns"
         ),
     ),
     Quirk(
@@ -161,6 +172,7 @@ QUIRKS: tuple[Quirk, ...] = (
             "the server rejected emails sent as a single object instead of an array — "
             "OneLogin's enterprise template sends it that way"
         ),
+        lambda b: "onelogin_emails_object",
     ),
     Quirk(
         _has_manager_id,
@@ -169,6 +181,7 @@ QUIRKS: tuple[Quirk, ...] = (
             "the server rejected manager.managerId — OneLogin's default template names the "
             "manager's id managerId, not value"
         ),
+        lambda b: "onelogin_manager_id",
     ),
     Quirk(
         lambda b: bool(_string_booleans(b)),
@@ -177,6 +190,7 @@ QUIRKS: tuple[Quirk, ...] = (
             'the server rejected booleans sent as strings ("true", "false") — OneLogin renders '
             "template placeholders as strings"
         ),
+        lambda b: "onelogin_string_values",
     ),
     Quirk(
         lambda b: "id" in b or "meta" in b,
@@ -185,6 +199,7 @@ QUIRKS: tuple[Quirk, ...] = (
             'the server rejected the junk fields "id" / "meta" in the body — templates in the '
             "wild carry them and OneLogin sends them as they are"
         ),
+        lambda b: "onelogin_junk_fields",
     ),
     Quirk(
         _has_blanks,
@@ -193,6 +208,7 @@ QUIRKS: tuple[Quirk, ...] = (
             'the server rejected empty strings ("") — OneLogin renders a placeholder the user '
             "has no value for (title, department, manager) as an empty string"
         ),
+        lambda b: "onelogin_empty_placeholder",
     ),
 )
 
@@ -200,37 +216,61 @@ CONTENT_TYPE = (
     "the server rejected Content-Type: application/json — OneLogin sends it by default "
     "(RFC 7644 §3.8: a service provider SHOULD accept it)"
 )
+PUT_URL = "the server rejected a PUT URL ending in a bare '?' — OneLogin's PUT URLs always end in '?'"
+LOOKUP_URL = (
+    "the server rejected OneLogin's lookup URL: a form-encoded filter ('+' for spaces, "
+    "%22 for quotes) followed by a trailing '&' — OneLogin sends every lookup that way"
+)
+
+ACCEPTED_BY = {
+    "connection_test": "onelogin_connection_test",
+    "lookup_user": "onelogin_lookup_before_push",
+    "create_user": "onelogin_create_response",
+    "replace_user": "onelogin_update_whole_template",
+    "patch_user": "onelogin_suspend_patch",
+    "delete_user": "onelogin_deletion_action",
+    "lookup_group": "onelogin_group_lookup",
+    "create_group": "onelogin_group_create",
+    "patch_group": "onelogin_role_patch",
+    "list_groups": "onelogin_groups_list",
+    "list_users": "onelogin_import_users",
+}
+"""The fact behind the statuses OneLogin accepts for each of its requests (simulator/basis.py)."""
 
 
-def explain(conversation: Conversation, scim: ScimClient, onelogin: OneLogin) -> str:
-    """One paragraph on why OneLogin's event failed, naming the quirk the server refused if any."""
+@dataclass(frozen=True)
+class Diagnosis:
+    """Why OneLogin's event failed: what happened, the quirk the server refused (if found), the basis."""
+
+    what: str
+    cause: str | None
+    basis: Basis
+    failing: Sent | None
+
+
+def explain(conversation: Conversation, scim: ScimClient, onelogin: OneLogin) -> Diagnosis:
+    """Why OneLogin's event failed, naming the quirk the server refused if any."""
     outcome = conversation.outcome
     detail = outcome.detail if outcome is not None else "the request was refused"
-    head = f"OneLogin's {conversation.event} failed: {detail}"
-    if not conversation.exchanges:
-        return head
-    failing = conversation.exchanges[-1]
-    said = _error_detail(failing.response)
-    if said:
-        head += f" — the app said: {said}"
-    if failing.status < 400 or failing.status in _NOT_ABOUT_THE_BODY:
-        return head
-    cause = _diagnose(failing, scim, onelogin)
-    return f"{cause} ({head})" if cause else head
+    failing = conversation.exchanges[-1] if conversation.exchanges else None
+    if failing is not None:
+        # the simulator names the request without the base path; a vendor reads the path as sent
+        detail = detail.replace(str(failing.request), sent(failing.response), 1)
+    what = f"OneLogin's {conversation.event} failed: {detail}"
+    operation = failing.request.operation if failing is not None else None
+    accepted = ACCEPTED_BY.get(operation or "")
+    basis = Basis.fact(accepted) if accepted else Basis()
+    if failing is None or failing.status < 400 or failing.status in _NOT_ABOUT_THE_BODY:
+        return Diagnosis(what, None, basis, failing)
+    found = _diagnose(failing, scim, onelogin)
+    if found is None:
+        return Diagnosis(what, None, basis, failing)
+    causes, facts = found
+    return Diagnosis(what, "; ".join(causes), Basis.fact(*dict.fromkeys(facts)), failing)
 
 
-def _error_detail(response: httpx.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return response.text[:200]
-    if isinstance(body, dict):
-        parts = [str(body[k]) for k in ("scimType", "detail") if body.get(k)]
-        return ": ".join(parts)
-    return ""
-
-
-def _diagnose(failing: Sent, scim: ScimClient, onelogin: OneLogin) -> str | None:
+def _diagnose(failing: Sent, scim: ScimClient, onelogin: OneLogin) -> tuple[list[str], list[str]] | None:
+    """The quirks the server refused, in words, and the facts behind them; None when none is."""
     request = failing.request
     if request.method == "GET" and request.query and "filter=" in request.query:
         return _diagnose_lookup(request, scim, onelogin)
@@ -241,7 +281,7 @@ def _diagnose(failing: Sent, scim: ScimClient, onelogin: OneLogin) -> str | None
     json_type = (request.header("Content-Type") or "").split(";")[0].strip() == "application/json"
     suspects: list[Quirk | None] = [*present, *([None] if json_type else [])]  # None: the Content-Type
     if not suspects:
-        return _diagnose_put_url(request, body, scim, onelogin)
+        return _diagnose_put_url(request, body, scim)
 
     sent_type = request.header("Content-Type") or "application/json"
 
@@ -255,9 +295,11 @@ def _diagnose(failing: Sent, scim: ScimClient, onelogin: OneLogin) -> str | None
         return _probe(request, fixed, content_type, scim, onelogin)
 
     if not accepted("all"):
-        return _diagnose_put_url(request, body, scim, onelogin)
+        return _diagnose_put_url(request, body, scim)
     rejected = [s for s in suspects if not accepted(s)] or suspects
-    return "; ".join(CONTENT_TYPE if s is None else s.message(body) for s in rejected)
+    causes = [CONTENT_TYPE if s is None else s.message(body) for s in rejected]
+    facts = ["onelogin_content_type_json" if s is None else s.fact(body) for s in rejected]
+    return causes, facts
 
 
 def _probe(request: WireRequest, body: Body, content_type: str, scim: ScimClient, onelogin: OneLogin) -> bool:
@@ -280,7 +322,9 @@ def _probe(request: WireRequest, body: Body, content_type: str, scim: ScimClient
     return response.status_code < 300
 
 
-def _diagnose_put_url(request: WireRequest, body: Body, scim: ScimClient, onelogin: OneLogin) -> str | None:
+def _diagnose_put_url(
+    request: WireRequest, body: Body, scim: ScimClient
+) -> tuple[list[str], list[str]] | None:
     if request.method != "PUT" or request.query != "":
         return None
     response = scim.request(
@@ -291,21 +335,20 @@ def _diagnose_put_url(request: WireRequest, body: Body, scim: ScimClient, onelog
         validate_body=False,
     )
     if response.status_code < 300:
-        return "the server rejected a PUT URL ending in a bare '?' — OneLogin's PUT URLs always end in '?'"
+        return [PUT_URL], ["onelogin_put_bare_query"]
     return None
 
 
-def _diagnose_lookup(request: WireRequest, scim: ScimClient, onelogin: OneLogin) -> str | None:
+def _diagnose_lookup(
+    request: WireRequest, scim: ScimClient, onelogin: OneLogin
+) -> tuple[list[str], list[str]] | None:
     expression = dict(parse_qsl(request.query or "")).get("filter")
     if not expression:
         return None
     url = f"{onelogin.base_url.rstrip('/')}{request.path}?filter={quote(expression, safe='')}"
     response = scim.request("GET", request.path, raw_url=url, validate_body=False)
     if response.status_code == 200:
-        return (
-            "the server rejected OneLogin's lookup URL: a form-encoded filter ('+' for spaces, "
-            "%22 for quotes) followed by a trailing '&' — OneLogin sends every lookup that way"
-        )
+        return [LOOKUP_URL], ["onelogin_form_encoded_filter"]
     return None
 
 
@@ -314,7 +357,14 @@ def assert_accepted(conversation: Conversation, scim: ScimClient, onelogin: OneL
     outcome = conversation.outcome
     if outcome is None or outcome.ok:
         return
-    raise AssertionError(explain(conversation, scim, onelogin))
+    found = explain(conversation, scim, onelogin)
+    raise Failure(
+        found.what,
+        response=found.failing.response if found.failing is not None else None,
+        expected=f"an answer OneLogin accepts, so its {conversation.event} goes on",
+        basis=found.basis,
+        cause=found.cause,
+    )
 
 
-__all__ = ["QUIRKS", "Quirk", "assert_accepted", "explain"]
+__all__ = ["QUIRKS", "Diagnosis", "Quirk", "assert_accepted", "explain"]

@@ -18,12 +18,14 @@ from schemas import urns
 from simulator import Connector, OneLoginUser, Outcome, Template, parse_custom_headers, run
 from simulator.profile_file import EffectiveProfile
 from steps.common import assert_status, body_of
+from steps.failures import Basis, SuiteError, check, sent
 from steps.idp import (
     Conversation,
     OneLogin,
     Sent,
     app_user,
     converse,
+    linked_id,
     phrase,
     send_one,
     sender,
@@ -60,7 +62,7 @@ def _person_with(onelogin: OneLogin, name: str, field: str, value: str) -> OneLo
         return onelogin.person(name, title=value)
     if field == "department":
         return onelogin.person(name, department=value)
-    raise AssertionError(f"unknown OneLogin user field {field!r}")
+    raise SuiteError(f"unknown OneLogin user field {field!r}")
 
 
 def _roles_pushed(scim_profile: EffectiveProfile, onelogin: OneLogin, field: str) -> None:
@@ -128,7 +130,7 @@ def _(scim: ScimClient, onelogin: OneLogin, name: str) -> OneLogin:
         "name": {"givenName": user.firstname, "familyName": user.lastname},
         "emails": [{"value": user.email, "type": "work", "primary": True}],
     }
-    assert_status(scim.post("/Users", body), 201)
+    assert_status(scim.post("/Users", body), 201, basis=Basis.rfc("C-01"))
     return state
 
 
@@ -154,16 +156,16 @@ def _(scim: ScimClient, scim_profile: EffectiveProfile, onelogin: OneLogin) -> N
     lookup = onelogin.connector.profile.update_preceded_by_lookup
     about = "this scenario is about OneLogin finding the user gone by its lookup before an update"
     require(scim_profile, "update_preceded_by_lookup", lookup, lookup, about)
-    scim_id = onelogin.app_id(onelogin.user)
-    assert scim_id, "OneLogin never linked the user"
-    assert_status(scim.delete(f"/Users/{quote(scim_id, safe='')}"), 204, 200)
+    scim_id = linked_id(onelogin, onelogin.user)
+    assert_status(scim.delete(f"/Users/{quote(scim_id, safe='')}"), 204, 200, basis=Basis.rfc("X-01"))
 
 
 # --- the app's settings in OneLogin ----------------------------------------------------------------
 @given(phrase('the app\'s deletion action is "{action:Q}"'), target_fixture="onelogin")
 def _(onelogin: OneLogin, action: str) -> OneLogin:
     """Provisioning tab: "When users are deleted in OneLogin, or the user's app access is removed"."""
-    assert action in DELETION_ACTIONS, f"the deletion action is one of {', '.join(DELETION_ACTIONS)}"
+    if action not in DELETION_ACTIONS:
+        raise SuiteError(f"the deletion action is one of {', '.join(DELETION_ACTIONS)}, not {action!r}")
     return onelogin.with_settings(deletion_action=DELETION_ACTIONS[action])
 
 
@@ -236,7 +238,9 @@ def _(scim: ScimClient, onelogin: OneLogin, field: str, value: str) -> Conversat
     if field == "manager":
         user.manager_id = onelogin.named(value).id
     else:
-        assert field in FIELDS, f"OneLogin's user fields here: {', '.join([*FIELDS, 'manager'])}"
+        if field not in FIELDS:
+            known = ", ".join([*FIELDS, "manager"])
+            raise SuiteError(f"OneLogin's user fields here are {known}, not {field!r}")
         setattr(user, FIELDS[field], value)
     return converse(scim, onelogin, "update", onelogin.connector.update(user))
 
@@ -278,9 +282,14 @@ def _(scim: ScimClient, onelogin: OneLogin, conversation: Conversation) -> None:
 
 @then("OneLogin reports that the connection failed")
 def _(conversation: Conversation) -> None:
-    assert conversation.outcome is not None
-    assert not conversation.outcome.ok, (
-        f"the app accepted a wrong bearer token: {conversation.trace()} — anyone could provision users"
+    """OneLogin's token is the only credential (onelogin-profile.md); a wrong one must be refused."""
+    outcome = conversation.outcome
+    check(
+        outcome is not None and not outcome.ok,
+        f"the app accepted a wrong bearer token ({conversation.trace()}): anyone could provision users",
+        response=conversation.exchanges[-1].response if conversation.exchanges else None,
+        expected="a refusal (401), so OneLogin reports the connection failed",
+        basis=Basis.rfc("T-03") + Basis.fact("onelogin_bearer_token"),
     )
 
 
@@ -288,7 +297,13 @@ def _(conversation: Conversation) -> None:
 def _(conversation: Conversation, status: int) -> None:
     """RFC 7644 §3.12 Table 8: missing or invalid credentials → 401."""
     last = conversation.exchanges[-1]
-    assert last.status == status, f"{last.request} with a wrong token answered {last.status}, not {status}"
+    check(
+        last.status == status,
+        f"{sent(last.response)} with a wrong token answered {last.status}, not {status}",
+        response=last.response,
+        expected=str(status),
+        basis=Basis.rfc("T-03"),
+    )
 
 
 @then("OneLogin created the user in the app")
@@ -296,28 +311,52 @@ def _(scim: ScimClient, onelogin: OneLogin, conversation: Conversation) -> None:
     """A userName lookup finding nothing, then ``POST /Users`` → 201 with ``id`` and the name [doc]."""
     assert_accepted(conversation, scim, onelogin)
     creates = conversation.of("create_user")
-    assert creates, f"OneLogin did not create the user: {conversation.trace()}"
-    assert conversation.operations.index("lookup_user") < conversation.operations.index("create_user")
-    body = body_of(creates[0].response)
-    assert body.get("id"), "the 201 carries no id"
+    lookups = conversation.of("lookup_user")
+    check(
+        creates,
+        f"OneLogin did not create the user: its userName lookup found someone, so it linked and "
+        f"replaced instead ({conversation.trace()})",
+        response=lookups[0].response if lookups else None,
+        expected="no match for a userName the app has never seen: totalResults 0",
+        basis=Basis.fact("onelogin_lookup_before_push") + Basis.rfc("Q-02"),
+    )
+    if "lookup_user" not in conversation.operations[: conversation.operations.index("create_user")]:
+        trace = conversation.trace()
+        raise SuiteError(f"the simulator created the user without looking it up first: {trace}")
+    response = creates[0].response
+    body = body_of(response)
+    context = {"response": response, "basis": Basis.fact("onelogin_create_response")}
+    check(body.get("id"), "the 201 to OneLogin's create carries no id", expected="id", **context)
     name = body.get("name") or {}
-    missing = [n for n in ("givenName", "familyName") if n not in name]
-    assert not missing, f"the 201 lacks name.{missing[0]}, which OneLogin needs to link the user: {body}"
+    missing = [n for n in ("givenName", "familyName") if not isinstance(name, dict) or n not in name]
+    check(
+        not missing,
+        f"the 201 to OneLogin's create lacks {', '.join('name.' + m for m in missing)}, which OneLogin "
+        "needs to link the user",
+        expected="id, name.givenName and name.familyName in the 201",
+        **context,
+    )
 
 
 @then("OneLogin linked the user to the app's existing user and replaced it")
 def _(scim: ScimClient, onelogin: OneLogin, conversation: Conversation) -> None:
     """One lookup result → OneLogin links its ``id`` and sends ``PUT /Users/{id}?`` [seen]."""
     assert_accepted(conversation, scim, onelogin)
-    assert not conversation.of("create_user"), f"OneLogin created a second user: {conversation.trace()}"
     lookups = conversation.of("lookup_user")
-    assert lookups, f"OneLogin did not look the user up: {conversation.trace()}"
+    if not lookups:
+        raise SuiteError(f"the simulator pushed without looking the user up: {conversation.trace()}")
+    check(
+        not conversation.of("create_user"),
+        f"OneLogin created a second user: its userName lookup found nobody ({conversation.trace()})",
+        response=lookups[0].response,
+        expected="the app's existing user of that userName in the lookup's answer",
+        basis=Basis.fact("onelogin_lookup_before_push", "onelogin_link_existing") + Basis.rfc("Q-05"),
+    )
     found = lookups[0].json()["Resources"][0]["id"]
     puts = conversation.of("replace_user")
-    assert puts, f"OneLogin did not replace the user: {conversation.trace()}"
-    assert puts[0].request.path == f"/Users/{quote(found, safe='')}", (
-        f"OneLogin replaced {puts[0].request.path}, not the user the lookup found ({found})"
-    )
+    if not puts or puts[0].request.path != f"/Users/{quote(found, safe='')}":
+        trace = conversation.trace()
+        raise SuiteError(f"the simulator did not replace the user its lookup found ({found}): {trace}")
 
 
 @then("the app accepted every request OneLogin sent")
@@ -336,8 +375,21 @@ def _(
         require(scim_profile, "suspend_style", style, style == "put", about)
     assert_accepted(conversation, scim, onelogin)
     puts = conversation.of("replace_user")
-    assert puts, f"OneLogin sent no replacement: {conversation.trace()}"
-    assert all(p.status == 200 for p in puts), conversation.trace()
+    check(
+        puts,
+        f"OneLogin sent no replacement of the user: {conversation.trace()}",
+        response=conversation.exchanges[-1].response if conversation.exchanges else None,
+        expected="PUT /Users/{id}? with the whole template, the user found by its lookup",
+        basis=Basis.fact("onelogin_update_whole_template"),
+    )
+    for put in puts:
+        check(
+            put.status == 200,
+            f"{sent(put.response)} answered {put.status}",
+            response=put.response,
+            expected="200 with the replaced user",
+            basis=Basis.fact("onelogin_update_whole_template") + Basis.rfc("P-03"),
+        )
 
 
 @then('OneLogin\'s replacement URL ended in a bare "?"')
@@ -347,10 +399,12 @@ def _(scim_profile: EffectiveProfile, onelogin: OneLogin, conversation: Conversa
     about = 'this scenario is about OneLogin\'s PUT URLs ending in a bare "?" (put_query="")'
     require(scim_profile, "put_query", query, query == "", about)
     puts = conversation.of("replace_user")
-    assert puts, f"OneLogin sent no replacement: {conversation.trace()}"
+    if not puts:
+        raise SuiteError(f"the scenario's event sent no replacement: {conversation.trace()}")
     for put in puts:
         raw = put.response.request.url.raw_path
-        assert raw.endswith(b"?"), f"the request-target was {raw!r}, not OneLogin's '...?'"
+        if not raw.endswith(b"?"):
+            raise SuiteError(f"the harness sent the request-target {raw!r}, not OneLogin's '...?'")
 
 
 @then('OneLogin\'s lookup went out form-encoded with a trailing "&"')
@@ -361,26 +415,33 @@ def _(scim_profile: EffectiveProfile, onelogin: OneLogin, conversation: Conversa
     require(scim_profile, "filter_encoding", encoding, encoding == "form", about)
     require(scim_profile, "filter_suffix", suffix, suffix == "&", about)
     lookups = [s for s in conversation.exchanges if s.request.operation in ("lookup_user", "connection_test")]
-    assert lookups, f"OneLogin sent no lookup: {conversation.trace()}"
-    for sent in lookups:
-        query = sent.response.request.url.query.decode("ascii")
-        assert query == sent.request.query, f"the query went out as {query!r}, not {sent.request.query!r}"
-        assert query.startswith("filter=userName+eq+%22"), f"the filter is not form-encoded: {query!r}"
-        assert query.endswith("%22&"), f"the filter lacks OneLogin's trailing '&': {query!r}"
+    if not lookups:
+        raise SuiteError(f"the scenario's event sent no lookup: {conversation.trace()}")
+    for lookup in lookups:
+        query = lookup.response.request.url.query.decode("ascii")
+        form = query.startswith("filter=userName+eq+%22") and query.endswith("%22&")
+        if query != lookup.request.query or not form:
+            raise SuiteError(f"the harness sent the query {query!r}, not OneLogin's {lookup.request.query!r}")
 
 
 @then("OneLogin deleted the user in the app")
 def _(scim: ScimClient, onelogin: OneLogin, conversation: Conversation) -> None:
     """Deletion action Delete → ``DELETE /Users/{id}``, accepted as 200 or 204 [doc]."""
     assert_accepted(conversation, scim, onelogin)
-    deletes = conversation.of("delete_user")
-    assert deletes, f"OneLogin sent no DELETE: {conversation.trace()}"
+    check(
+        conversation.of("delete_user"),
+        f"OneLogin sent no DELETE: it did not find the user in the app ({conversation.trace()})",
+        response=conversation.exchanges[-1].response if conversation.exchanges else None,
+        expected="DELETE /Users/{id} of the user OneLogin linked",
+        basis=Basis.fact("onelogin_deletion_action"),
+    )
 
 
 @then("OneLogin sent no request to the app")
 def _(conversation: Conversation) -> None:
     """Deletion action Do nothing → no request [doc]."""
-    assert not conversation.exchanges, f"OneLogin sent {conversation.trace()}"
+    if conversation.exchanges:
+        raise SuiteError(f"the simulator sent {conversation.trace()} for the deletion action Do nothing")
 
 
 @then(phrase('OneLogin sent its requests with Content-Type "{media:Q}"'))
@@ -393,7 +454,11 @@ def _(scim_profile: EffectiveProfile, onelogin: OneLogin, conversation: Conversa
     about = f"this scenario is about requests sent with Content-Type {media}, not {sends}"
     require(scim_profile, knob, actual, sends == media, about)
     with_body = [s for s in conversation.exchanges if s.request.body]
-    assert with_body, f"OneLogin sent no request with a body: {conversation.trace()}"
-    for sent in with_body:
-        on_wire = sent.response.request.headers.get("content-type")
-        assert on_wire == media, f"{sent.request} went out with Content-Type {on_wire!r}, not {media!r}"
+    if not with_body:
+        raise SuiteError(f"the scenario's event sent no request with a body: {conversation.trace()}")
+    for exchange in with_body:
+        on_wire = exchange.response.request.headers.get("content-type")
+        if on_wire != media:
+            raise SuiteError(
+                f"{sent(exchange.response)} went out with Content-Type {on_wire!r}, not {media!r}"
+            )

@@ -15,7 +15,8 @@ from schemas import urns
 from simulator import DEFAULT_TEMPLATE, ONELOGIN, AppSettings, OneLoginUser, Requests, Tenant
 from simulator.profile_file import EffectiveProfile
 from steps.common import assert_status, body_of
-from steps.idp import Conversation, OneLogin, app_user, phrase, send_one
+from steps.failures import Basis, SuiteError, check, note_origin, origin_of, sent
+from steps.idp import Conversation, OneLogin, app_user, linked_id, phrase, send_one
 from steps.idp_diagnosis import assert_accepted
 from steps.profile import require, skip_if_set
 from steps.wire import ScimClient
@@ -40,17 +41,23 @@ def _one_user(onelogin: OneLogin, pattern: str) -> OneLoginUser:
         for u in onelogin.tenant.users
         if wanted in (onelogin.scim_username(u).casefold(), u.email.casefold())
     ]
-    assert len(matches) == 1, f"{len(matches)} OneLogin users have the SCIM username or email {pattern!r}"
+    if len(matches) != 1:
+        raise SuiteError(f"{len(matches)} OneLogin users have the SCIM username or email {pattern!r}")
     return matches[0]
 
 
 def _resource(scim: ScimClient, onelogin: OneLogin, user: OneLoginUser) -> dict[str, Any]:
+    """The app's user OneLogin linked ``user`` to, read by its id (RFC 7644 §3.4.1)."""
     response = app_user(scim, onelogin, user)
-    assert_status(response, 200)
+    assert_status(response, 200, basis=Basis.rfc("G-01"))
     body = body_of(response)
-    sent = onelogin.scim_username(user)
-    assert str(body.get("userName", "")).casefold() == sent.casefold(), (
-        f"the app's user has userName {body.get('userName')!r}, OneLogin sent {sent!r}"
+    name = onelogin.scim_username(user)
+    check(
+        str(body.get("userName", "")).casefold() == name.casefold(),
+        f"the app's user has the userName {body.get('userName')!r}, though OneLogin sent {name!r}",
+        response=response,
+        expected=f"userName {name!r} (in any case)",
+        basis=Basis.rfc("R-12"),
     )
     return body
 
@@ -62,14 +69,24 @@ def _(scim: ScimClient, onelogin: OneLogin, pattern: str) -> None:
     unassigned passes; one that stores ``active: false`` has suspended the user, and fails."""
     body = _resource(scim, onelogin, _one_user(onelogin, pattern))
     active = body.get("active")
-    assert active is not False, f"the app's user {body.get('userName')} has active={active!r}"
+    check(
+        active is not False,
+        f"the app's user {body.get('userName')} is inactive (active false), though OneLogin never "
+        "suspended it",
+        response=origin_of(body),
+        expected="active true, or no active at all (RFC 7643 gives it no default)",
+    )
 
 
 @then(phrase('the app has an inactive user "{pattern:Q}"'))
 def _(scim: ScimClient, onelogin: OneLogin, pattern: str) -> None:
     body = _resource(scim, onelogin, _one_user(onelogin, pattern))
-    assert body.get("active") is False, (
-        f"the app's user {body.get('userName')} has active={body.get('active')!r}; OneLogin suspended it"
+    check(
+        body.get("active") is False,
+        f"the app's user {body.get('userName')} has active {body.get('active')!r}, though OneLogin "
+        "suspended it",
+        response=origin_of(body),
+        expected="active false",
     )
 
 
@@ -77,29 +94,56 @@ def _(scim: ScimClient, onelogin: OneLogin, pattern: str) -> None:
 def _(scim: ScimClient, onelogin: OneLogin, pattern: str) -> None:
     user = _one_user(onelogin, pattern)
     found = _lookup(scim, onelogin, user)
-    assert len(found) == 1, f"OneLogin's lookup of {onelogin.scim_username(user)} found {len(found)} users"
+    check(
+        len(found) == 1,
+        f"OneLogin's lookup of {onelogin.scim_username(user)} found {len(found)} users",
+        response=origin_of(found),
+        expected="exactly one: userName is unique (RFC 7643 §4.1)",
+        basis=Basis.rfc("R-12") + Basis.fact("onelogin_lookup_before_push"),
+    )
 
 
 def _lookup(scim: ScimClient, onelogin: OneLogin, user: OneLoginUser) -> list[dict[str, Any]]:
-    """OneLogin's own userName lookup; a 404 means "none" to OneLogin [guess]."""
+    """OneLogin's own userName lookup; a 404 means "none" to OneLogin [guess]. The list it returns
+    is noted as read from the lookup's answer (:func:`steps.failures.origin_of`)."""
     request = onelogin.connector.requests.lookup_user(onelogin.scim_username(user), "lookup", user.id)
-    sent = send_one(scim, onelogin, "lookup", request).exchanges[0]
-    if sent.status == 404:
+    answer = send_one(scim, onelogin, "lookup", request).exchanges[0].response
+    if answer.status_code == 404:
         return []
-    assert sent.status == 200, f"{request} answered {sent.status}"
-    resources = body_of(sent.response).get("Resources") or []
-    assert isinstance(resources, list)
-    return resources
+    assert_status(answer, 200, basis=Basis.fact("onelogin_lookup_before_push"))
+    resources = body_of(answer).get("Resources") or []
+    check(
+        isinstance(resources, list),
+        "the lookup's Resources is not a list",
+        response=answer,
+        expected="a ListResponse",
+        basis=Basis.rfc("Q-01"),
+    )
+    found = [r for r in resources if isinstance(r, dict)]
+    note_origin(found, answer)
+    return found
 
 
 def _gone(scim: ScimClient, onelogin: OneLogin) -> None:
     """RFC 7644 §3.6: after DELETE the resource answers 404 and is omitted from queries."""
     user = onelogin.user
-    scim_id = onelogin.app_id(user)
-    assert scim_id, "OneLogin never linked the user"
+    scim_id = linked_id(onelogin, user)
     response = scim.get(f"/Users/{quote(scim_id, safe='')}")
-    assert response.status_code == 404, f"GET /Users/{scim_id} answered {response.status_code} after DELETE"
-    assert not _lookup(scim, onelogin, user), "OneLogin's lookup still finds the deleted user"
+    check(
+        response.status_code == 404,
+        f"the deleted user can still be read: {sent(response)} answered {response.status_code}",
+        response=response,
+        expected="404: a deleted resource is gone for every operation",
+        basis=Basis.rfc("X-01"),
+    )
+    found = _lookup(scim, onelogin, user)
+    check(
+        not found,
+        "OneLogin's userName lookup still finds the deleted user",
+        response=origin_of(found),
+        expected="nobody: a deleted resource is omitted from queries",
+        basis=Basis.rfc("X-01"),
+    )
 
 
 @then("the app no longer has the user")
@@ -115,13 +159,26 @@ def _(scim: ScimClient, onelogin: OneLogin, conversation: Conversation, state: s
     elif state == "inactive":
         assert_accepted(conversation, scim, onelogin)
         body = _resource(scim, onelogin, onelogin.user)
-        assert body.get("active") is False, f"the app's user has active={body.get('active')!r}"
+        check(
+            body.get("active") is False,
+            f"the app's user has active {body.get('active')!r} after OneLogin suspended it",
+            response=origin_of(body),
+            expected="active false",
+        )
     elif state == "unchanged":
-        assert not conversation.exchanges, f"OneLogin sent {conversation.trace()}"
+        if conversation.exchanges:
+            raise SuiteError(f"the simulator sent {conversation.trace()} for the deletion action Do nothing")
         now = _resource(scim, onelogin, onelogin.user)
-        assert now == conversation.before, f"the app's user changed: {conversation.before} → {now}"
+        before = conversation.before or {}
+        changed = sorted(k for k in {*before, *now} if before.get(k) != now.get(k))
+        check(
+            now == before,
+            f"the app's user changed though OneLogin sent nothing: {', '.join(changed)}",
+            response=origin_of(now),
+            expected="the user exactly as before",
+        )
     else:
-        raise AssertionError(f"unknown state {state!r}: deleted, inactive or unchanged")
+        raise SuiteError(f"unknown state {state!r}: deleted, inactive or unchanged")
 
 
 def _attribute(resource: dict[str, Any], path: str) -> Any:
@@ -181,7 +238,12 @@ def _(
         sends = ", ".join(sent_otherwise)
         about = f"this scenario expects what OneLogin sends by default, and here it sends {sends}"
         skip_if_set(scim_profile, _BODY_KNOBS, about)
-    assert not wrong, "; ".join(wrong)
+    check(
+        not wrong,
+        "the app's user does not hold what OneLogin sent: " + "; ".join(wrong),
+        response=origin_of(body),
+        expected="the values OneLogin's template sent",
+    )
 
 
 @then(phrase('the app\'s user has the manager "{name:Q}"'))
@@ -196,7 +258,13 @@ def _(scim: ScimClient, scim_profile: EffectiveProfile, onelogin: OneLogin, name
     body = _resource(scim, onelogin, onelogin.user)
     manager_id = onelogin.app_id(onelogin.named(name))
     shown = _attribute(body, f"{urns.ENTERPRISE_USER}:manager.value")
-    assert shown == manager_id, f"manager.value is {shown!r}, the app id of {name} is {manager_id!r}"
+    check(
+        shown == manager_id,
+        f"the app's user has the manager.value {shown!r}, not {name}'s id in the app {manager_id!r}",
+        response=origin_of(body),
+        expected="manager.value: the id OneLogin sent as manager.managerId",
+        basis=Basis.fact("onelogin_manager_id") + Basis.rfc("R-15"),
+    )
 
 
 @then(
@@ -214,9 +282,13 @@ def _(scim: ScimClient, scim_profile: EffectiveProfile, onelogin: OneLogin, depa
     body = _resource(scim, onelogin, onelogin.user)
     keys = (urns.ENTERPRISE_USER, *urns.LEGACY_ENTERPRISE_USER)
     kept = [body[k].get("department") for k in keys if isinstance(body.get(k), dict)]
-    assert department in kept, (
+    check(
+        department in kept,
         f"the app dropped the department OneLogin sent under {urns.LEGACY_ENTERPRISE_USER[0]}: "
-        f"the user shows {kept or 'no enterprise extension'}"
+        f"the user shows {kept or 'no enterprise extension'}",
+        response=origin_of(body),
+        expected=f"department {department!r} in the enterprise extension",
+        basis=Basis.fact("onelogin_legacy_urns"),
     )
 
 
@@ -226,21 +298,43 @@ def _(scim: ScimClient, onelogin: OneLogin) -> None:
     body = _resource(scim, onelogin, onelogin.user)
     schemas = body.get("schemas") or []
     legacy = (*urns.LEGACY_USER, *urns.LEGACY_ENTERPRISE_USER)
-    assert urns.USER in schemas, f"schemas is {schemas}"
-    assert not [s for s in schemas if s in legacy], f"the app echoes OneLogin's legacy URNs: {schemas}"
-    assert not [k for k in body if k in legacy], "the app keeps the extension under its legacy key"
+    context: dict[str, Any] = {"response": origin_of(body), "basis": Basis.rfc("R-01")}
+    context["expected"] = f"schemas naming {urns.USER} (and {urns.ENTERPRISE_USER} when used), nothing else"
+    check(urns.USER in schemas, f"the app's user has the schemas {schemas}, without {urns.USER}", **context)
+    echoed = [s for s in schemas if s in legacy]
+    check(not echoed, f"the app echoes OneLogin's legacy URNs in schemas: {echoed}", **context)
+    keys = [k for k in body if k in legacy]
+    check(not keys, f"the app keeps the extension under the legacy key {keys[0] if keys else ''}", **context)
     if isinstance(body.get(urns.ENTERPRISE_USER), dict):
-        assert urns.ENTERPRISE_USER in schemas, "the enterprise extension is not listed in schemas"
+        check(
+            urns.ENTERPRISE_USER in schemas,
+            "the app's user has the enterprise extension, but its schemas do not list it",
+            **context,
+        )
 
 
 @then("the app finds exactly the user")
 def _(onelogin: OneLogin, conversation: Conversation) -> None:
     """The form-encoded filter with its trailing ``&`` finds the user it names, and only it."""
-    sent = conversation.exchanges[0]
-    assert sent.status == 200, f"{sent.request} answered {sent.status} for an existing user"
-    resources = body_of(sent.response).get("Resources") or []
-    ids = [r.get("id") for r in resources]
-    assert ids == [onelogin.app_id(onelogin.user)], f"{sent.request} found {ids}"
+    lookup = conversation.exchanges[0].response
+    basis = Basis.fact("onelogin_form_encoded_filter") + Basis.rfc("Q-05")
+    expect = f"exactly the user {onelogin.app_id(onelogin.user)}"
+    check(
+        lookup.status_code == 200,
+        f"OneLogin's lookup of an existing user answered {lookup.status_code}",
+        response=lookup,
+        expected=f"200 with {expect}",
+        basis=basis,
+    )
+    resources = body_of(lookup).get("Resources") or []
+    ids = [r.get("id") for r in resources if isinstance(r, dict)]
+    check(
+        ids == [onelogin.app_id(onelogin.user)],
+        f"OneLogin's lookup found {ids or 'nobody'}",
+        response=lookup,
+        expected=expect,
+        basis=basis,
+    )
 
 
 @then("the app has every assigned user with the name and email OneLogin sent")
@@ -255,17 +349,25 @@ def _(scim: ScimClient, onelogin: OneLogin, conversation: Conversation) -> None:
             wrong.append(f"givenName {name.get('givenName')!r} ≠ {user.firstname!r}")
         if str(name.get("familyName", "")).strip() != user.lastname.strip():
             wrong.append(f"familyName {name.get('familyName')!r} ≠ {user.lastname!r}")
-        emails = [str(e.get("value", "")).casefold() for e in body.get("emails") or []]
+        emails = [str(e.get("value", "")).casefold() for e in body.get("emails") or [] if isinstance(e, dict)]
         if user.email.casefold() not in emails:
             wrong.append(f"emails {emails} lack {user.email!r}")
-    assert not wrong, "; ".join(wrong)
+    check(
+        not wrong,
+        "the app changed what OneLogin sent: " + "; ".join(wrong),
+        expected="every name and email as sent",
+    )
 
 
 @then("OneLogin finds every assigned user by userName")
 def _(scim: ScimClient, onelogin: OneLogin) -> None:
     for user in (u for u in onelogin.tenant.users if u.assigned):
-        ids = [r.get("id") for r in _lookup(scim, onelogin, user)]
-        assert ids == [onelogin.app_id(user)], (
-            f"OneLogin's lookup of {onelogin.scim_username(user)!r} found {ids}, "
-            f"expected [{onelogin.app_id(user)!r}]"
+        found = _lookup(scim, onelogin, user)
+        ids = [r.get("id") for r in found]
+        check(
+            ids == [onelogin.app_id(user)],
+            f"OneLogin's lookup of {onelogin.scim_username(user)!r} found {ids or 'nobody'}",
+            response=origin_of(found),
+            expected=f"exactly the user {onelogin.app_id(user)}",
+            basis=Basis.fact("onelogin_form_encoded_filter") + Basis.rfc("Q-05"),
         )

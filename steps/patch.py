@@ -18,8 +18,10 @@ import httpx
 import pytest
 from pytest_bdd import parsers, then, when
 
-from steps._resources import TYPES, modified, modify, path_of, read, value_at
+from steps._resources import modified, modify, path_of, read, value_at, values_of
+from steps._vocabulary import phrase
 from steps.common import assert_status
+from steps.failures import Basis, SuiteError, check, origin_of
 from steps.wire import ScimClient
 
 
@@ -28,7 +30,8 @@ def _operations(request: pytest.FixtureRequest, docstring: str) -> list[dict[str
         other: dict[str, Any] = request.getfixturevalue("other_user")
         docstring = docstring.replace("{other_user.id}", other["id"])
     operations = json.loads(docstring)
-    assert isinstance(operations, list), "the docstring must hold a JSON array of operations"
+    if not isinstance(operations, list):
+        raise SuiteError("the docstring of a modification must hold a JSON array of operations")
     return operations
 
 
@@ -37,14 +40,14 @@ def _subject(request: pytest.FixtureRequest, kind: str) -> dict[str, Any]:
     return found
 
 
-@when(parsers.parse("a client modifies the {kind:Kind} with:", extra_types=TYPES), target_fixture="response")
+@when(phrase("a client modifies the {kind:Kind} with:"), target_fixture="response")
 def _(request: pytest.FixtureRequest, scim: ScimClient, kind: str, docstring: str) -> httpx.Response:
     """The docstring holds the ``Operations`` array."""
     return modify(scim, _subject(request, kind), _operations(request, docstring))
 
 
 @when(
-    parsers.parse('a client modifies the {kind:Kind} asking only for "{names}", with:', extra_types=TYPES),
+    phrase('a client modifies the {kind:Kind} asking only for "{names}", with:'),
     target_fixture="response",
 )
 def _(
@@ -58,7 +61,7 @@ def _(
 
 
 @when(
-    parsers.parse("a client sends the {kind:Kind} this modification message:", extra_types=TYPES),
+    phrase("a client sends the {kind:Kind} this modification message:"),
     target_fixture="response",
 )
 def _(request: pytest.FixtureRequest, scim: ScimClient, kind: str, docstring: str) -> httpx.Response:
@@ -81,12 +84,34 @@ def _(scim: ScimClient, response: httpx.Response, group: dict[str, Any]) -> dict
     return modified(scim, response, group)
 
 
+@then(phrase('the {kind:Kind}\'s {path} are still "{values:Q}"'))
+def _(request: pytest.FixtureRequest, scim: ScimClient, kind: str, path: str, values: str) -> None:
+    """Read back: the values of a multi-valued attribute, each once, in any order (RFC 7643 §2.4).
+    RFC 7644 §3.5.2.1: adding a value that is already there makes no change."""
+    now = read(scim, _subject(request, kind))
+    expected = sorted(v.strip().casefold() for v in values.split(",") if v.strip())
+    found = sorted(str(v).casefold() for v in values_of(now, path))
+    check(
+        found == expected,
+        f"the {kind}'s {path} are now {found}",
+        response=origin_of(now),
+        expected=f"{path}: {', '.join(expected)}, each once",
+    )
+
+
 @then("the user's last modification is as before")
 def _(scim: ScimClient, user: dict[str, Any]) -> None:
     """RFC 7644 §3.5.2.1: adding a value already there "SHALL NOT change the modify timestamp"."""
     now = read(scim, user)
     before, after = value_at(user, "meta.lastModified"), value_at(now, "meta.lastModified")
-    assert after == before, f"meta.lastModified moved from {before!r} to {after!r}"
+    check(
+        after == before,
+        f"the user's meta.lastModified moved from {before!r} to {after!r} on a modification that "
+        "changed nothing",
+        response=origin_of(now),
+        expected=f"meta.lastModified still {before!r}",
+        basis=Basis.rfc("M-05"),
+    )
 
 
 @then(parsers.parse('the email "{address}" is the only primary one'))
@@ -94,11 +119,17 @@ def _(user: dict[str, Any], address: str) -> None:
     """RFC 7643 §2.4: "primary" true appears at most once; RFC 7644 §3.5.2: setting it "SHALL"
     set the others to false."""
     primary = [e.get("value") for e in user.get("emails") or [] if e.get("primary") is True]
-    assert primary == [address], f"primary emails are {primary}, expected only {address!r}"
+    check(
+        primary == [address],
+        f"the user's primary emails are {primary or 'none'}",
+        response=origin_of(user),
+        expected=f"only {address!r} primary",
+        basis=Basis.rfc("R-08"),
+    )
 
 
 @then("modifying the user is answered 404")
 def _(scim: ScimClient, user: dict[str, Any]) -> None:
     """RFC 7644 §3.6: 404 "for all operations associated with the previously deleted resource"."""
     response = modify(scim, user, [{"op": "replace", "path": "title", "value": "Gone"}])
-    assert_status(response, 404)
+    assert_status(response, 404, basis=Basis.rfc("X-01"))

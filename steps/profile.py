@@ -23,6 +23,7 @@ import pytest
 
 from simulator.knobs import KNOBS
 from simulator.profile_file import EffectiveProfile, ProfileError, load_profile
+from steps.failures import SuiteError
 
 _PROFILE_KEY = pytest.StashKey[EffectiveProfile]()
 
@@ -78,7 +79,7 @@ def require(scim_profile: EffectiveProfile, knob: str, actual: Any, holds: bool,
     spec = KNOBS[knob]
     shown = _shown(knob, actual)
     if scim_profile.origin(knob) == "default" or scim_profile.value(spec) != actual:
-        raise AssertionError(f"the scenario runs with {knob}={shown} but {about}")
+        raise SuiteError(f"the scenario runs with {knob}={shown} but {about}")
     pytest.skip(
         f"{about}; the run's profile sets {knob}={shown} [{spec.certainty}] ({scim_profile.where(knob)})"
     )

@@ -22,9 +22,11 @@ import httpx
 import pytest
 from pytest_bdd import parsers, then
 
+from schemas import urns
 from scim_client import Target
-from steps._resources import USER_URN, same_text, value_at
+from steps._resources import same_text, value_at
 from steps.common import body_of
+from steps.failures import Basis, check, origin_of
 from steps.target import discovery_document
 
 _KINDS = ("always", "never", "default", "request")
@@ -42,7 +44,7 @@ class Returned:
 
     def of(self, path: str) -> tuple[str, str]:
         """The attribute's ``returned`` and where that comes from (for failure messages)."""
-        key = path.removeprefix(USER_URN + ":").lower()
+        key = path.removeprefix(urns.USER + ":").lower()
         if key == "id":
             return "always", "RFC 7643 §3.1"
         if key in self.declared:
@@ -71,7 +73,7 @@ def read_returned(body: Any) -> Returned:
     """The User schema's characteristics from a ``/Schemas`` answer (a ListResponse, or a list)."""
     items = body.get("Resources") if isinstance(body, dict) else body
     for schema in items if isinstance(items, list) else []:
-        if isinstance(schema, dict) and str(schema.get("id", "")).lower() == USER_URN.lower():
+        if isinstance(schema, dict) and str(schema.get("id", "")).lower() == urns.USER.lower():
             return Returned(_attributes(schema.get("attributes")))
     return Returned({})
 
@@ -82,30 +84,50 @@ def returned(target: Target) -> Returned:
     return read_returned(discovery_document(target, "/Schemas") or {})
 
 
-def check_left_out_or_kept(resource: dict[str, Any], path: str, returned: Returned, expected: Any) -> None:
+def check_left_out_or_kept(
+    resource: dict[str, Any],
+    path: str,
+    returned: Returned,
+    expected: Any,
+    response: httpx.Response | None = None,
+) -> None:
     """An attribute the request did not ask for (or excluded) is there exactly when it is
     ``returned: always`` (RFC 7643 §7; RFC 7644 §3.4.2.5; checklist R-11, Q-11)."""
-    kind, basis = returned.of(path)
+    kind, where = returned.of(path)
     found = value_at(resource, path)
+    context: dict[str, Any] = {
+        "response": response or origin_of(resource),
+        "basis": Basis.rfc("R-11", "Q-11"),
+    }
     if kind == "always":
-        assert found is not None, (
-            f"{path} is missing; {basis} declares it returned: always, and RFC 7643 §7 says such an "
-            f'attribute "is always returned, regardless of the contents of the attributes parameter" (R-11)'
+        check(
+            found is not None,
+            f"{path} is missing; {where} declares it returned: always",
+            expected=f'{path}: RFC 7643 §7 says such an attribute "is always returned, regardless of the '
+            'contents of the attributes parameter"',
+            **context,
         )
         if isinstance(expected, str):
-            assert same_text(path, found, expected), f"{path} is {found!r}, expected {expected!r}"
+            check(
+                same_text(path, found, expected),
+                f"{path} is {found!r}, not the user's {expected!r}",
+                expected=repr(expected),
+                **context,
+            )
     else:
-        assert found is None, (
-            f"{path} = {found!r} came back though not asked for; {basis} declares it returned: {kind}, "
-            'and RFC 7643 §7 returns such an attribute "only if the attribute is named in the '
-            'attributes parameter" (RFC 7644 §3.4.2.5; R-11, Q-11)'
+        check(
+            found is None,
+            f"{path} = {found!r} came back though not asked for; {where} declares it returned: {kind}",
+            expected=f'no {path}: RFC 7643 §7 returns such an attribute "only if the attribute is named in '
+            'the attributes parameter" (RFC 7644 §3.4.2.5)',
+            **context,
         )
 
 
 @then(parsers.parse('the answer has "{path}" only if the target returns it always'))
 def _(response: httpx.Response, returned: Returned, user: dict[str, Any], path: str) -> None:
     """``userName`` is ``returned: default`` unless the target's ``/Schemas`` says otherwise."""
-    check_left_out_or_kept(body_of(response), path, returned, value_at(user, path))
+    check_left_out_or_kept(body_of(response), path, returned, value_at(user, path), response)
 
 
 @then("the answer still has the user's id")
@@ -113,7 +135,13 @@ def _(response: httpx.Response, user: dict[str, Any]) -> None:
     """RFC 7643 §3.1: ``id`` is ``returned: always``; RFC 7644 §3.4.2.5: ``excludedAttributes``
     "SHALL have no effect" on it (R-02, R-11)."""
     found = body_of(response).get("id")
-    assert found == user["id"], f"the answer's id is {found!r}, expected {user['id']!r} (returned: always)"
+    check(
+        found == user["id"],
+        f"the answer's id is {found!r}, not the user's {user['id']!r}",
+        response=response,
+        expected="the user's id: id is returned: always (RFC 7643 §3.1)",
+        basis=Basis.rfc("R-02", "R-11"),
+    )
 
 
 __all__ = ["Returned", "check_left_out_or_kept", "read_returned"]

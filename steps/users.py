@@ -14,9 +14,8 @@ from typing import Any
 import httpx
 from pytest_bdd import given, parsers, then, when
 
+from schemas import urns
 from steps._resources import (
-    TYPES,
-    USER_URN,
     attributes_from_table,
     create,
     ensure_id,
@@ -27,18 +26,22 @@ from steps._resources import (
     user_name,
     value_at,
 )
+from steps._vocabulary import phrase
 from steps.common import assert_status, body_of
+from steps.failures import Basis, SuiteError, check, origin_of
 from steps.target import Cleanup
 from steps.wire import ScimClient
 
 _CLIENT_ID = "chosen-by-the-client"
 _CLIENT_CREATED = "2001-01-01T00:00:00Z"
+_MANAGER_ID = f"{urns.ENTERPRISE_USER}:manager.value"
 
 
-def sent(response: httpx.Response) -> dict[str, Any]:
-    """The JSON body of the request that ``response`` answers."""
+def sent_body(response: httpx.Response) -> dict[str, Any]:
+    """The JSON body of the request that ``response`` answers (one this module built)."""
     body = json.loads(response.request.content or b"{}")
-    assert isinstance(body, dict)
+    if not isinstance(body, dict):
+        raise SuiteError("the request this step reads back was not a JSON object")
     return body
 
 
@@ -54,30 +57,26 @@ def _names(text: str) -> str:
 # -- create --------------------------------------------------------------------------------------
 
 
-@when(parsers.parse('a client creates a user "{label:Name}"', extra_types=TYPES), target_fixture="response")
+@when(phrase('a client creates a user "{label:Q}"'), target_fixture="response")
 def _(scim: ScimClient, token: str, label: str) -> httpx.Response:
     return scim.post("/Users", user_body(user_name(label, token)))
 
 
 @when(
-    parsers.parse('a client creates a user "{label:Name}" with:', extra_types=TYPES),
+    phrase('a client creates a user "{label:Q}" with:'),
     target_fixture="response",
 )
 def _(scim: ScimClient, token: str, label: str, datatable: list[list[str]]) -> httpx.Response:
     return scim.post("/Users", user_body(user_name(label, token), attributes_from_table(datatable)))
 
 
-@when(
-    parsers.parse('a client creates a user "{label:Name}" as:', extra_types=TYPES), target_fixture="response"
-)
+@when(phrase('a client creates a user "{label:Q}" as:'), target_fixture="response")
 def _(scim: ScimClient, token: str, label: str, docstring: str) -> httpx.Response:
     return scim.post("/Users", user_body(user_name(label, token), json.loads(docstring)))
 
 
 @when(
-    parsers.parse(
-        'a client creates a user "{label:Name}" asking only for "{names}", with:', extra_types=TYPES
-    ),
+    phrase('a client creates a user "{label:Q}" asking only for "{names}", with:'),
     target_fixture="response",
 )
 def _(scim: ScimClient, token: str, label: str, names: str, datatable: list[list[str]]) -> httpx.Response:
@@ -87,9 +86,7 @@ def _(scim: ScimClient, token: str, label: str, names: str, datatable: list[list
 
 
 @when(
-    parsers.parse(
-        'a client creates a user "{label:Name}" reporting to the other user, with:', extra_types=TYPES
-    ),
+    phrase('a client creates a user "{label:Q}" reporting to the other user, with:'),
     target_fixture="response",
 )
 def _(
@@ -99,16 +96,14 @@ def _(
     attributes = attributes_from_table(datatable)
     set_path(
         attributes,
-        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value",
+        _MANAGER_ID,
         other_user["id"],
     )
     return scim.post("/Users", user_body(user_name(label, token), attributes))
 
 
 @when(
-    parsers.parse(
-        'a client creates a user "{label:Name}" with an id and metadata of its own', extra_types=TYPES
-    ),
+    phrase('a client creates a user "{label:Q}" with an id and metadata of its own'),
     target_fixture="response",
 )
 def _(scim: ScimClient, token: str, label: str) -> httpx.Response:
@@ -135,7 +130,7 @@ def _(scim: ScimClient, user: dict[str, Any]) -> httpx.Response:
 
 @when("a client creates a user without a userName", target_fixture="response")
 def _(scim: ScimClient) -> httpx.Response:
-    return scim.post("/Users", {"schemas": [USER_URN], "displayName": "No Name"})
+    return scim.post("/Users", {"schemas": [urns.USER], "displayName": "No Name"})
 
 
 @when("a client creates a user with an empty userName", target_fixture="response")
@@ -146,11 +141,16 @@ def _(scim: ScimClient) -> httpx.Response:
 @then("the user is created", target_fixture="user")
 def _(response: httpx.Response) -> dict[str, Any]:
     """RFC 7644 §3.3: 201 and "the service provider's representation of the newly created resource"."""
-    assert_status(response, 201)
+    assert_status(response, 201, basis=Basis.rfc("C-01"))
     body = body_of(response)
-    ensure_id(body)
-    assert same_text("userName", body.get("userName"), sent(response)["userName"]), (
-        f"userName {body.get('userName')!r}, sent {sent(response)['userName']!r}"
+    ensure_id(body, response)
+    name = sent_body(response)["userName"]
+    check(
+        same_text("userName", body.get("userName"), name),
+        f"the created user's userName is {body.get('userName')!r}, though {name!r} was sent",
+        response=response,
+        expected=f"userName {name!r} (in any case: it is not case-exact)",
+        basis=Basis.rfc("C-01", "R-12"),
     )
     return body
 
@@ -161,9 +161,22 @@ def _(response: httpx.Response, user: dict[str, Any]) -> None:
     and the HTTP body ... the attribute "meta.location"" — and both are the same URI."""
     location = response.headers.get("location")
     meta_location = value_at(user, "meta.location")
-    assert location, "the answer has no Location header"
-    assert meta_location == location, f"meta.location {meta_location!r} differs from Location {location!r}"
-    assert location.rstrip("/").endswith(f"/Users/{user['id']}"), f"Location {location!r} is not this user"
+    context: dict[str, Any] = {"response": response, "basis": Basis.rfc("C-01")}
+    where = f"the user's URI, ending in /Users/{user['id']}, in both the Location header and meta.location"
+    check(location, "the 201 has no Location header", expected=where, **context)
+    assert isinstance(location, str)  # narrowed: check() raised otherwise
+    check(
+        meta_location == location,
+        f"meta.location {meta_location!r} differs from the Location header {location!r}",
+        expected=where,
+        **context,
+    )
+    check(
+        location.rstrip("/").endswith(f"/Users/{user['id']}"),
+        f"the Location header {location!r} is not the new user's URI",
+        expected=where,
+        **context,
+    )
 
 
 @then(parsers.parse('the user\'s metadata says it is a new "{resource_type}"'))
@@ -172,10 +185,25 @@ def _(user: dict[str, Any], resource_type: str) -> None:
     "If this resource has never been modified since its initial creation, the value MUST be the
     same as the value of "created"."""
     meta = user.get("meta") or {}
-    assert meta.get("resourceType") == resource_type, f"meta.resourceType is {meta.get('resourceType')!r}"
-    assert is_datetime(meta.get("created")), f"meta.created {meta.get('created')!r} is not a dateTime"
-    assert meta.get("lastModified") == meta.get("created"), (
-        f"meta.lastModified {meta.get('lastModified')!r} differs from created {meta.get('created')!r}"
+    context: dict[str, Any] = {"response": origin_of(user), "basis": Basis.rfc("R-04")}
+    check(
+        meta.get("resourceType") == resource_type,
+        f"the new user's meta.resourceType is {meta.get('resourceType')!r}",
+        expected=repr(resource_type),
+        **context,
+    )
+    check(
+        is_datetime(meta.get("created")),
+        f"the new user's meta.created {meta.get('created')!r} is not a dateTime",
+        expected="an xsd:dateTime with a time zone (RFC 7643 §2.3.5)",
+        **context,
+    )
+    check(
+        meta.get("lastModified") == meta.get("created"),
+        f"the new user's meta.lastModified {meta.get('lastModified')!r} differs from meta.created "
+        f"{meta.get('created')!r}",
+        expected="lastModified equal to created until the first change",
+        **context,
     )
 
 
@@ -183,34 +211,69 @@ def _(user: dict[str, Any], resource_type: str) -> None:
 def _(user: dict[str, Any]) -> None:
     """RFC 7643 §3.1: the id "is always issued by the service provider and MUST NOT be specified
     by the client"; RFC 7644 §3.3 leaves the client's value to be ignored."""
-    assert user["id"] != _CLIENT_ID, "the server kept the id the client chose"
+    check(
+        user["id"] != _CLIENT_ID,
+        f"the server kept the id the client chose ({_CLIENT_ID!r})",
+        response=origin_of(user),
+        expected="an id issued by the server",
+        basis=Basis.rfc("R-02"),
+    )
 
 
 @then("the user's metadata was set by the server")
 def _(user: dict[str, Any]) -> None:
     """RFC 7643 §3.1: ``meta`` is readOnly, so the client's ``meta`` is ignored."""
     meta = user.get("meta") or {}
-    assert meta.get("resourceType") == "User", f"meta.resourceType is {meta.get('resourceType')!r}"
-    assert meta.get("created") != _CLIENT_CREATED, "the server kept the creation time the client sent"
+    context: dict[str, Any] = {"response": origin_of(user), "basis": Basis.rfc("R-04", "C-03")}
+    check(
+        meta.get("resourceType") == "User",
+        f"the user's meta.resourceType is {meta.get('resourceType')!r}: the client's meta was kept",
+        expected='"User": meta is readOnly, what the client sent is ignored',
+        **context,
+    )
+    check(
+        meta.get("created") != _CLIENT_CREATED,
+        f"the server kept the creation time the client sent ({_CLIENT_CREATED})",
+        expected="meta.created set by the server: meta is readOnly",
+        **context,
+    )
 
 
 @then(parsers.parse("the user's {path} is a timestamp"))
 def _(user: dict[str, Any], path: str) -> None:
     """RFC 7643 §2.3.5: a dateTime is an xsd:dateTime."""
-    assert is_datetime(value_at(user, path)), f"{path} is {value_at(user, path)!r}, not an xsd:dateTime"
+    check(
+        is_datetime(value_at(user, path)),
+        f"the user's {path} is {value_at(user, path)!r}, not an xsd:dateTime",
+        response=origin_of(user),
+        expected="an xsd:dateTime with a time zone",
+        basis=Basis.rfc("R-07"),
+    )
 
 
 @then("the user's manager is the other user")
 def _(user: dict[str, Any], other_user: dict[str, Any]) -> None:
     """RFC 7643 §4.3: ``manager.value`` is "The id of the SCIM resource representing the User's manager"."""
-    found = value_at(user, "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value")
-    assert found == other_user["id"], f"manager.value is {found!r}, expected {other_user['id']!r}"
+    found = value_at(user, _MANAGER_ID)
+    check(
+        found == other_user["id"],
+        f"the user's manager.value is {found!r}, not the other user's id {other_user['id']!r}",
+        response=origin_of(user),
+        expected="manager.value: the manager's SCIM id",
+        basis=Basis.rfc("R-15"),
+    )
 
 
 @then(parsers.parse('the user\'s schemas include "{urn}"'))
 def _(user: dict[str, Any], urn: str) -> None:
     """RFC 7643 §3: ``schemas`` names the core schema and every extension the resource uses."""
-    assert urn in (user.get("schemas") or []), f"schemas are {user.get('schemas')}"
+    check(
+        urn in (user.get("schemas") or []),
+        f"the user's schemas are {user.get('schemas')}, without {urn}",
+        response=origin_of(user),
+        expected=f"{urn} among the schemas",
+        basis=Basis.rfc("R-01"),
+    )
 
 
 # -- read ----------------------------------------------------------------------------------------
@@ -237,7 +300,14 @@ def _(response: httpx.Response) -> None:
     header"; a server that sends no such header has nothing to contradict."""
     header = response.headers.get("content-location")
     if header is not None:
-        assert value_at(body_of(response), "meta.location") == header, f"Content-Location {header!r}"
+        location = value_at(body_of(response), "meta.location")
+        check(
+            location == header,
+            f"the Content-Location header {header!r} differs from meta.location {location!r}",
+            response=response,
+            expected="the same URI in both",
+            basis=Basis.rfc("R-04"),
+        )
 
 
 # -- replace -------------------------------------------------------------------------------------
@@ -275,7 +345,7 @@ def _(scim: ScimClient, user: dict[str, Any], other_user: dict[str, Any]) -> htt
 
 @when("a client replaces the user without a userName", target_fixture="response")
 def _(scim: ScimClient, user: dict[str, Any]) -> httpx.Response:
-    return scim.put(f"/Users/{user['id']}", {"schemas": [USER_URN], "title": "No Name"})
+    return scim.put(f"/Users/{user['id']}", {"schemas": [urns.USER], "title": "No Name"})
 
 
 @when("a client replaces the user without its title", target_fixture="response")
@@ -298,12 +368,24 @@ def _(scim: ScimClient, cleanup: Cleanup, token: str) -> httpx.Response:
 @then("the user is replaced", target_fixture="user")
 def _(response: httpx.Response, user: dict[str, Any]) -> dict[str, Any]:
     """RFC 7644 §3.5.1: 200 with the resource; ``id`` and ``meta.created`` are readOnly and stay."""
-    assert_status(response, 200)
+    assert_status(response, 200, basis=Basis.rfc("P-03"))
     body = body_of(response)
-    assert body.get("id") == user["id"], f"the id changed from {user['id']!r} to {body.get('id')!r}"
+    check(
+        body.get("id") == user["id"],
+        f"the replacement changed the user's id from {user['id']!r} to {body.get('id')!r}",
+        response=response,
+        expected="the same id: it is readOnly",
+        basis=Basis.rfc("R-02", "P-02"),
+    )
     created = value_at(user, "meta.created")
     if created is not None:
-        assert value_at(body, "meta.created") == created, "meta.created changed on a replace"
+        check(
+            value_at(body, "meta.created") == created,
+            f"the replacement changed meta.created from {created!r} to {value_at(body, 'meta.created')!r}",
+            response=response,
+            expected="the same meta.created: meta is readOnly",
+            basis=Basis.rfc("R-04", "P-02"),
+        )
     return body
 
 
@@ -311,14 +393,28 @@ def _(response: httpx.Response, user: dict[str, Any]) -> dict[str, Any]:
 def _(user: dict[str, Any]) -> None:
     """RFC 7644 §3.5.1: omitted readWrite attributes "MAY be assumed to be not asserted" and the
     service provider may clear or default them; either outcome passes, nothing else does."""
-    assert value_at(user, "title") in (None, "Engineer"), f"title became {user.get('title')!r}"
+    check(
+        value_at(user, "title") in (None, "Engineer"),
+        f"the user's title became {user.get('title')!r} though the replacement did not send it",
+        response=origin_of(user),
+        expected="the title cleared, or kept as 'Engineer'",
+        basis=Basis.rfc("P-02"),
+    )
 
 
 @then("no user was created by it")
 def _(scim: ScimClient, response: httpx.Response) -> None:
     """RFC 7644 §3.5.1: PUT "MUST NOT be used to create new resources"."""
-    listed = body_of(lookup(scim, f'userName eq "{sent(response)["userName"]}"'))
-    assert listed.get("totalResults") == 0, f"the PUT created a user: {listed}"
+    answer = lookup(scim, f'userName eq "{sent_body(response)["userName"]}"')
+    listed = body_of(answer)
+    check(
+        listed.get("totalResults") == 0,
+        "the PUT to an unknown id created a user: the userName it sent is found "
+        f"{listed.get('totalResults')} time(s)",
+        response=answer,
+        expected="nobody with that userName",
+        basis=Basis.rfc("P-01"),
+    )
 
 
 # -- delete --------------------------------------------------------------------------------------
@@ -336,21 +432,28 @@ def _(scim: ScimClient, cleanup: Cleanup, user: dict[str, Any]) -> httpx.Respons
 def _(scim: ScimClient, user: dict[str, Any]) -> None:
     """RFC 7644 §3.6: "the service provider MUST return a 404 (Not Found) error for all operations
     associated with the previously deleted resource"."""
-    assert_status(scim.get(f"/Users/{user['id']}"), 404)
+    assert_status(scim.get(f"/Users/{user['id']}"), 404, basis=Basis.rfc("X-01"))
 
 
 @then("the user is no longer found by userName")
 def _(scim: ScimClient, user: dict[str, Any]) -> None:
     """RFC 7644 §3.6: the deleted resource "SHALL be omitted from future query results"."""
-    listed = body_of(lookup(scim, f'userName eq "{user["userName"]}"'))
-    assert listed.get("totalResults") == 0, f"the deleted user is still listed: {listed}"
+    answer = lookup(scim, f'userName eq "{user["userName"]}"')
+    listed = body_of(answer)
+    check(
+        listed.get("totalResults") == 0,
+        f"the deleted user is still found by its userName (totalResults {listed.get('totalResults')})",
+        response=answer,
+        expected="totalResults 0",
+        basis=Basis.rfc("X-01"),
+    )
 
 
 @then("replacing and deleting the user again are each answered 404")
 def _(scim: ScimClient, user: dict[str, Any]) -> None:
     """RFC 7644 §3.6: 404 "for all operations associated with the previously deleted resource"."""
-    assert_status(scim.put(f"/Users/{user['id']}", user_body(user["userName"])), 404)
-    assert_status(scim.delete(f"/Users/{user['id']}"), 404)
+    assert_status(scim.put(f"/Users/{user['id']}", user_body(user["userName"])), 404, basis=Basis.rfc("X-01"))
+    assert_status(scim.delete(f"/Users/{user['id']}"), 404, basis=Basis.rfc("X-01"))
 
 
 # -- look up -------------------------------------------------------------------------------------
@@ -379,25 +482,32 @@ def _(scim: ScimClient, user: dict[str, Any]) -> httpx.Response:
 @then("exactly that user is found")
 def _(response: httpx.Response, user: dict[str, Any]) -> None:
     """RFC 7644 §3.4.2: a ListResponse whose one resource is the user."""
-    assert_status(response, 200)
+    assert_status(response, 200, basis=Basis.rfc("Q-01"))
     body = body_of(response)
-    found = [r.get("id") for r in body.get("Resources") or []]
-    assert body.get("totalResults") == 1 and found == [user["id"]], (
-        f"found {found} (totalResults {body.get('totalResults')}), expected only {user['id']}"
+    found = [r.get("id") for r in body.get("Resources") or [] if isinstance(r, dict)]
+    check(
+        body.get("totalResults") == 1 and found == [user["id"]],
+        f"the lookup found {found or 'nobody'} (totalResults {body.get('totalResults')})",
+        response=response,
+        expected=f"exactly the user {user['id']}, totalResults 1",
     )
 
 
 @then("nobody is found")
 def _(response: httpx.Response) -> None:
     """RFC 7644 §3.4.2: no match is 200 with ``totalResults`` 0."""
-    assert_status(response, 200)
+    assert_status(response, 200, basis=Basis.rfc("Q-02"))
     body = body_of(response)
-    assert body.get("totalResults") == 0 and not body.get("Resources"), f"found {body}"
+    found = [r.get("id") for r in body.get("Resources") or [] if isinstance(r, dict)]
+    check(
+        body.get("totalResults") == 0 and not found,
+        f"the lookup found {found or 'no resource'} (totalResults {body.get('totalResults')})",
+        response=response,
+        expected="nobody: totalResults 0",
+    )
 
 
-@given(
-    parsers.parse('a user "{label:Name}" exists with an externalId', extra_types=TYPES), target_fixture="user"
-)
+@given(phrase('a user "{label:Q}" exists with an externalId'), target_fixture="user")
 def _(scim: ScimClient, token: str, label: str) -> dict[str, Any]:
     """RFC 7643 §3.1: externalId is issued by the client; letters in it make its case matter."""
     return create(scim, "/Users", user_body(user_name(label, token), {"externalId": f"Ext-{token}-ANA"}))

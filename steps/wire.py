@@ -29,7 +29,26 @@ def note_violations(response: httpx.Response) -> None:
     kind, problems = body_violations(response)
     if problems:
         listed = "; ".join(str(p) for p in problems[:10])
-        note_schema(response, listed, BODY_BASIS.get(kind, Basis.rfc("R-01")))
+        note_schema(response, listed, violation_basis(kind, problems))
+
+
+def violation_basis(kind: str, problems: list[Violation]) -> Basis:
+    """The checklist rows a body's violations break: for a resource, ``meta`` (R-04), ``schemas``
+    (R-01) or a value of the wrong type (R-07) when that is what they are; else the body's row."""
+    default = BODY_BASIS.get(kind, Basis.rfc("R-01"))
+    if kind not in ("User", "Group"):
+        return default
+    rows: list[str] = []
+    for problem in problems:
+        if problem.pointer.startswith("/meta"):
+            rows.append("R-04")
+        elif problem.pointer.startswith("/schemas"):
+            rows.append("R-01")
+        elif problem.rule in ("type", "format"):
+            rows.append("R-07")
+        else:
+            rows.extend(default.rows)
+    return Basis.rfc(*dict.fromkeys(rows))
 
 
 @dataclass

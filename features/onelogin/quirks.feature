@@ -6,7 +6,7 @@ Feature: What OneLogin sends that the RFC does not
   templates admins write — emails as a single object, booleans as strings and junk fields. When
   the server refuses one of them, the failure names it.
 
-  @must
+  @must @fact_onelogin_legacy_urns
   Scenario: The default template's legacy schema URNs are accepted
     The template lists urn:scim:schemas:core:2.0 and urn:scim:schemas:extension:enterprise:2.0,
     and puts the department and manager under the legacy enterprise URN as the key.
@@ -16,7 +16,7 @@ Feature: What OneLogin sends that the RFC does not
     Then OneLogin created the user in the app
     And the app keeps the department "Sales" that OneLogin sent under its legacy enterprise URN
 
-  @should @req_R_01
+  @should @req_R_01 @fact_onelogin_legacy_urns
   Scenario: The app shows what arrived under legacy URNs under the RFC URNs
     Given a OneLogin user "Ana Souza" with the department "Sales" pushed to the app
     Then the app shows the user under the RFC schema URNs only
@@ -24,7 +24,7 @@ Feature: What OneLogin sends that the RFC does not
       | attribute                                                             | value |
       | urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department | Sales |
 
-  @must
+  @must @fact_onelogin_form_encoded_filter
   Scenario: OneLogin's form-encoded lookup finds a plus-addressed user
     The filter goes out as filter=userName+eq+%22ana.souza%2Bscim%40…%22& — "+" for spaces,
     %2B for the plus sign, and a trailing "&".
@@ -34,27 +34,28 @@ Feature: What OneLogin sends that the RFC does not
     Then OneLogin's lookup went out form-encoded with a trailing "&"
     And the app finds exactly the user
 
-  @must
+  @must @fact_onelogin_form_encoded_filter
   Scenario: OneLogin's form-encoded lookup finds a user with an apostrophe
     Given a OneLogin user "Siobhán O'Brien" pushed to the app
     When OneLogin looks the user up by userName
     Then the app finds exactly the user
 
-  @must @req_P_03
+  @must @req_P_03 @fact_onelogin_put_bare_query
   Scenario: A replacement URL ending in a bare "?" is accepted
     Given a OneLogin user "Ana Souza" pushed to the app
     When OneLogin changes the user's title to "Staff Engineer" and pushes the update
     Then OneLogin's replacement URL ended in a bare "?"
     And the app accepted OneLogin's full replacement of the user
 
-  @must @req_T_01
+  # @should: OneLogin's default Content-Type is a guess, and RFC 7644 §3.8 says SHOULD accept it.
+  @should @req_T_01 @fact_onelogin_content_type_json
   Scenario: Requests with Content-Type application/json are accepted
     Given a OneLogin user "Ana Souza" assigned to the app
     When OneLogin pushes the user
     Then OneLogin sent its requests with Content-Type "application/json"
     And OneLogin created the user in the app
 
-  @should @req_T_01
+  @should @req_T_01 @fact_onelogin_custom_headers
   Scenario: The custom headers an admin adds are accepted
     Given the app's custom headers are
       """
@@ -66,14 +67,14 @@ Feature: What OneLogin sends that the RFC does not
     Then OneLogin sent its requests with Content-Type "application/scim+json"
     And OneLogin created the user in the app
 
-  @should
+  @should @fact_onelogin_empty_placeholder
   Scenario: A user without title, department or manager is pushed with empty strings
     Given a OneLogin user "Ana Souza" with no title, department or manager assigned to the app
     When OneLogin pushes the user
     Then OneLogin created the user in the app
     And the app has an active user "ana.souza@…"
 
-  @should @quirks
+  @should @quirks @fact_onelogin_manager_id
   Scenario: The manager's id sent as managerId is kept as the manager
     Given a OneLogin user "Eli Park" pushed to the app
     And a OneLogin user "Dora Ito" with the manager "Eli Park" assigned to the app
@@ -81,7 +82,7 @@ Feature: What OneLogin sends that the RFC does not
     Then OneLogin created the user in the app
     And the app's user has the manager "Eli Park"
 
-  @should
+  @should @fact_onelogin_scim11_urns
   Scenario: A template with the SCIM 1.1 URNs is accepted
     Given the app's SCIM JSON template is
       """
@@ -98,7 +99,7 @@ Feature: What OneLogin sends that the RFC does not
     Then OneLogin created the user in the app
     And the app keeps the department "Legal" that OneLogin sent under its legacy enterprise URN
 
-  @should
+  @should @fact_onelogin_emails_object
   Scenario: Emails sent as a single object are accepted
     OneLogin's enterprise template sends "emails" as one object instead of an array.
 
@@ -118,7 +119,7 @@ Feature: What OneLogin sends that the RFC does not
       | attribute    | value       |
       | emails.value | ana.souza@… |
 
-  @should @req_R_07
+  @should @req_R_07 @fact_onelogin_string_values
   Scenario: Booleans sent as strings are read as booleans
     OneLogin renders placeholders as strings, so "active": "{$user.active}" sends "true".
 
@@ -140,7 +141,7 @@ Feature: What OneLogin sends that the RFC does not
       | attribute      | value |
       | emails.primary | true  |
 
-  @should @req_R_02 @req_C_03
+  @should @req_R_02 @req_C_03 @fact_onelogin_junk_fields
   Scenario: Junk fields in the template are ignored
     Templates copied from other vendors carry "id": null and a "meta" object.
 

@@ -3,7 +3,7 @@ Feature: Update user attributes from OneLogin
   OneLogin sends every attribute change as a full replacement: PUT /Users/{id}? with the whole
   rendered template, not a diff. The change must be visible in the app.
 
-  @must @req_P_03
+  @must @req_P_03 @fact_onelogin_update_whole_template
   Scenario: A new title reaches the app
     Given a OneLogin user "Ana Souza" pushed to the app
     When OneLogin changes the user's title to "Staff Engineer" and pushes the update
@@ -15,7 +15,7 @@ Feature: Update user attributes from OneLogin
       | name.familyName | Souza          |
       | emails.value    | ana.souza@…    |
 
-  @must @req_P_03
+  @must @req_P_03 @fact_onelogin_update_whole_template
   Scenario: A changed last name reaches the app
     Given a OneLogin user "Ana Souza" pushed to the app
     When OneLogin changes the user's last name to "Souza Lima" and pushes the update
@@ -25,14 +25,14 @@ Feature: Update user attributes from OneLogin
       | name.familyName | Souza Lima     |
       | name.formatted  | Ana Souza Lima |
 
-  @must
+  @must @fact_onelogin_update_whole_template @fact_onelogin_legacy_urns
   Scenario: A new department reaches the app
     Given a OneLogin user "Ana Souza" pushed to the app
     When OneLogin changes the user's department to "Finance" and pushes the update
     Then the app accepted OneLogin's full replacement of the user
     And the app keeps the department "Finance" that OneLogin sent under its legacy enterprise URN
 
-  @should @quirks
+  @should @quirks @fact_onelogin_manager_id @fact_onelogin_update_whole_template
   Scenario: A new manager reaches the app as the manager's id
     OneLogin's template sends the manager's id as "managerId", not the RFC's "value".
 

@@ -74,6 +74,7 @@ Feature: Adding values with a modification
       [{"op": "add", "path": "emails", "value": [{"value": "ana@home.example.org", "type": "home"}]}]
       """
     Then the server answers 200 or 204
+    And the user's emails are still "ana@work.example.com, ana@home.example.org"
     And the user's last modification is as before
     And the user is modified
     And the user's emails are "ana@work.example.com, ana@home.example.org"

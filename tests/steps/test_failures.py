@@ -10,7 +10,19 @@ import httpx
 import pytest
 
 from reference_server.embedded import EmbeddedServer
-from steps.failures import Basis, Failure, answered, check, expect_status, note_filters, note_schema, sent
+from steps.failures import (
+    Basis,
+    Failure,
+    SuiteError,
+    answered,
+    check,
+    expect_status,
+    note_filters,
+    note_origin,
+    note_schema,
+    origin_of,
+    sent,
+)
 from tests.support.scimtest import TOKEN, scim_client
 
 
@@ -80,3 +92,30 @@ def test_a_failure_without_a_basis_of_its_own_cites_the_scenario_and_carries_its
         f"  also noticed: {sent(answers['lookup'])} answered 200 with a body that breaks the schema: "
         "/Resources: 1 is not of type 'array'"
     )
+
+
+def test_a_cause_found_is_shown_and_a_list_answer_is_summed_up(answers: dict[str, httpx.Response]) -> None:
+    failure = Failure(
+        "the filter title pr found nobody; expected ana",
+        response=answers["lookup"],
+        cause="sent alone, the feature's filter is refused too",
+        basis=Basis.rfc("Q-03"),
+    )
+    lines = str(failure).splitlines()
+    assert "  cause: sent alone, the feature's filter is refused too" in lines
+    assert lines[2].startswith("  answered: 200 with a list: totalResults ")
+    assert lines[-1] == "  basis: Q-03 (RFC 7644 §3.4.2.2)"
+
+
+def test_a_body_remembers_the_answer_it_was_read_from(answers: dict[str, httpx.Response]) -> None:
+    body = {"id": "x"}
+    assert origin_of(body) is None
+    note_origin(body, answers["missing"])
+    assert origin_of(body) is answers["missing"]
+    assert origin_of({"id": "x"}) is None  # an equal dict is another body
+
+
+def test_a_mistake_of_the_suite_is_no_verdict_on_the_server() -> None:
+    error = SuiteError("no user 'carla' was introduced")
+    assert not isinstance(error, AssertionError)
+    assert str(error) == "the suite is wrong, not the server: no user 'carla' was introduced"

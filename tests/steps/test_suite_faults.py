@@ -74,6 +74,8 @@ CAUGHT_BY: dict[str, tuple[str, tuple[str, ...]]] = {
         ("Leaving a group ends the team's access and rotates its privileged accounts",),
     ),
     "create-stores-inactive": ("onelogin", ("A user assigned in OneLogin is created in the app",)),
+    "grouped-not-refused": ("query", ("Logical operators bind in the RFC's order (<rule>)",)),
+    "sloppy-patch-add": ("patch", ("Adding a value that is already there changes nothing",)),
     "user-name-declared-always-but-left-out": ("users", ("The id comes back even when not asked for",)),
     "duplicate-group-400": (
         "groups",

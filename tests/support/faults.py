@@ -25,9 +25,11 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import re
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Self
+from urllib.parse import parse_qsl
 
 from harness.target import embedded_server
 from reference_server.config import BASE_PATH, ServerConfig
@@ -773,6 +775,55 @@ class RefuseApplicationJson(Fault):
         if request.body and types and types[0].split(b";")[0].strip().lower() == b"application/json":
             return scim_error(415, "only application/scim+json is accepted")
         return request
+
+
+@fault("grouped-not-refused")
+class GroupedNotRefused(Fault):
+    """Refuses, with 400 ``invalidFilter``, a ``not`` inside a group joined by ``and`` —
+    ``userName co "…" and (not (title pr))`` — while it answers ``not (title pr)`` alone.
+
+    RFC 7644 §3.4.2.2: grouping and ``and`` combine any filters (checklist Q-03). The suite limits
+    every query to its own users with exactly that nesting, so the failure must say the nesting is
+    where the server breaks. Caught by "Logical operators bind in the RFC's order (not)" (query/filter).
+    """
+
+    def request(self, request: Request) -> Request | Response:
+        if request.method == "GET" and request.path.strip("/") == "Users":
+            expression = dict(parse_qsl(request.query)).get("filter", "")
+            if re.search(r"\band\s*\(\s*not\b", expression, re.IGNORECASE):
+                return scim_error(400, "unexpected 'not' in a group", "invalidFilter")
+        return request
+
+
+@fault("sloppy-patch-add")
+class SloppyPatchAdd(Fault):
+    """Appends again an email a PATCH ``add`` already holds, and answers every PATCH of a user with a
+    ``meta.lastModified`` that is not a dateTime: two faults in one exchange, on purpose.
+
+    RFC 7644 §3.5.2.1: adding a value that is already there changes nothing (checklist M-05);
+    RFC 7643 §3.1: ``meta.lastModified`` is a dateTime (R-04). Caught by "Adding a value that is
+    already there changes nothing" (patch/add), whose own assertion (the duplicated email) must
+    speak before the schema violation, which rides along as a note (issue 13.4); a PATCH scenario
+    whose own steps pass fails on the schema violation alone.
+    """
+
+    def request(self, request: Request) -> Request | Response:
+        body = request.json()
+        if not request.is_("PATCH", "Users", item=True) or not isinstance(body, dict):
+            return request
+        for operation in body.get("Operations") or []:
+            values = operation.get("value") if isinstance(operation, dict) else None
+            if str(operation.get("path", "")).lower() == "emails" and isinstance(values, list):
+                # a value that differs only in its type is no duplicate to the server: it appends it
+                operation["value"] = [{**v, "type": "other"} for v in values if isinstance(v, dict)]
+        return request.with_json(body)
+
+    def response(self, request: Request, response: Response) -> Response:
+        body = response.json()
+        if request.method == "PATCH" and isinstance(body, dict) and isinstance(body.get("meta"), dict):
+            body["meta"]["lastModified"] = "a moment ago"
+            return response.with_json(body)
+        return response
 
 
 # --- broken app-side domains (the observer shows them; SCIM does not) --------------------------------
