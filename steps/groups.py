@@ -70,7 +70,7 @@ def _(
 
 
 @when(
-    parsers.parse('a client creates another group "{label:Name}"', extra_types=TYPES),
+    phrase('a client creates another group "{label:Q}"'),
     target_fixture="response",
 )
 def _(scim: ScimClient, token: str, label: str) -> httpx.Response:
