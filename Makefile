@@ -7,6 +7,9 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DB ?= reference.db
+# make test runs the tests in two processes (this machine has 2 cores), whole files to a process so
+# a module's expensive fixture (the broken-server runs, the misbehaving targets) is built once.
+WORKERS ?= 2
 
 .PHONY: help install run test test-browser serve check lint types imports bench clean
 
@@ -34,7 +37,7 @@ serve: $(STAMP)
 	$(BIN)/scim-harness serve --host $(HOST) --port $(PORT) --db $(DB)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile
 
 test-browser: $(STAMP)
 	$(BIN)/python -m tests.browser.check_report

@@ -26,8 +26,8 @@ from harness.reporting.verdicts import ALL, GATE_CHOICES
 from harness.suite import run_suite
 from harness.tags import TagExpression, TagExpressionError, parse
 from harness.target import TargetError, given_target, make_transport, open_target, transport_options
-from simulator.profile_file import EffectiveProfile
-from steps.features import tags_in_features
+from simulator import EffectiveProfile
+from steps import tags_in_features
 
 LOG_FILE = "check.log"
 

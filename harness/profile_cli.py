@@ -20,8 +20,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from simulator.knobs import KNOBS
-from simulator.profile_file import EffectiveProfile, ProfileError, load_profile
+from simulator import KNOBS, EffectiveProfile, ProfileError, load_profile
 
 _CERTAINTY_STYLE = {"doc": "green", "seen": "cyan", "guess": "yellow", "?": "red"}
 _FROM = {"default": "default", "file": "profile file", "set": "--set"}

@@ -23,9 +23,7 @@ from harness.target import (
     transport_options,
     write_text,
 )
-from simulator.progress import Silent, for_stream
-from simulator.record import RecordingError, read_recording
-from simulator.replay import replay
+from simulator import RecordingError, Silent, for_stream, read_recording, replay
 
 SHOWN_DIFFERENCES = 10
 

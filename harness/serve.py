@@ -10,8 +10,7 @@ import sqlite3
 import click
 import uvicorn
 
-from reference_server import ServerConfig, build_server
-from reference_server.config import BASE_PATH, OBSERVER_PATH, new_token
+from reference_server import BASE_PATH, OBSERVER_PATH, ServerConfig, build_server, new_token
 
 
 def _check_port(host: str, port: int) -> None:

@@ -25,11 +25,16 @@ from harness.target import (
     transport_options,
     write_text,
 )
-from simulator.expected import AppBehaviour
-from simulator.own_requests import OwnRequests
-from simulator.progress import Silent, for_stream
-from simulator.scenarios import SCENARIOS
-from simulator.simulation import Report, SimulationConfig, simulate
+from simulator import (
+    SCENARIOS,
+    AppBehaviour,
+    OwnRequests,
+    Report,
+    Silent,
+    SimulationConfig,
+    for_stream,
+    simulate,
+)
 
 SHOWN_CAUSES = 10
 

@@ -23,8 +23,7 @@ from typing import Any
 import click
 from litestar import Litestar
 
-from reference_server.config import ServerConfig, new_token
-from reference_server.embedded import EmbeddedServer
+from reference_server import EmbeddedServer, ServerConfig, new_token
 from scim_client import (
     DEFAULT_TIMEOUT,
     INSECURE_WARNING,
@@ -36,7 +35,7 @@ from scim_client import (
     checked_url,
     preflight,
 )
-from simulator.profile import ONELOGIN, Profile, Timeouts
+from simulator import ONELOGIN, Profile, Timeouts
 
 __all__ = [
     "Opened",

@@ -3,8 +3,18 @@
 from __future__ import annotations
 
 from reference_server.app import create_app
-from reference_server.config import ServerConfig
+from reference_server.config import BASE_PATH, OBSERVER_PATH, ServerConfig, new_token
+from reference_server.embedded import EmbeddedServer
 from reference_server.errors import ScimError
 from reference_server.server import build_server
 
-__all__ = ["ScimError", "ServerConfig", "build_server", "create_app"]
+__all__ = [
+    "BASE_PATH",
+    "OBSERVER_PATH",
+    "EmbeddedServer",
+    "ScimError",
+    "ServerConfig",
+    "build_server",
+    "create_app",
+    "new_token",
+]

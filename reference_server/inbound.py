@@ -20,8 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from reference_server.errors import ScimError, bad_request
-from schemas import urns
-from schemas.definitions import Attribute, ResourceType
+from schemas import Attribute, ResourceType, urns
 
 _SCHEMA_ALIASES = {
     **{u.lower(): urns.USER for u in urns.LEGACY_USER},

@@ -41,8 +41,7 @@ from reference_server.patch_paths import (
     resolve_target,
 )
 from reference_server.patch_values import guard, mutability_error, remove_value, set_value
-from schemas import urns
-from schemas.definitions import ResourceType
+from schemas import ResourceType, urns
 
 Op = Literal["add", "remove", "replace"]
 _OPS: frozenset[str] = frozenset({"add", "remove", "replace"})

@@ -19,7 +19,7 @@ from typing import Any
 
 from reference_server.errors import ScimError
 from reference_server.filters import And, Comparison, Filter, parse_patch_path
-from schemas.definitions import Attribute, ResourceSchema, ResourceType
+from schemas import Attribute, ResourceSchema, ResourceType
 
 
 @dataclass(frozen=True)

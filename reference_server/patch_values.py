@@ -15,7 +15,7 @@ from reference_server.casefold import fold
 from reference_server.errors import ScimError
 from reference_server.filters import matches_value
 from reference_server.patch_paths import Target, element_from_filter, find_key, get_value, put_value
-from schemas.definitions import Attribute
+from schemas import Attribute
 
 
 def mutability_error(name: str, why: str) -> ScimError:

@@ -33,7 +33,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from schemas.definitions import Attribute, ResourceSchema, ResourceType, common_attribute
+from schemas import Attribute, ResourceSchema, ResourceType, common_attribute
 
 
 def parse_attribute_list(text: str | None) -> list[str] | None:

@@ -10,8 +10,7 @@ from typing import Any
 
 from reference_server.projection import project
 from reference_server.storage.base import Doc
-from schemas import USER_TYPE, urns
-from schemas.definitions import ResourceType
+from schemas import USER_TYPE, ResourceType, urns
 
 
 def location(base_url: str, rtype: ResourceType, resource_id: str) -> str:

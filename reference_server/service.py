@@ -25,8 +25,7 @@ from reference_server.storage.base import (
     UniquenessConflict,
     UnknownMember,
 )
-from schemas import GROUP_TYPE, USER_TYPE
-from schemas.definitions import ResourceType
+from schemas import GROUP_TYPE, USER_TYPE, ResourceType
 
 
 def utc_now() -> str:

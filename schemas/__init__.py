@@ -16,6 +16,7 @@ from schemas.definitions import (
     AttrPath,
     ResourceSchema,
     ResourceType,
+    common_attribute,
     schema_by_urn,
 )
 from schemas.validation import (
@@ -45,6 +46,7 @@ __all__ = [
     "ResourceSchema",
     "ResourceType",
     "Violation",
+    "common_attribute",
     "requirement",
     "requirement_ids",
     "schema_by_urn",

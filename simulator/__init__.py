@@ -14,13 +14,16 @@ from __future__ import annotations
 from simulator.connector import Connector
 from simulator.engine import Engine
 from simulator.expected import AppBehaviour, Directory
-from simulator.facts import FACTS, Fact, fact, facts_of
+from simulator.facts import FACTS, IDPS, Fact, fact, facts_of
+from simulator.knobs import KNOBS
 from simulator.links import Links
-from simulator.names import Oddities
+from simulator.names import DEPARTMENTS, Oddities, email_local
 from simulator.own_requests import OwnRequests
 from simulator.plans import APPROVAL, EVENTS, Event, Outcome, Plan, arun, drive, run
 from simulator.problems import Problem, Problems
 from simulator.profile import ONELOGIN, AcceptedStatuses, Profile, RetryPolicy, Timeouts
+from simulator.profile_file import EffectiveProfile, ProfileError, load_profile
+from simulator.progress import Silent, for_stream
 from simulator.record import Recorder, RecordingError, read_recording
 from simulator.replay import ReplayReport, replay
 from simulator.requests import Requests
@@ -29,15 +32,19 @@ from simulator.sender import Sender
 from simulator.settings import AppSettings, parse_custom_headers
 from simulator.simulation import Report, SimulationConfig, simulate
 from simulator.template import DEFAULT_TEMPLATE, Template, TemplateError
-from simulator.tenant import OneLoginUser, Role, Tenant
+from simulator.tenant import EXTRA_ROLES, OneLoginUser, Role, Tenant
 from simulator.triggers import Trigger
 from simulator.wire import Exchange, WireRequest, WireResponse
 
 __all__ = [
     "APPROVAL",
     "DEFAULT_TEMPLATE",
+    "DEPARTMENTS",
     "EVENTS",
+    "EXTRA_ROLES",
     "FACTS",
+    "IDPS",
+    "KNOBS",
     "ONELOGIN",
     "SCENARIOS",
     "AcceptedStatuses",
@@ -45,6 +52,7 @@ __all__ = [
     "AppSettings",
     "Connector",
     "Directory",
+    "EffectiveProfile",
     "Engine",
     "Event",
     "Exchange",
@@ -58,6 +66,7 @@ __all__ = [
     "Problem",
     "Problems",
     "Profile",
+    "ProfileError",
     "Recorder",
     "RecordingError",
     "ReplayReport",
@@ -67,6 +76,7 @@ __all__ = [
     "Role",
     "Scenario",
     "Sender",
+    "Silent",
     "SimulationConfig",
     "Template",
     "TemplateError",
@@ -77,8 +87,11 @@ __all__ = [
     "WireResponse",
     "arun",
     "drive",
+    "email_local",
     "fact",
     "facts_of",
+    "for_stream",
+    "load_profile",
     "parse_custom_headers",
     "read_recording",
     "replay",

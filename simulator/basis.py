@@ -8,7 +8,7 @@ below pick the row or fact each kind of finding rests on; the text lives in thos
 
 from __future__ import annotations
 
-from schemas.checklist import REQUIREMENTS
+from schemas import REQUIREMENTS
 from simulator.facts import FACTS
 from simulator.profile import Operation
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
-from schemas.validation import Violation, validate, validate_list_response, validate_resource
+from schemas import Violation, validate, validate_list_response, validate_resource
 from simulator import basis
 from simulator.attributes import active_of
 from simulator.flow import says_name_exists

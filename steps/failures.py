@@ -46,8 +46,8 @@ from urllib.parse import unquote_plus
 import httpx
 import pytest
 
-from schemas.checklist import requirement
-from simulator.facts import fact
+from schemas import requirement
+from simulator import fact
 
 __all__ = [
     "Basis",

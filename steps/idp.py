@@ -22,7 +22,10 @@ import pytest
 
 from scim_client import Target
 from simulator import (
+    DEPARTMENTS,
+    EXTRA_ROLES,
     Connector,
+    EffectiveProfile,
     Oddities,
     OneLoginUser,
     Outcome,
@@ -33,11 +36,9 @@ from simulator import (
     Tenant,
     WireRequest,
     WireResponse,
+    email_local,
     run,
 )
-from simulator.names import DEPARTMENTS, email_local
-from simulator.profile_file import EffectiveProfile
-from simulator.tenant import EXTRA_ROLES
 from steps._vocabulary import phrase, quoted  # re-exported: the IdP step modules import them from here
 from steps.failures import Basis, SuiteError, check, sent
 from steps.wire import ScimClient, note_violations

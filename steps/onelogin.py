@@ -15,8 +15,7 @@ from urllib.parse import quote
 from pytest_bdd import given, then, when
 
 from schemas import urns
-from simulator import Connector, OneLoginUser, Outcome, Template, parse_custom_headers, run
-from simulator.profile_file import EffectiveProfile
+from simulator import Connector, EffectiveProfile, OneLoginUser, Outcome, Template, parse_custom_headers, run
 from steps.common import assert_status, body_of
 from steps.failures import Basis, SuiteError, check, sent
 from steps.idp import (

@@ -12,8 +12,15 @@ from urllib.parse import quote
 from pytest_bdd import then
 
 from schemas import urns
-from simulator import DEFAULT_TEMPLATE, ONELOGIN, AppSettings, OneLoginUser, Requests, Tenant
-from simulator.profile_file import EffectiveProfile
+from simulator import (
+    DEFAULT_TEMPLATE,
+    ONELOGIN,
+    AppSettings,
+    EffectiveProfile,
+    OneLoginUser,
+    Requests,
+    Tenant,
+)
 from steps.common import assert_status, body_of
 from steps.failures import Basis, SuiteError, check, note_origin, origin_of, sent
 from steps.idp import Conversation, OneLogin, app_user, linked_id, phrase, send_one

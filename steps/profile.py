@@ -21,8 +21,7 @@ from typing import Any
 
 import pytest
 
-from simulator.knobs import KNOBS
-from simulator.profile_file import EffectiveProfile, ProfileError, load_profile
+from simulator import KNOBS, EffectiveProfile, ProfileError, load_profile
 from steps.failures import SuiteError
 
 _PROFILE_KEY = pytest.StashKey[EffectiveProfile]()

@@ -16,8 +16,7 @@ from typing import Any
 
 import httpx
 
-from schemas import urns
-from schemas.validation import Violation, validate, validate_list_response, validate_resource
+from schemas import Violation, urns, validate, validate_list_response, validate_resource
 from scim_client import CLI_OPTIONS, OptionNames, Redactor, Target, redirected_elsewhere, send
 from steps.failures import Basis, Failure, note_schema
 

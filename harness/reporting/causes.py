@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING, Any
 
 from harness.reporting.signature import Signature, path_pattern, signature_of, text_pattern
 from harness.reporting.verdicts import SCOPES, Scope
-from schemas.checklist import requirement
-from simulator.facts import fact
+from schemas import requirement
+from simulator import fact
 
 if TYPE_CHECKING:
     from harness.reporting.model import RunResult, ScenarioResult

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness.reporting.verdicts import SCOPES, Scope, Verdict, level_gates, scope_of, selected
-from schemas.checklist import requirement_ids
+from schemas import requirement_ids
 from scim_client import Target
-from simulator.facts import Fact, facts_of
+from simulator import Fact, facts_of
 
 STATUSES = ("passed", "failed", "error", "skipped")
 LEVELS = ("must", "should", "may", "unspecified")

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from simulator.facts import IDPS
+from simulator import IDPS
 
 __all__ = [
     "ALL",

@@ -39,7 +39,7 @@ from reference_server.filters.ast import (
     Present,
     ValuePath,
 )
-from schemas.definitions import Attribute, ResourceSchema, ResourceType
+from schemas import Attribute, ResourceSchema, ResourceType
 
 Kind = Literal["string", "boolean", "number", "dateTime"]
 

@@ -35,7 +35,7 @@ from reference_server.filters.bind import (
     bind_element,
     normalize_datetime,
 )
-from schemas.definitions import Attribute, ResourceType
+from schemas import Attribute, ResourceType
 
 
 def is_present(value: Any) -> bool:

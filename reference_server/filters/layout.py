@@ -19,8 +19,7 @@ from typing import Protocol
 
 from reference_server.filters.bind import Kind, Target, invalid_filter
 from reference_server.storage import ddl
-from schemas import urns
-from schemas.definitions import Attribute, ResourceType
+from schemas import Attribute, ResourceType, urns
 
 _SAFE_KEY = re.compile(r"[A-Za-z0-9$:._\-]+")
 

@@ -54,7 +54,7 @@ from reference_server.filters.layout import (
 )
 from reference_server.filters.parser import attr_path_syntax_ok
 from reference_server.storage.ddl import SUFFIX_BYTES, SUFFIX_MIN_BYTES, UNINDEXED
-from schemas.definitions import Attribute, ResourceType
+from schemas import Attribute, ResourceType
 
 Sql = tuple[str, list[object]]
 Wrap = Callable[[str], str]

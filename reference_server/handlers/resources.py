@@ -19,8 +19,7 @@ from reference_server.render import list_response, render
 from reference_server.service import Resources, etag, version_of
 from reference_server.storage.base import Doc, Query
 from reference_server.wire import read_json, scim_response
-from schemas import GROUP_TYPE, urns
-from schemas.definitions import ResourceType
+from schemas import GROUP_TYPE, ResourceType, urns
 
 AnyRequest = Request[Any, Any, Any]
 
