@@ -111,14 +111,7 @@ def preflight(target: Target, options: OptionNames = CLI_OPTIONS) -> list[Harnes
     ) as client:
         received, exchange = _get(client, url, target.token, "pre-flight", options, redactor)
         exchanges.append(exchange)
-        response = received.response
-        if response is None:
-            raise TargetUnusable(redactor.text(f"cannot reach {what}: {received.failure}"))
-        if received.failure:
-            raise TargetUnusable(f"{what} answered {shown} with a {received.failure}")
-        note = redirect_note(response)
-        if note is not None:
-            raise TargetUnusable(f"{what} {note} (is {options.base_url} the SCIM base URL?)")
+        response = _answer(received, what, shown, redactor, f"is {options.base_url} the SCIM base URL?")
         if response.status_code in (401, 403):
             raise TargetUnusable(f"{what} rejected the token ({shown} answered {response.status_code})")
         if response.status_code == 200:
@@ -142,14 +135,21 @@ def _observer(
     received, exchange = _get(
         client, url, target.observer_token or "", "pre-flight (observer)", options, redactor
     )
-    response = received.response
-    if response is None:
-        raise TargetUnusable(redactor.text(f"cannot reach {observer}: {received.failure}"))
-    if received.failure:
-        raise TargetUnusable(f"{observer} answered GET {_path(url)} with a {received.failure}")
-    note = redirect_note(response)
-    if note is not None:
-        raise TargetUnusable(f"{observer} {note} (is {options.observer_url} right?)")
+    response = _answer(received, observer, f"GET {_path(url)}", redactor, f"is {options.observer_url} right?")
     if response.status_code in (401, 403):
         raise TargetUnusable(f"{observer} rejected the observer token ({response.status_code})")
     return exchange
+
+
+def _answer(received: Received, what: str, shown: str, redactor: Redactor, hint: str) -> httpx.Response:
+    """The response ``received`` holds, or :class:`TargetUnusable` saying why there is none to use:
+    no answer, a body past the cap, or a redirect (``hint`` asks whether the URL given is right)."""
+    response = received.response
+    if response is None:
+        raise TargetUnusable(redactor.text(f"cannot reach {what}: {received.failure}"))
+    if received.failure:
+        raise TargetUnusable(f"{what} answered {shown} with a {received.failure}")
+    note = redirect_note(response)
+    if note is not None:
+        raise TargetUnusable(f"{what} {note} ({hint})")
+    return response

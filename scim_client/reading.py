@@ -26,6 +26,25 @@ def _declared_too_large(response: httpx.Response, limit: int) -> bool:
     return declared.isdigit() and int(declared) > limit and not encoded
 
 
+class _Body:
+    """The body read so far, refusing to grow past ``limit``: the part both readers share."""
+
+    def __init__(self, response: httpx.Response, limit: int) -> None:
+        if _declared_too_large(response, limit):
+            raise ResponseTooLarge(limit)
+        self.limit, self.size, self.chunks = limit, 0, list[bytes]()
+
+    def add(self, chunk: bytes) -> None:
+        self.size += len(chunk)
+        if self.size > self.limit:
+            raise ResponseTooLarge(self.limit)
+        self.chunks.append(chunk)
+
+    def done(self, response: httpx.Response) -> bytes:
+        response._content = content = b"".join(self.chunks)
+        return content
+
+
 def read_capped(response: httpx.Response, limit: int = MAX_RESPONSE_BYTES) -> bytes:
     """Read a streamed response's body, at most ``limit`` bytes, then close it.
 
@@ -33,40 +52,26 @@ def read_capped(response: httpx.Response, limit: int = MAX_RESPONSE_BYTES) -> by
     connection closed mid-response). The body is then available as ``response.content``.
     """
     try:
-        if _declared_too_large(response, limit):
-            raise ResponseTooLarge(limit)
-        chunks, size = [], 0
+        body = _Body(response, limit)
         for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise ResponseTooLarge(limit)
-            chunks.append(chunk)
-        content = b"".join(chunks)
+            body.add(chunk)
     except BaseException:
         response._content = b""
         raise
     finally:
         response.close()
-    response._content = content
-    return content
+    return body.done(response)
 
 
 async def aread_capped(response: httpx.Response, limit: int = MAX_RESPONSE_BYTES) -> bytes:
-    """The asynchronous twin of :func:`read_capped` (one for each I/O style; the logic is the same)."""
+    """The asynchronous twin of :func:`read_capped` (one for each I/O style; :class:`_Body` reads)."""
     try:
-        if _declared_too_large(response, limit):
-            raise ResponseTooLarge(limit)
-        chunks, size = [], 0
+        body = _Body(response, limit)
         async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise ResponseTooLarge(limit)
-            chunks.append(chunk)
-        content = b"".join(chunks)
+            body.add(chunk)
     except BaseException:
         response._content = b""
         raise
     finally:
         await response.aclose()
-    response._content = content
-    return content
+    return body.done(response)

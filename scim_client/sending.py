@@ -55,6 +55,12 @@ def _timeout_of(request: httpx.Request, exc: httpx.HTTPError) -> float | None:
     return float(value) if isinstance(value, int | float) else None
 
 
+def _no_answer(
+    request: httpx.Request, exc: httpx.HTTPError, timeout: float | None, options: OptionNames
+) -> Received:
+    return Received(None, no_answer(exc, timeout or _timeout_of(request, exc), options), is_timeout(exc))
+
+
 def send(
     client: httpx.Client,
     request: httpx.Request,
@@ -69,7 +75,7 @@ def send(
     except ResponseTooLarge as exc:
         return Received(response, str(exc))
     except httpx.HTTPError as exc:
-        return Received(None, no_answer(exc, timeout or _timeout_of(request, exc), options), is_timeout(exc))
+        return _no_answer(request, exc, timeout, options)
     return Received(response)
 
 
@@ -87,5 +93,5 @@ async def asend(
     except ResponseTooLarge as exc:
         return Received(response, str(exc))
     except httpx.HTTPError as exc:
-        return Received(None, no_answer(exc, timeout or _timeout_of(request, exc), options), is_timeout(exc))
+        return _no_answer(request, exc, timeout, options)
     return Received(response)
