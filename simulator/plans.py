@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Generator
 from dataclasses import dataclass, replace
-from typing import Literal, TypeVar
+from typing import Literal, TypeVar, get_args
 
 from simulator.settings import ApprovalAction
 from simulator.wire import WireRequest, WireResponse
@@ -35,19 +35,7 @@ Event = Literal[
     "entitlement_refresh",
     "import",
 ]
-EVENTS: tuple[Event, ...] = (
-    "connection_test",
-    "assign",
-    "update",
-    "suspend",
-    "reactivate",
-    "unassign",
-    "delete",
-    "role_added",
-    "role_removed",
-    "entitlement_refresh",
-    "import",
-)
+EVENTS: tuple[Event, ...] = get_args(Event)
 
 # Which "Require admin approval" box holds an event back [doc: Create / Update / Delete user].
 APPROVAL: dict[Event, ApprovalAction | None] = {
