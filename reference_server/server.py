@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from litestar import Litestar
 
 from reference_server.app import create_app
@@ -13,17 +15,22 @@ from reference_server.storage.sqlite import SqliteStore
 
 
 def build_server(
-    config: ServerConfig, effects: Effects | None = None, store: Store | None = None
+    config: ServerConfig,
+    effects: Effects | None = None,
+    store: Store | None = None,
+    *,
+    accounts: Callable[[Store, Callable[[], str]], Accounts] = Accounts,
 ) -> Litestar:
     """The server as ``scim-harness serve`` and the embedded target run it.
 
     ``effects`` replaces the app-side reaction to SCIM writes (deprovisioning); the harness's
     own tests pass a deliberately broken one. ``store`` is any implementation of the storage
-    contract; by default the SQLite file (or ``:memory:``) of ``config.db_path``.
+    contract; by default the SQLite file (or ``:memory:``) of ``config.db_path``. ``accounts``
+    builds the observer's accounts and grants (a test passes one that breaks a grant rule).
     """
     store = store if store is not None else SqliteStore(config.db_path)
-    accounts = Accounts(store, utc_now)
-    worker = RotationWorker(accounts, delay=config.rotation_delay)
+    domain = accounts(store, utc_now)
+    worker = RotationWorker(domain, delay=config.rotation_delay)
 
     async def start_worker(_: Litestar) -> None:
         await worker.start()
@@ -35,7 +42,7 @@ def build_server(
         config,
         store=store,
         effects=effects if effects is not None else Deprovisioning(utc_now),
-        extra_routers=[observer_router(accounts)],
+        extra_routers=[observer_router(domain)],
         on_startup=[start_worker],
         on_shutdown=[stop_worker],
     )

@@ -229,6 +229,14 @@ _ALL = (
         CERBY_ARTICLE,
     ),
     _onelogin(
+        "no_access_while_inactive",
+        "doc",
+        "only an active, existing user can receive access: a direct grant to a suspended user is "
+        "refused (409), one to a deleted or unknown id is 404, and a team reaches no inactive member",
+        "the harness's observer contract (README, 'The observer API'), from Cerby's rule that a "
+        "suspended or deleted user has no access",
+    ),
+    _onelogin(
         "team_removal",
         "doc",
         "removal from an IdP group removes the user from the matching team",

@@ -7,6 +7,11 @@ grant, direct or through a team, and each privileged account the user could reac
 rotation. Without an observer the ``observer`` fixture skips the scenario, saying why.
 
 Accounts cannot be deleted through the observer contract, so their names carry the scenario's run id.
+
+Only an active, existing user can receive access (the observer contract, README): a direct grant
+to a suspended user is refused with 409, one to a deleted user's id with 404, and a team reaches no
+suspended member. Checks of the observer's answers cite ``onelogin_no_access_while_inactive``;
+the others the scenario's own facts (Cerby's documented behaviour).
 """
 
 from __future__ import annotations
@@ -22,14 +27,16 @@ import pytest
 from pytest_bdd import given, then, when
 
 from simulator import OneLoginUser
-from steps.common import assert_status, body_of
-from steps.idp import OneLogin, phrase, who
+from steps.common import body_of
+from steps.failures import Basis, Failure, SuiteError, check, expect_status, sent
+from steps.idp import Conversation, OneLogin, linked_id, phrase, who
 from steps.target import Observer
 from steps.wire import ScimClient
 
 APPEAR_WITHIN = 5.0
 """Seconds a rotation may take to show up; the reference server schedules it in the user's transaction."""
 _POLL = 0.05
+NO_ACCESS_WHILE_INACTIVE = Basis.fact("onelogin_no_access_while_inactive")
 
 
 @dataclass(frozen=True)
@@ -51,27 +58,33 @@ def accounts() -> Accounts:
 
 
 def _account(accounts: Accounts, name: str) -> Account:
-    assert name in accounts, f"the scenario has no account {name!r} (it has: {', '.join(accounts)})"
+    if name not in accounts:
+        raise SuiteError(f"the scenario has no account {name!r} (it has: {', '.join(accounts) or 'none'})")
     return accounts[name]
 
 
 def _user_id(onelogin: OneLogin, user: OneLoginUser) -> str:
-    scim_id = onelogin.app_id(user)
-    assert scim_id, f"OneLogin never linked {user.display_name!r} to a user in the app"
-    return scim_id
+    return linked_id(onelogin, user)
 
 
 def _create(
     observer: Observer, onelogin: OneLogin, accounts: Accounts, name: str, privileged: bool
 ) -> Account:
     response = observer.post("/accounts", {"name": f"{name} ({onelogin.run_id})", "privileged": privileged})
-    assert_status(response, 201)
+    expect_status(response, 201, why="the observer creates an account")
     body = body_of(response)
-    assert isinstance(body.get("id"), str), f"POST /accounts returned no id: {body}"
-    assert body.get("privileged") is privileged, (
-        f"the observer made {name!r} privileged={body.get('privileged')}"
+    check(
+        isinstance(body.get("id"), str),
+        f"the observer created {name!r} but gave it no id",
+        response=response,
+        expected='{"id": "…", "name": …, "privileged": …}',
     )
-    return Account(body["id"], name, privileged)
+    check(
+        body.get("privileged") is privileged,
+        f"the observer made {name!r} privileged={body.get('privileged')!r}, asked {privileged}",
+        response=response,
+    )
+    return Account(str(body["id"]), name, privileged)
 
 
 def _grant(observer: Observer, account: Account, grantee: dict[str, str]) -> httpx.Response:
@@ -81,7 +94,8 @@ def _grant(observer: Observer, account: Account, grantee: dict[str, str]) -> htt
 def _team_id(onelogin: OneLogin, role: str) -> str:
     group = onelogin.group_of(role)
     linked = onelogin.connector.links.group(group)
-    assert linked, f"OneLogin has not pushed the role {role!r} to the app's group {group!r} yet"
+    if not linked:
+        raise SuiteError(f"OneLogin has not pushed the role {role!r} to the app's group {group!r} yet")
     return linked
 
 
@@ -90,17 +104,29 @@ def grants_of(observer: Observer, user_id: str) -> list[dict[str, Any]]:
     response = observer.get(f"/users/{quote(user_id, safe='')}/grants")
     if response.status_code == 404:
         return []
-    assert_status(response, 200)
+    expect_status(response, 200, why="the observer lists the user's effective access")
     grants = body_of(response).get("grants")
-    assert isinstance(grants, list), f"GET /users/{user_id}/grants has no grants list"
+    check(
+        isinstance(grants, list),
+        "the observer's answer has no grants list",
+        response=response,
+        expected='{"grants": [...]}',
+    )
+    assert isinstance(grants, list)  # narrowed: check() raised otherwise
     return grants
 
 
 def rotations_of(observer: Observer, account: Account) -> list[dict[str, Any]]:
     response = observer.get(f"/accounts/{quote(account.id, safe='')}/rotations")
-    assert_status(response, 200)
+    expect_status(response, 200, why="the observer lists the account's rotations")
     rotations = body_of(response).get("rotations")
-    assert isinstance(rotations, list), f"GET /accounts/{account.id}/rotations has no rotations list"
+    check(
+        isinstance(rotations, list),
+        "the observer's answer has no rotations list",
+        response=response,
+        expected='{"rotations": [...]}',
+    )
+    assert isinstance(rotations, list)  # narrowed: check() raised otherwise
     return rotations
 
 
@@ -115,6 +141,11 @@ def _rotations_within(
         if ready or time.monotonic() > deadline:
             return rotations
         time.sleep(_POLL)
+
+
+def _shown(access: set[tuple[str, str]]) -> str:
+    """``'Payroll admin' (direct), 'Bank portal' (group)``, or ``none``."""
+    return ", ".join(f"{account!r} ({via})" for account, via in sorted(access)) or "none"
 
 
 def _access(accounts: Accounts, grants: list[dict[str, Any]]) -> set[tuple[str, str]]:
@@ -132,7 +163,8 @@ def _for_user(
     observer: Observer, onelogin: OneLogin, accounts: Accounts, name: str, privileged: bool
 ) -> Accounts:
     account = _create(observer, onelogin, accounts, name, privileged)
-    assert_status(_grant(observer, account, {"userId": _user_id(onelogin, onelogin.user)}), 201)
+    granted = _grant(observer, account, {"userId": _user_id(onelogin, onelogin.user)})
+    expect_status(granted, 201, basis=NO_ACCESS_WHILE_INACTIVE, why="an active user can receive a grant")
     return {**accounts, name: account}
 
 
@@ -155,7 +187,11 @@ def _for_team(
     privileged: bool,
 ) -> Accounts:
     account = _create(observer, onelogin, accounts, name, privileged)
-    assert_status(_grant(observer, account, {"groupId": _team_id(onelogin, role)}), 201)
+    expect_status(
+        _grant(observer, account, {"groupId": _team_id(onelogin, role)}),
+        201,
+        why="a team can receive a grant",
+    )
     return {**accounts, name: account}
 
 
@@ -193,13 +229,21 @@ def _(
     rows = datatable[1:] if datatable and datatable[0] == ["account", "via"] else datatable
     expected = {(account, via) for account, via in rows}
     actual = _access(accounts, grants_of(observer, _user_id(onelogin, user)))
-    assert actual == expected, f"{user.display_name} has access {sorted(actual)}, expected {sorted(expected)}"
+    check(
+        actual == expected,
+        f"the observer shows {user.display_name} with access {_shown(actual)}",
+        expected=_shown(expected),
+    )
 
 
 @then(phrase('the observer shows the user with direct access to "{name:Q}"'))
 def _(observer: Observer, onelogin: OneLogin, accounts: Accounts, name: str) -> None:
     actual = _access(accounts, grants_of(observer, _user_id(onelogin, onelogin.user)))
-    assert (name, "direct") in actual, f"the user has access {sorted(actual)}, not direct access to {name!r}"
+    check(
+        (name, "direct") in actual,
+        f"the observer shows the user with access {_shown(actual)}",
+        expected=f"direct access to {name!r}",
+    )
 
 
 @then(phrase("the observer shows no access for {person}"))
@@ -207,7 +251,9 @@ def _(observer: Observer, onelogin: OneLogin, accounts: Accounts, person: str) -
     """Suspension, deletion or leaving the only team removes every grant, direct and through teams."""
     user = who(onelogin, person)
     left = _access(accounts, grants_of(observer, _user_id(onelogin, user)))
-    assert not left, f"{user.display_name} still has access: {sorted(left)}"
+    check(
+        not left, f"the observer shows {user.display_name} still with access {_shown(left)}", expected="none"
+    )
 
 
 @then(phrase('the observer shows one rotation of "{name:Q}", triggered by {person}, because "{reason:Q}"'))
@@ -219,30 +265,94 @@ def _(
     user_id = _user_id(onelogin, who(onelogin, person))
     rotations = _rotations_within(observer, account, APPEAR_WITHIN, done=False)
     summary = [(r.get("reason"), r.get("triggeredBy"), r.get("status")) for r in rotations]
-    assert len(rotations) == 1, f"{name!r} has {len(rotations)} rotations, expected exactly one: {summary}"
-    rotation = rotations[0]
-    assert rotation.get("reason") == reason, f"{name!r} was rotated because {rotation.get('reason')!r}"
-    assert rotation.get("triggeredBy") == user_id, (
-        f"{name!r} was rotated for {rotation.get('triggeredBy')!r}, not for the user ({user_id})"
+    check(
+        len(rotations) == 1,
+        f"the observer shows {len(rotations)} rotations of {name!r} within {APPEAR_WITHIN:g} s: {summary}",
+        expected="exactly one",
     )
-    assert rotation.get("status") in ("pending", "completed"), f"rotation status {rotation.get('status')!r}"
+    rotation = rotations[0]
+    check(
+        rotation.get("reason") == reason,
+        f"{name!r} was rotated because {rotation.get('reason')!r}",
+        expected=repr(reason),
+    )
+    check(
+        rotation.get("triggeredBy") == user_id,
+        f"{name!r} was rotated for {rotation.get('triggeredBy')!r}, not for the user",
+        expected=f"triggeredBy {user_id!r}",
+    )
+    check(
+        rotation.get("status") in ("pending", "completed"),
+        f"the rotation of {name!r} has status {rotation.get('status')!r}",
+        expected="pending or completed",
+    )
 
 
 @then(phrase('the observer shows no rotation of "{name:Q}"'))
 def _(observer: Observer, accounts: Accounts, name: str) -> None:
     """Non-privileged accounts are never rotated, and nothing but deprovisioning rotates an account."""
     rotations = rotations_of(observer, _account(accounts, name))
-    assert not rotations, f"{name!r} was rotated: {[(r.get('reason'), r.get('status')) for r in rotations]}"
+    check(
+        not rotations,
+        f"{name!r} was rotated: {[(r.get('reason'), r.get('status')) for r in rotations]}",
+        expected="no rotation",
+    )
 
 
 @then(phrase('the observer shows the rotation of "{name:Q}" completed within {seconds:d} seconds'))
 def _(observer: Observer, accounts: Accounts, name: str, seconds: int) -> None:
     rotations = _rotations_within(observer, _account(accounts, name), float(seconds), done=True)
-    assert rotations, f"{name!r} has no rotation after {seconds} s"
+    check(rotations, f"{name!r} has no rotation after {seconds} s", expected="one, completed")
     statuses = [r.get("status") for r in rotations]
-    assert all(s == "completed" for s in statuses), f"{name!r} rotations after {seconds} s: {statuses}"
+    check(
+        all(s == "completed" for s in statuses),
+        f"the rotations of {name!r} after {seconds} s are {statuses}",
+        expected="every one completed",
+    )
 
 
 @given("the observer is available")
 def _(observer: Observer) -> None:
     """Skips the scenario, saying why, before any traffic when the target offers no observer."""
+
+
+# --- no new access for a user who is not active ------------------------------------------------------
+@then("the observer accepted the grant")
+def _(response: httpx.Response) -> None:
+    """A reactivated user is active again: a new direct grant is accepted (201)."""
+    expect_status(response, 201, basis=NO_ACCESS_WHILE_INACTIVE, why="the user is active again")
+
+
+@then(phrase("the observer refused the grant with {status:d}"))
+def _(response: httpx.Response, status: int) -> None:
+    """409 for a suspended user, 404 for a deleted user's id (the observer contract)."""
+    why = {409: "the user is not active", 404: "no user has that id any more"}.get(status)
+    expect_status(response, status, basis=NO_ACCESS_WHILE_INACTIVE, why=why)
+
+
+@then("the app refused the membership, or the observer shows no access for the user")
+def _(observer: Observer, onelogin: OneLogin, accounts: Accounts, conversation: Conversation) -> None:
+    """A team reaches no suspended member: the app may refuse the membership (any 4xx to the group
+    PATCH) or keep it without access; either passes."""
+    patches = [s for s in conversation.exchanges if s.request.method == "PATCH"]
+    if not patches:
+        raise SuiteError(f"OneLogin sent no group PATCH for the role: {conversation.trace()}")
+    refused = any(400 <= s.status < 500 for s in patches)
+    if refused:
+        return
+    last = patches[-1].response
+    check(
+        last.is_success,
+        f"{sent(last)} answered {last.status_code}: neither a refusal nor a membership",
+        response=last,
+        expected="a 4xx refusal, or 200/204 and no access through the team",
+        basis=NO_ACCESS_WHILE_INACTIVE,
+    )
+    left = _access(accounts, grants_of(observer, _user_id(onelogin, onelogin.user)))
+    if left:
+        raise Failure(
+            f"the app let the suspended user join the team, and the observer shows access {_shown(left)}",
+            response=last,
+            expected="no access for a suspended user (or the membership refused)",
+            basis=NO_ACCESS_WHILE_INACTIVE,
+        )

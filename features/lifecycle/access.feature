@@ -7,14 +7,14 @@ Feature: Pushed users take part in account sharing
   Background:
     Given the observer is available
 
-  @push @onelogin @must
+  @push @onelogin @must @fact_onelogin_no_access_while_inactive
   Scenario: A pushed user can be granted access to a shared account
     Given a OneLogin user "Ana Souza" pushed to the app
     And a privileged account "Payroll admin"
     When the observer grants the user access to "Payroll admin"
     Then the observer shows the user with direct access to "Payroll admin"
 
-  @groups @onelogin @must
+  @groups @onelogin @must @fact_onelogin_role_patch
   Scenario: A team's access reaches the users OneLogin put in the team
     Given a OneLogin user "Ana Souza" with the role "Finance" pushed to the app
     And a privileged account "Bank portal" shared with the role "Finance"
@@ -22,7 +22,7 @@ Feature: Pushed users take part in account sharing
       | account     | via   |
       | Bank portal | group |
 
-  @update @onelogin @must
+  @update @onelogin @must @fact_onelogin_update_whole_template @fact_onelogin_rotation
   Scenario: An attribute update touches no grant
     Given a OneLogin user "Ana Souza" with the role "Finance" pushed to the app
     And a privileged account "Payroll admin" the user can use

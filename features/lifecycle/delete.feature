@@ -7,7 +7,7 @@ Feature: A deleted user loses access, and privileged accounts are rotated
   Background:
     Given the observer is available
 
-  @onelogin @must
+  @onelogin @must @fact_onelogin_deletion_action @fact_onelogin_grants_removed @fact_onelogin_rotation
   Scenario: Deletion action "Delete": the user loses every grant, and each privileged account is rotated once
     Given the app's deletion action is "Delete"
     And a OneLogin user "Ana Souza" with the role "Finance" pushed to the app
@@ -21,7 +21,7 @@ Feature: A deleted user loses access, and privileged accounts are rotated
     And the observer shows one rotation of "Bank portal", triggered by the user, because "user_deleted"
     And the observer shows no rotation of "Team wiki"
 
-  @onelogin @must
+  @onelogin @must @fact_onelogin_deletion_action @fact_onelogin_grants_removed @fact_onelogin_rotation
   Scenario: Deletion action "Suspend": the user loses every grant as when suspended
     Given the app's deletion action is "Suspend"
     And a OneLogin user "Ana Souza" pushed to the app
@@ -31,7 +31,7 @@ Feature: A deleted user loses access, and privileged accounts are rotated
     And the observer shows no access for the user
     And the observer shows one rotation of "Payroll admin", triggered by the user, because "user_suspended"
 
-  @onelogin @must
+  @onelogin @must @fact_onelogin_deletion_action
   Scenario: Deletion action "Do nothing": the user keeps access and nothing is rotated
     Given the app's deletion action is "Do nothing"
     And a OneLogin user "Ana Souza" pushed to the app

@@ -7,7 +7,7 @@ Feature: Leaving a team ends the access that came through it
   Background:
     Given the observer is available
 
-  @onelogin @must
+  @onelogin @must @fact_onelogin_role_patch @fact_onelogin_team_removal @fact_onelogin_rotation
   Scenario: Leaving a group ends the team's access and rotates its privileged accounts
     Given a OneLogin user "Ana Souza" with the role "Finance" pushed to the app
     And a OneLogin user "Bruno Lima" with the role "Finance" pushed to the app
@@ -23,7 +23,7 @@ Feature: Leaving a team ends the access that came through it
     And the observer shows one rotation of "Bank portal", triggered by "Ana Souza", because "removed_from_group"
     And the observer shows no rotation of "Finance wiki"
 
-  @onelogin @must
+  @onelogin @must @fact_onelogin_role_patch @fact_onelogin_team_removal @fact_onelogin_rotation
   Scenario: Leaving a group keeps the user's direct grants
     Given a OneLogin user "Ana Souza" with the role "Finance" pushed to the app
     And a privileged account "Payroll admin" the user can use

@@ -6,7 +6,7 @@ Feature: A reactivated user gets no access back
   Background:
     Given the observer is available
 
-  @onelogin @must
+  @onelogin @must @fact_onelogin_no_grants_back @fact_onelogin_rotation
   Scenario: A reactivated user has no grant and no team
     Given a OneLogin user "Ana Souza" with the role "Finance" pushed to the app
     And a privileged account "Payroll admin" the user can use
@@ -18,14 +18,22 @@ Feature: A reactivated user gets no access back
     And the app's group for the role "Finance" no longer has the user as a member
     And the observer shows one rotation of "Payroll admin", triggered by the user, because "user_suspended"
 
-  @onelogin @must
-  Scenario: Access returns to a reactivated user only when granted again
-    Given a OneLogin user "Ana Souza" pushed to the app
+  @onelogin @must @fact_onelogin_no_grants_back @fact_onelogin_no_access_while_inactive
+  Scenario: After reactivation, access granted again works, directly and through a team
+    A reactivated user is active again: a new direct grant is accepted, and a team it joins again
+    reaches it.
+
+    Given a OneLogin user "Bruno Lima" with the role "Finance" pushed to the app
+    And a OneLogin user "Ana Souza" pushed to the app
     And a privileged account "Payroll admin" the user can use
+    And a privileged account "Bank portal" shared with the role "Finance"
     And OneLogin has suspended the user
     When OneLogin reactivates the user
     And the observer grants the user access to "Payroll admin"
-    Then the server answers 201
+    Then the observer accepted the grant
+    When OneLogin gives the user the role "Finance"
+    Then the app accepted every request OneLogin sent
     And the observer shows the user with access to
       | account       | via    |
       | Payroll admin | direct |
+      | Bank portal   | group  |

@@ -7,7 +7,7 @@ Feature: A suspended user loses access, and privileged accounts are rotated
   Background:
     Given the observer is available
 
-  @onelogin @must
+  @onelogin @must @fact_onelogin_grants_removed @fact_onelogin_rotation
   Scenario: A user suspended in OneLogin loses every grant, and each privileged account is rotated once
     Given a OneLogin user "Ana Souza" with the role "Finance" pushed to the app
     And a privileged account "Payroll admin" the user can use
@@ -26,14 +26,14 @@ Feature: A suspended user loses access, and privileged accounts are rotated
     And the observer shows one rotation of "Bank portal", triggered by the user, because "user_suspended"
     And the observer shows no rotation of "Team wiki"
 
-  @onelogin @must
+  @onelogin @must @fact_onelogin_rotation
   Scenario: The rotation a suspension schedules completes
     Given a OneLogin user "Ana Souza" pushed to the app
     And a privileged account "Payroll admin" the user can use
     When OneLogin suspends the user
     Then the observer shows the rotation of "Payroll admin" completed within 10 seconds
 
-  @onelogin @must
+  @onelogin @must @fact_onelogin_grants_removed @fact_onelogin_rotation
   Scenario: Accounts that are not privileged are not rotated
     Given a OneLogin user "Ana Souza" pushed to the app
     And an account "Team wiki" the user can use
@@ -43,7 +43,7 @@ Feature: A suspended user loses access, and privileged accounts are rotated
     And the observer shows no rotation of "Team wiki"
     And the observer shows no rotation of "Design files"
 
-  @onelogin @should @req_M_07
+  @onelogin @should @req_M_07 @fact_onelogin_suspend_patch @fact_onelogin_grants_removed
   Scenario: Suspending by PATCH, the form Okta also sends, ends the user's access too
     OneLogin set to suspend by PATCH sends {"op": "replace", "value": {"active": false}}, no path.
 
@@ -57,7 +57,7 @@ Feature: A suspended user loses access, and privileged accounts are rotated
     And the observer shows one rotation of "Payroll admin", triggered by the user, because "user_suspended"
     And the observer shows one rotation of "Bank portal", triggered by the user, because "user_suspended"
 
-  @entra @should
+  @entra @should @fact_onelogin_grants_removed @fact_onelogin_rotation
   Scenario: Deactivation by Entra's PATCH form ends the user's access too
     Entra capitalises the op, names the path and sends the boolean as the string "False".
 

@@ -1,7 +1,8 @@
 """Shared accounts, access grants and rotations: the operations behind the observer API.
 
 Only an active, existing user can receive a grant, and that check runs in the same transaction
-as the insert, so a grant can never land on a user whose suspension committed first. Everything
+as the insert, so a grant can never land on a user whose suspension committed first. An inactive
+user has no access at all: a team it joins while suspended reaches it with nothing. Everything
 goes through the storage contract (:mod:`reference_server.storage.records`).
 """
 
@@ -14,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from reference_server.errors import ScimError, bad_request, conflict, not_found
-from reference_server.storage.base import Store
+from reference_server.storage.base import Store, Transaction
 from reference_server.storage.records import Account, DuplicateGrant, Grant, Rotation
 
 
@@ -96,13 +97,7 @@ class Accounts:
             if tx.account(account_id) is None:
                 raise not_found(f"no account {account_id!r}")
             if user_id is not None:
-                user = tx.get("User", user_id)
-                if user is None:
-                    raise not_found(f"no user {user_id!r}")
-                if user.get("active") is False:
-                    raise ScimError(
-                        409, f"user {user_id} is not active; only active users can receive grants"
-                    )
+                self.check_grantee(tx, user_id)
             elif tx.version("Group", target) is None:
                 raise not_found(f"no group {group_id!r}")
             try:
@@ -112,12 +107,28 @@ class Accounts:
         key = "userId" if user_id is not None else "groupId"
         return {"id": grant.id, "accountId": account_id, key: target}
 
+    def check_grantee(self, tx: Transaction, user_id: str) -> None:
+        """Only an active, existing user can receive a direct grant: 404 for an unknown (or
+        deleted) id, 409 for a user whose ``active`` is false."""
+        user = tx.get("User", user_id)
+        if user is None:
+            raise not_found(f"no user {user_id!r}")
+        if user.get("active") is False:
+            raise ScimError(409, f"user {user_id} is not active; only active users can receive grants")
+
+    def has_access(self, tx: Transaction, user_id: str) -> bool:
+        """Whether any grant reaches the user: an inactive user has no access at all, not even
+        through a team it was put in while suspended."""
+        user = tx.get("User", user_id)
+        return user is None or user.get("active") is not False
+
     def user_grants(self, user_id: str) -> dict[str, Any]:
-        """The user's effective access: direct grants and those reaching them through a group."""
+        """The user's effective access: direct grants and those reaching them through a group;
+        none for an inactive user."""
         with self.store.read() as tx:
             if tx.version("User", user_id) is None and not tx.was_deleted(user_id):
                 raise not_found(f"no user {user_id!r}")
-            grants = tx.grants(user_id)
+            grants = tx.grants(user_id) if self.has_access(tx, user_id) else []
         return {"grants": [_grant(g) for g in grants]}
 
     def rotations(self, account_id: str) -> dict[str, Any]:

@@ -16,9 +16,8 @@ import pytest
 
 STEPS = Path(__file__).resolve().parents[2] / "steps"
 MODULES = sorted(p for p in STEPS.glob("*.py") if not p.name.startswith("test_"))
-PENDING = {
-    "lifecycle.py": "H-life rewrites steps/lifecycle.py on steps.failures; drop this mark when it lands",
-}
+PENDING: dict[str, str] = {}
+"""Step modules another engineer is rewriting now (module name → why): a strict xfail until it lands."""
 
 
 def bare_failures(source: str) -> list[str]:

@@ -33,12 +33,12 @@ from urllib.parse import parse_qsl
 
 from harness.target import embedded_server
 from reference_server.config import BASE_PATH, ServerConfig
-from reference_server.domain import Deprovisioning
+from reference_server.domain import Accounts, Deprovisioning
 from reference_server.domain.effects import schedule_rotations
 from reference_server.embedded import EmbeddedServer
 from reference_server.server import build_server
 from reference_server.service import Effects, utc_now
-from reference_server.storage.base import Doc, Transaction
+from reference_server.storage.base import Doc, Store, Transaction
 from reference_server.storage.records import DuplicateGrant, Grant
 
 Scope = MutableMapping[str, Any]
@@ -120,6 +120,10 @@ class Fault:
 
     def effects(self, clock: Callable[[], str]) -> Effects | None:
         """The app-side domain's effects to run instead of the real deprovisioning (None: the real)."""
+        return None
+
+    def accounts(self) -> Callable[[Store, Callable[[], str]], Accounts] | None:
+        """What builds the observer's accounts and grants instead of the real ones (None: the real)."""
         return None
 
     def wrap(self, app: ASGIApp) -> ASGIApp:
@@ -214,7 +218,12 @@ def faulty_server(name: str, config: ServerConfig) -> EmbeddedServer:
     """The reference server for ``config`` with fault ``name`` in front (start it with ``with``)."""
     broken = FAULTS[name]()
     effects = broken.effects(utc_now)
-    server = build_server(config, effects)
+    accounts = broken.accounts()
+    server = (
+        build_server(config, effects)
+        if accounts is None
+        else build_server(config, effects, accounts=accounts)
+    )
     app = broken.wrap(server)  # type: ignore[arg-type]
     return embedded_server(config, app)  # type: ignore[arg-type]
 
@@ -952,3 +961,8 @@ class GroupLeaveNoRotation(Fault):
 
     def effects(self, clock: Callable[[], str]) -> Effects | None:
         return _GroupLeaveNoRotation(clock)
+
+
+# The lifecycle faults of the observer's grant rules live in their own module; importing it
+# registers them here.
+from tests.support import faults_lifecycle  # noqa: E402, F401
