@@ -77,6 +77,24 @@ CAUGHT_BY: dict[str, tuple[str, tuple[str, ...]]] = {
     "grouped-not-refused": ("query", ("Logical operators bind in the RFC's order (<rule>)",)),
     "sloppy-patch-add": ("patch", ("Adding a value that is already there changes nothing",)),
     "user-name-declared-always-but-left-out": ("users", ("The id comes back even when not asked for",)),
+    "grant-to-suspended-user": ("lifecycle", ("A suspended user cannot receive a direct grant",)),
+    "team-access-while-suspended": (
+        "lifecycle",
+        ("A suspended user put in a team's group gains no access through it",),
+    ),
+    "grant-to-deleted-user": ("lifecycle", ("A deleted user's id cannot receive a grant",)),
+    "grants-refused-after-reactivation": (
+        "lifecycle",
+        ("After reactivation, access granted again works, directly and through a team",),
+    ),
+    "grants-to-inactive-users": (
+        "lifecycle",
+        (
+            "A suspended user cannot receive a direct grant",
+            "A suspended user put in a team's group gains no access through it",
+            "A deleted user's id cannot receive a grant",
+        ),
+    ),
     "duplicate-group-400": (
         "groups",
         ("A second group with a taken displayName is created, or refused as a conflict",),

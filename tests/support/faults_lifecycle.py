@@ -10,7 +10,9 @@ last, both); SCIM and the deprovisioning stay correct. They register in ``faults
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
+from typing import Any
 
 from reference_server.domain import Accounts, Deprovisioning
 from reference_server.errors import ScimError, not_found
@@ -30,12 +32,17 @@ class _SuspendedMayReceive(Accounts):
 
 
 class _DeletedMayReceive(Accounts):
-    """A direct grant to the id of a deleted user is inserted."""
+    """A direct grant to the id of a deleted user is answered 201, as if it were given (the store
+    keeps grants of existing users only, so it is never stored)."""
 
-    def check_grantee(self, tx: Transaction, user_id: str) -> None:
-        if tx.get("User", user_id) is None and tx.was_deleted(user_id):
-            return
-        super().check_grantee(tx, user_id)
+    def grant(self, account_id: str, body: object) -> dict[str, Any]:
+        user_id = body.get("userId") if isinstance(body, dict) else None
+        if isinstance(user_id, str):
+            with self.store.read() as tx:
+                gone = tx.get("User", user_id) is None and tx.was_deleted(user_id)
+            if gone:
+                return {"id": str(uuid.uuid4()), "accountId": account_id, "userId": user_id}
+        return super().grant(account_id, body)
 
 
 class _TeamsReachInactive(Accounts):
@@ -45,12 +52,8 @@ class _TeamsReachInactive(Accounts):
         return True
 
 
-class _InactiveMayReceive(_TeamsReachInactive):
+class _InactiveMayReceive(_DeletedMayReceive, _TeamsReachInactive, _SuspendedMayReceive):
     """Every rule about inactive users gone: grants to suspended and deleted users, team access."""
-
-    def check_grantee(self, tx: Transaction, user_id: str) -> None:
-        if tx.get("User", user_id) is None and not tx.was_deleted(user_id):
-            raise not_found(f"no user {user_id!r}")
 
 
 @fault("grant-to-suspended-user")
