@@ -9,14 +9,14 @@ Feature: Pushed users take part in account sharing
 
   @push @onelogin @must @fact_onelogin_no_access_while_inactive
   Scenario: A pushed user can be granted access to a shared account
-    Given a OneLogin user "Ana Souza" pushed to the app
+    Given a OneLogin user "Ana Souza" provisioned to the app
     And a privileged account "Payroll admin"
     When the observer grants the user access to "Payroll admin"
     Then the observer shows the user with direct access to "Payroll admin"
 
   @groups @onelogin @must @fact_onelogin_role_patch
   Scenario: A team's access reaches the users OneLogin put in the team
-    Given a OneLogin user "Ana Souza" with the role "Finance" pushed to the app
+    Given a OneLogin user "Ana Souza" with the role "Finance" provisioned to the app
     And a privileged account "Bank portal" shared with the role "Finance"
     Then the observer shows the user with access to
       | account     | via   |
@@ -24,7 +24,7 @@ Feature: Pushed users take part in account sharing
 
   @update @onelogin @must @fact_onelogin_update_whole_template @fact_onelogin_rotation
   Scenario: An attribute update touches no grant
-    Given a OneLogin user "Ana Souza" with the role "Finance" pushed to the app
+    Given a OneLogin user "Ana Souza" with the role "Finance" provisioned to the app
     And a privileged account "Payroll admin" the user can use
     And a privileged account "Bank portal" shared with the role "Finance"
     When OneLogin changes the user's title to "Staff Engineer" and pushes the update

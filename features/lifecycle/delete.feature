@@ -10,7 +10,7 @@ Feature: A deleted user loses access, and privileged accounts are rotated
   @onelogin @must @fact_onelogin_deletion_action @fact_onelogin_grants_removed @fact_onelogin_rotation
   Scenario: Deletion action "Delete": the user loses every grant, and each privileged account is rotated once
     Given the app's deletion action is "Delete"
-    And a OneLogin user "Ana Souza" with the role "Finance" pushed to the app
+    And a OneLogin user "Ana Souza" with the role "Finance" provisioned to the app
     And a privileged account "Payroll admin" the user can use
     And a privileged account "Bank portal" shared with the role "Finance"
     And an account "Team wiki" the user can use
@@ -24,7 +24,7 @@ Feature: A deleted user loses access, and privileged accounts are rotated
   @onelogin @must @fact_onelogin_deletion_action @fact_onelogin_grants_removed @fact_onelogin_rotation
   Scenario: Deletion action "Suspend": the user loses every grant as when suspended
     Given the app's deletion action is "Suspend"
-    And a OneLogin user "Ana Souza" pushed to the app
+    And a OneLogin user "Ana Souza" provisioned to the app
     And a privileged account "Payroll admin" the user can use
     When OneLogin deletes the user
     Then the app has an inactive user "ana.souza@…"
@@ -34,7 +34,7 @@ Feature: A deleted user loses access, and privileged accounts are rotated
   @onelogin @must @fact_onelogin_deletion_action
   Scenario: Deletion action "Do nothing": the user keeps access and nothing is rotated
     Given the app's deletion action is "Do nothing"
-    And a OneLogin user "Ana Souza" pushed to the app
+    And a OneLogin user "Ana Souza" provisioned to the app
     And a privileged account "Payroll admin" the user can use
     When OneLogin deletes the user
     Then OneLogin sent no request to the app

@@ -9,8 +9,8 @@ Feature: Leaving a team ends the access that came through it
 
   @onelogin @must @fact_onelogin_role_patch @fact_onelogin_team_removal @fact_onelogin_rotation
   Scenario: Leaving a group ends the team's access and rotates its privileged accounts
-    Given a OneLogin user "Ana Souza" with the role "Finance" pushed to the app
-    And a OneLogin user "Bruno Lima" with the role "Finance" pushed to the app
+    Given a OneLogin user "Ana Souza" with the role "Finance" provisioned to the app
+    And a OneLogin user "Bruno Lima" with the role "Finance" provisioned to the app
     And a privileged account "Bank portal" shared with the role "Finance"
     And an account "Finance wiki" shared with the role "Finance"
     When OneLogin removes the role "Finance" from "Ana Souza"
@@ -25,7 +25,7 @@ Feature: Leaving a team ends the access that came through it
 
   @onelogin @must @fact_onelogin_role_patch @fact_onelogin_team_removal @fact_onelogin_rotation
   Scenario: Leaving a group keeps the user's direct grants
-    Given a OneLogin user "Ana Souza" with the role "Finance" pushed to the app
+    Given a OneLogin user "Ana Souza" with the role "Finance" provisioned to the app
     And a privileged account "Payroll admin" the user can use
     And a privileged account "Bank portal" shared with the role "Finance"
     When OneLogin removes the role "Finance" from the user

@@ -10,7 +10,7 @@ Feature: A user who is not active gets no new access
 
   @onelogin @must @fact_onelogin_no_access_while_inactive
   Scenario: A suspended user cannot receive a direct grant
-    Given a OneLogin user "Ana Souza" pushed to the app
+    Given a OneLogin user "Ana Souza" provisioned to the app
     And a privileged account "Payroll admin"
     And OneLogin has suspended the user
     When the observer grants the user access to "Payroll admin"
@@ -19,9 +19,9 @@ Feature: A user who is not active gets no new access
 
   @onelogin @must @fact_onelogin_no_access_while_inactive
   Scenario: A suspended user put in a team's group gains no access through it
-    Given a OneLogin user "Bruno Lima" with the role "Finance" pushed to the app
+    Given a OneLogin user "Bruno Lima" with the role "Finance" provisioned to the app
     And a privileged account "Bank portal" shared with the role "Finance"
-    And a OneLogin user "Ana Souza" pushed to the app
+    And a OneLogin user "Ana Souza" provisioned to the app
     And OneLogin has suspended the user
     When OneLogin gives the user the role "Finance"
     Then the app refused the membership, or the observer shows no access for the user
@@ -29,7 +29,7 @@ Feature: A user who is not active gets no new access
   @onelogin @must @fact_onelogin_no_access_while_inactive @fact_onelogin_deletion_action
   Scenario: A deleted user's id cannot receive a grant
     Given the app's deletion action is "Delete"
-    And a OneLogin user "Ana Souza" pushed to the app
+    And a OneLogin user "Ana Souza" provisioned to the app
     And a privileged account "Payroll admin"
     When OneLogin deletes the user
     And the observer grants the user access to "Payroll admin"

@@ -8,7 +8,7 @@ Feature: A reactivated user gets no access back
 
   @onelogin @must @fact_onelogin_no_grants_back @fact_onelogin_rotation
   Scenario: A reactivated user has no grant and no team
-    Given a OneLogin user "Ana Souza" with the role "Finance" pushed to the app
+    Given a OneLogin user "Ana Souza" with the role "Finance" provisioned to the app
     And a privileged account "Payroll admin" the user can use
     And a privileged account "Bank portal" shared with the role "Finance"
     And OneLogin has suspended the user
@@ -23,8 +23,8 @@ Feature: A reactivated user gets no access back
     A reactivated user is active again: a new direct grant is accepted, and a team it joins again
     reaches it.
 
-    Given a OneLogin user "Bruno Lima" with the role "Finance" pushed to the app
-    And a OneLogin user "Ana Souza" pushed to the app
+    Given a OneLogin user "Bruno Lima" with the role "Finance" provisioned to the app
+    And a OneLogin user "Ana Souza" provisioned to the app
     And a privileged account "Payroll admin" the user can use
     And a privileged account "Bank portal" shared with the role "Finance"
     And OneLogin has suspended the user

@@ -9,7 +9,7 @@ Feature: A suspended user loses access, and privileged accounts are rotated
 
   @onelogin @must @fact_onelogin_grants_removed @fact_onelogin_rotation
   Scenario: A user suspended in OneLogin loses every grant, and each privileged account is rotated once
-    Given a OneLogin user "Ana Souza" with the role "Finance" pushed to the app
+    Given a OneLogin user "Ana Souza" with the role "Finance" provisioned to the app
     And a privileged account "Payroll admin" the user can use
     And a privileged account "Bank portal" shared with the role "Finance"
     And an account "Team wiki" the user can use
@@ -28,14 +28,14 @@ Feature: A suspended user loses access, and privileged accounts are rotated
 
   @onelogin @must @fact_onelogin_rotation
   Scenario: The rotation a suspension schedules completes
-    Given a OneLogin user "Ana Souza" pushed to the app
+    Given a OneLogin user "Ana Souza" provisioned to the app
     And a privileged account "Payroll admin" the user can use
     When OneLogin suspends the user
     Then the observer shows the rotation of "Payroll admin" completed within 10 seconds
 
   @onelogin @must @fact_onelogin_grants_removed @fact_onelogin_rotation
   Scenario: Accounts that are not privileged are not rotated
-    Given a OneLogin user "Ana Souza" pushed to the app
+    Given a OneLogin user "Ana Souza" provisioned to the app
     And an account "Team wiki" the user can use
     And an account "Design files" the user can use
     When OneLogin suspends the user
@@ -48,7 +48,7 @@ Feature: A suspended user loses access, and privileged accounts are rotated
     OneLogin set to suspend by PATCH sends {"op": "replace", "value": {"active": false}}, no path.
 
     Given OneLogin is set to suspend users by PATCH
-    And a OneLogin user "Ana Souza" with the role "Finance" pushed to the app
+    And a OneLogin user "Ana Souza" with the role "Finance" provisioned to the app
     And a privileged account "Payroll admin" the user can use
     And a privileged account "Bank portal" shared with the role "Finance"
     When OneLogin suspends the user
@@ -61,7 +61,7 @@ Feature: A suspended user loses access, and privileged accounts are rotated
   Scenario: Deactivation by Entra's PATCH form ends the user's access too
     Entra capitalises the op, names the path and sends the boolean as the string "False".
 
-    Given a OneLogin user "Ana Souza" with the role "Finance" pushed to the app
+    Given a OneLogin user "Ana Souza" with the role "Finance" provisioned to the app
     And a privileged account "Payroll admin" the user can use
     And a privileged account "Bank portal" shared with the role "Finance"
     When the app's user is deactivated with this PATCH
