@@ -26,6 +26,10 @@ the entry ``("scim_failure", {...})`` with the keys
 Every key is optional. It is passed through as the result's ``failure``; the reports then group
 the failure by it (:mod:`harness.reporting.causes`) in preference to what they derive from the wire
 and the tags. The last entry wins when a scenario's reports carry several.
+
+**Findings**: a step that works around what it found and goes on (the lifecycle scenarios' push
+with the RFC-clean template) adds ``("scim_finding", {...})``; every such entry is passed through
+in the result's ``findings`` list (keys: :mod:`harness.reporting.findings`), whatever the status.
 """
 
 from __future__ import annotations
@@ -152,12 +156,15 @@ class _Streamer:
         status, message, details, failed_phase = _outcome(reports)
         wire: list[dict[str, Any]] = []
         failure: dict[str, Any] | None = None
+        findings: list[dict[str, Any]] = []
         for report in reports:
             for key, value in report.user_properties:
                 if key == "scim_wire" and isinstance(value, list):
                     wire.extend(value)
                 elif key == "scim_failure" and isinstance(value, dict):
                     failure = value
+                elif key == "scim_finding" and isinstance(value, dict):
+                    findings.append(value)
         phases = {r.when: round(r.duration, 6) for r in reports}
         return {
             "event": "result",
@@ -172,6 +179,7 @@ class _Streamer:
             "steps": step_results(reports, info, status, failed_phase),
             "wire": wire,
             "failure": failure if status in ("failed", "error") else None,
+            "findings": findings,
         }
 
 

@@ -65,7 +65,8 @@ def _finding(
         "request": sent(failing.response).split("?", 1)[0],
         "status": failing.status,
         "fallback": "the RFC-clean template of docs/profiles/vendor-rfc-clean.toml",
-        "consequence": "the lifecycle scenarios pushed their users with the RFC-clean template instead",
+        "consequence": "the lifecycle scenarios went on with the RFC-clean template of "
+        "docs/profiles/vendor-rfc-clean.toml, so their verdicts are about the side effects",
     }
     if found.cause:
         record["cause"] = found.cause

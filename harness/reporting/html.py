@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from harness.reporting.findings import run_findings
 from harness.reporting.html_failures import badge, e, failures_section
 from harness.reporting.html_simulation import section as simulation_section
 from harness.reporting.html_style import CSS, SCRIPT
@@ -173,6 +174,34 @@ def _all_scenarios(run: RunResult) -> str:
     )
 
 
+def _findings(run: RunResult) -> str:
+    """IdP-compatibility findings, each once (what the scenarios worked around and went on)."""
+    findings = run_findings(run)
+    if not findings:
+        return ""
+    items = []
+    for found in findings:
+        record = found.record
+        refused = (
+            f" <code>{e(record['request'])} → {e(record.get('status'))}</code>"
+            if record.get("request")
+            else ""
+        )
+        details = [f"<li>{e(record['what'])}</li>"] if record.get("what") else []
+        if record.get("cause"):
+            details.append(f"<li>cause: {e(record['cause'])}</li>")
+        if record.get("consequence"):
+            details.append(f"<li>{e(record['consequence'])}</li>")
+        details += [f"<li>basis: {e(text)}</li>" for text in found.basis_text()]
+        count = len(found.scenarios)
+        items.append(
+            f"<li><b>{e(found.title)}</b> ({e(found.idp)}){refused} — met by {count} "
+            f"scenario{'s' if count != 1 else ''}, {'certain' if found.gating else 'rests on a guess'}"
+            f"<ul>{''.join(details)}</ul></li>"
+        )
+    return f'<h2 id="findings">IdP-compatibility findings ({len(findings)})</h2><ol>{"".join(items)}</ol>'
+
+
 def render(run: RunResult) -> str:
     body = [
         _verdict(run),
@@ -182,6 +211,7 @@ def render(run: RunResult) -> str:
         _by_level(run),
         _matrix(run),
         failures_section(run),
+        _findings(run),
         _by_feature(run),
     ]
     if run.simulation is not None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from harness.reporting import simulation as sim_data
 from harness.reporting.causes import CauseGroup, group_causes
+from harness.reporting.findings import run_findings
 from harness.reporting.model import STATUSES, RunResult
 from harness.reporting.verdicts import gate_label, level_gates
 
@@ -152,6 +153,29 @@ def _causes(run: RunResult) -> list[str]:
     return lines
 
 
+def _findings(run: RunResult) -> list[str]:
+    """IdP-compatibility findings, each once: what the scenarios worked around and went on."""
+    findings = run_findings(run)
+    if not findings:
+        return []
+    lines = [f"### IdP-compatibility findings ({len(findings)})", ""]
+    for number, found in enumerate(findings, 1):
+        count = len(found.scenarios)
+        record = found.record
+        refused = f" — `{cell(record['request'])} → {record.get('status')}`" if record.get("request") else ""
+        lines.append(
+            f"{number}. **{inline(found.title)}** ({found.idp}{refused}; met by {count} "
+            f"scenario{'s' if count != 1 else ''}; {'certain' if found.gating else 'rests on a guess'})"
+        )
+        if record.get("cause"):
+            lines.append(f"   - cause: {inline(record['cause'])}")
+        if record.get("consequence"):
+            lines.append(f"   - {inline(record['consequence'])}")
+        for text in found.basis_text():
+            lines.append(f"   - basis: {inline(text)}")
+    return [*lines, ""]
+
+
 def _simulation(sim: dict[str, Any]) -> list[str]:
     d = sim_data.digest(sim)
     lat = d["latencyMs"]
@@ -207,6 +231,7 @@ def render(run: RunResult) -> str:
         "",
         *_levels(run),
         *_causes(run),
+        *_findings(run),
     ]
     if run.simulation is not None:
         lines += _simulation(run.simulation)

@@ -62,6 +62,8 @@ class ScenarioResult:
     """What the steps said about the failure (``scim_failure``, see :mod:`harness.collect`)."""
     phases: dict[str, float] = field(default_factory=dict)
     """Seconds spent in ``setup``, ``call`` and ``teardown``; ``duration`` is their sum."""
+    findings: list[dict[str, Any]] = field(default_factory=list)
+    """What the steps found without failing on it (``scim_finding``, :mod:`harness.reporting.findings`)."""
 
     @classmethod
     def from_event(cls, event: dict[str, Any]) -> ScenarioResult:
@@ -98,6 +100,7 @@ class ScenarioResult:
             failed_phase=event.get("failedPhase"),
             failure=event["failure"] if isinstance(event.get("failure"), dict) else None,
             phases={str(k): float(v) for k, v in (event.get("phases") or {}).items()},
+            findings=[f for f in event.get("findings") or [] if isinstance(f, dict)],
         )
 
     @property

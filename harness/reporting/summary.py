@@ -7,6 +7,9 @@ removed or changed field raises MAJOR, so a reader pinned to ``2.x`` keeps worki
 2.0 (issue 13): ``verdicts`` (RFC 7643/7644 conformance and each IdP's compatibility, each gating on
 its own) replace ``onelogin``; ``gate`` and ``causes`` are new; a scenario's ``gating`` no longer
 follows from ``@onelogin``; scenarios carry their ``verdict``, ``basis``, ``cause`` and ``anchor``.
+
+2.1 (issue 15): ``findings`` (IdP-compatibility findings, each once: :mod:`harness.reporting.findings`)
+and ``gatingFindings``.
 """
 
 from __future__ import annotations
@@ -17,11 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from harness.reporting.causes import CauseGroup, basis_of, group_causes
+from harness.reporting.findings import run_findings
 from harness.reporting.model import RunResult, ScenarioResult
 from harness.reporting.simulation import digest
 from scim_client import public_url
 
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "2.1"
 
 
 def schema() -> dict[str, Any]:
@@ -84,6 +88,7 @@ def _cause(group: CauseGroup, run: RunResult) -> dict[str, Any]:
 def build(run: RunResult) -> dict[str, Any]:
     groups = group_causes(run)
     causes = {s.nodeid: g.anchor for g in groups for s in g.scenarios}
+    findings = run_findings(run)
     return {
         "schemaVersion": SCHEMA_VERSION,
         "tool": {"name": "scim-harness", "version": run.tool_version},
@@ -128,6 +133,8 @@ def build(run: RunResult) -> dict[str, Any]:
         "causes": [_cause(g, run) for g in groups],
         "scenarios": [_scenario(s, run, causes.get(s.nodeid)) for s in run.scenarios],
         "simulation": digest(run.simulation) if run.simulation is not None else None,
+        "findings": [f.as_json() for f in findings],
+        "gatingFindings": sum(f.gating for f in findings),
     }
 
 
