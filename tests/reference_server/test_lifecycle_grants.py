@@ -205,3 +205,45 @@ def test_every_way_of_leaving_a_group_ends_team_access(
     assert LEAVES[form](client, team, user).status_code in (200, 204)
     assert grants_of(observer, user["id"]) == []
     assert [r["reason"] for r in rotations_of(observer, vault["id"])] == ["removed_from_group"]
+
+
+def test_a_suspended_user_gains_no_access_through_a_team_it_joins(
+    client: httpx.Client, observer: httpx.Client
+) -> None:
+    """Issue 15: an inactive user has no access, not even through a team it is put in while suspended;
+    reactivated, the team's access reaches it again (the membership was kept)."""
+    user = new_user(client)
+    vault = new_account(observer, privileged=True)
+    team = new_group(client)
+    grant(observer, vault["id"], group=team["id"])
+    suspend = patch_body({"op": "replace", "value": {"active": False}})
+    assert client.patch(f"/Users/{user['id']}", json=suspend).status_code == 200
+    join = patch_body({"op": "add", "path": "members", "value": [{"value": user["id"]}]})
+    assert client.patch(f"/Groups/{team['id']}", json=join).status_code == 200
+    assert grants_of(observer, user["id"]) == []
+    reactivate = patch_body({"op": "replace", "value": {"active": True}})
+    assert client.patch(f"/Users/{user['id']}", json=reactivate).status_code == 200
+    assert [(g["accountId"], g["via"]) for g in grants_of(observer, user["id"])] == [(vault["id"], "group")]
+
+
+def test_a_deleted_users_id_cannot_receive_a_grant(client: httpx.Client, observer: httpx.Client) -> None:
+    user = new_user(client)
+    account = new_account(observer, privileged=True)
+    assert client.delete(f"/Users/{user['id']}").status_code == 204
+    response = observer.post(f"/accounts/{account['id']}/grants", json={"userId": user["id"]})
+    assert response.status_code == 404, response.text
+    assert grants_of(observer, user["id"]) == []
+
+
+def test_a_reactivated_user_can_be_granted_again(client: httpx.Client, observer: httpx.Client) -> None:
+    user = new_user(client)
+    account = new_account(observer, privileged=True)
+    grant(observer, account["id"], user=user["id"])
+    for active in (False, True):
+        body = patch_body({"op": "replace", "value": {"active": active}})
+        assert client.patch(f"/Users/{user['id']}", json=body).status_code == 200
+    assert grants_of(observer, user["id"]) == []
+    grant(observer, account["id"], user=user["id"])
+    assert [(g["accountId"], g["via"]) for g in grants_of(observer, user["id"])] == [
+        (account["id"], "direct")
+    ]
