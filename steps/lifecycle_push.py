@@ -59,7 +59,7 @@ def _finding(
     record: dict[str, Any] = {
         "id": FINDING,
         "idp": "onelogin",
-        "title": f"The app refuses the SCIM template of the run's OneLogin profile ({profile})",
+        "title": f"The app refuses {profile}",
         "what": found.what,
         "basis": found.basis.keys,
         "request": sent(failing.response).split("?", 1)[0],
@@ -100,7 +100,13 @@ def provisioned(
 
 
 def _profile_name(scim_profile: EffectiveProfile) -> str:
-    return scim_profile.name or "OneLogin's default"
+    """``OneLogin's default SCIM template``, or the template of the run's profile by its name."""
+    chosen = any(scim_profile.origin(k) != "default" for k in ("template.name", "template.file"))
+    return (
+        f"the SCIM template of the run's profile {scim_profile.name!r}"
+        if chosen
+        else ("OneLogin's default SCIM template")
+    )
 
 
 @given(phrase('a OneLogin user "{name:Q}" provisioned to the app'), target_fixture="onelogin")

@@ -62,6 +62,7 @@ def test_the_refusal_is_one_finding_of_the_run(
     assert document["schemaVersion"] == "2.1"
     [finding] = document["findings"]
     assert finding["id"] == "template_refused" and finding["idp"] == "onelogin"
+    assert finding["title"] == "The app refuses OneLogin's default SCIM template"
     assert (finding["request"], finding["status"]) == ("POST /scim/v2/Users", 400)
     assert "legacy schema URN urn:scim:schemas:core:2.0" in finding["cause"]
     assert finding["basis"] == ["fact:onelogin_legacy_urns"] and finding["gating"] is True
