@@ -29,7 +29,8 @@ Feature: A reactivated user gets no access back
     And a privileged account "Bank portal" shared with the role "Finance"
     And OneLogin has suspended the user
     When OneLogin reactivates the user
-    And the observer grants the user access to "Payroll admin"
+    Then the app has an active user "ana.souza@…"
+    When the observer grants the user access to "Payroll admin"
     Then the observer accepted the grant
     When OneLogin gives the user the role "Finance"
     Then the app accepted every request OneLogin sent
