@@ -35,7 +35,7 @@ def connection_test(c: FlowContext, user_name: str) -> Plan:
     expect(c, request, response)
     if response.status == 200:
         found, _ = resources(request, response)
-        if found:
+        if found and c.profile.connection_test_style == "filter":
             message = (
                 f"{request} returned {len(found)} user(s) for a random userName: the filter seems ignored"
             )
@@ -63,9 +63,18 @@ def create(c: FlowContext, user: OneLoginUser, event: Event, active: bool | None
 def replace(
     c: FlowContext, user: OneLoginUser, scim_id: str, event: Event, active: bool | None
 ) -> SubPlan[str]:
-    """``PUT /Users/{id}?`` with the whole rendered template (not a diff) [seen]."""
+    """``PUT /Users/{id}?`` with the whole rendered template (not a diff) [seen]; or, as the
+    profile says, a PATCH of the attributes (Entra) or of ``active`` alone (a reactivation by PATCH)."""
+    if active is not None and c.profile.reactivate_style == "patch":
+        request = c.requests.set_active(scim_id, active, event, user.id)
+        response = yield request
+        expect(c, request, response)
+        return scim_id
     body = c.requests.user_body(user, c.tenant, c.links, active)
-    request = c.requests.replace_user(scim_id, body, event, user.id)
+    if c.profile.update_style == "put":
+        request = c.requests.replace_user(scim_id, body, event, user.id)
+    else:
+        request = c.requests.patch_user(scim_id, body, event, user.id)
     response = yield request
     expect(c, request, response)
     return scim_id
