@@ -102,9 +102,9 @@ class AdscimGroupRefused(Fault):
     def request(self, request: Request) -> Request | Response:
         body = request.json()
         schemas = body.get("schemas") if isinstance(body, dict) else None
-        if request.is_("POST", "Groups", item=False) and isinstance(schemas, list):
-            if any(isinstance(s, str) and s.lower() == ADSCIM for s in schemas):
-                return scim_error(400, f"unknown schema {ADSCIM}", "invalidValue")
+        declared = [s.lower() for s in schemas if isinstance(s, str)] if isinstance(schemas, list) else []
+        if request.is_("POST", "Groups", item=False) and ADSCIM in declared:
+            return scim_error(400, f"unknown schema {ADSCIM}", "invalidValue")
         return request
 
 
