@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from harness.reporting.causes import CauseGroup, basis_of, group_causes
+from harness.reporting.idp_table import idp_table_json
 from harness.reporting.model import RunResult, ScenarioResult
 from harness.reporting.simulation import digest
 from scim_client import public_url
 
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "2.1"
 
 
 def schema() -> dict[str, Any]:
@@ -128,6 +129,7 @@ def build(run: RunResult) -> dict[str, Any]:
         "causes": [_cause(g, run) for g in groups],
         "scenarios": [_scenario(s, run, causes.get(s.nodeid)) for s in run.scenarios],
         "simulation": digest(run.simulation) if run.simulation is not None else None,
+        "idps": idp_table_json(run),
     }
 
 
