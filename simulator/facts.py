@@ -147,9 +147,10 @@ _OKTA = (
     _okta("no_delete", "doc", "Okta never sends DELETE /Users; deprovisioning is always active=false"),
     _okta(
         "suspended_kept",
-        "doc",
-        "the newest reference says a user suspended in Okta is not deprovisioned in the app (other-idps.md "
-        "says suspend becomes active=false)",
+        "?",
+        "a user suspended in Okta is not deprovisioned in the app: an earlier reading of Okta's newest "
+        "reference; other-idps.md says suspend becomes active=false, "
+        "which the profile keeps (not re-verified)",
     ),
     _okta(
         "import_paging",
