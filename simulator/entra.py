@@ -20,6 +20,7 @@ ADSCIM_GROUP = "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2
 
 ENTRA = Profile(
     name="entra",
+    idp_name="Microsoft Entra ID",
     content_type="application/scim+json; charset=utf-8",  # entra_headers [seen]
     extra_headers=(("ADSCIMVersion", "6.0"),),  # entra_headers [seen]
     filter_encoding="percent",  # [guess] the docs show the filter decoded

@@ -15,6 +15,7 @@ __all__ = ["OKTA", "OKTA_SETTINGS", "OKTA_TEMPLATE"]
 
 OKTA = Profile(
     name="okta",
+    idp_name="Okta",
     user_agent="Okta SCIM Client 1.0.0",  # okta_user_agent [doc]
     content_type="application/scim+json",  # [guess] the reference's examples are SCIM JSON
     filter_encoding="percent",  # okta_lookup_paging [doc]

@@ -135,6 +135,8 @@ class Profile:
 
     name: str = label("onelogin")
     """Shown in reports (``simulation.json``'s ``profile``); a profile file's ``name`` sets it."""
+    idp_name: str = label("OneLogin")
+    """The identity provider the profile is, as messages name it (``Okta``, ``Microsoft Entra ID``)."""
 
     # --- headers ---------------------------------------------------------------------------------
     content_type: str = knob("application/json", "guess", INFERRED)

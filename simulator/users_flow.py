@@ -54,7 +54,10 @@ def create(c: FlowContext, user: OneLoginUser, event: Event, active: bool | None
     if c.profile.require_name_in_create_response and not (
         isinstance(name, dict) and "givenName" in name and "familyName" in name
     ):
-        message = f"{request} answered 201 without name.givenName and name.familyName; OneLogin needs both"
+        message = (
+            f"{request} answered 201 without name.givenName and name.familyName; "
+            f"{c.profile.idp_name} needs both"
+        )
         raise Abort(message, basis.CREATE_RESPONSE)
     c.links.link_user(user.id, scim_id)
     return scim_id
@@ -146,4 +149,4 @@ def import_users(c: FlowContext) -> Plan:
                 linked += 1
 
     seen = yield from paged(c, c.requests.list_users, c.profile.import_page_size, on_page)
-    return Outcome("import", None, True, f"{seen} app users, {linked} linked to OneLogin users")
+    return Outcome("import", None, True, f"{seen} app users, {linked} linked to {c.profile.idp_name} users")
