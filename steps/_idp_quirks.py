@@ -83,6 +83,20 @@ def _with_paths(body: Body) -> Body:
     return body
 
 
+def _pathless_with_id(body: Body) -> bool:
+    return any(
+        "path" not in o and isinstance(o.get("value"), dict) and "id" in o["value"] for o in _ops(body)
+    )
+
+
+def _without_id(body: Body) -> Body:
+    for operation in _ops(body):
+        value = operation.get("value")
+        if "path" not in operation and isinstance(value, dict):
+            value.pop("id", None)
+    return body
+
+
 def _value_array_remove(body: Body) -> bool:
     return any(
         str(o.get("op", "")).lower() == "remove"
@@ -148,6 +162,9 @@ QUIRKS: tuple[IdpQuirk, ...] = (
     ),
     IdpQuirk(
         "entra_active_string", '"active" sent as the string "False" or "True"', _string_active, _bool_active
+    ),
+    IdpQuirk(
+        "okta_group_rename", "path-less replace carrying the unchanged id", _pathless_with_id, _without_id
     ),
     IdpQuirk(
         "okta_deactivate_patch", "a PATCH op without a path, its value an object", _pathless, _with_paths
@@ -222,7 +239,7 @@ def assert_idp_accepted(conversation: Conversation, scim: ScimClient, side: OneL
         response=failing.response if failing is not None else None,
         expected=f"an answer {side.idp_name} accepts, so its {conversation.event} goes on",
         basis=Basis.fact(quirk.fact) if quirk is not None else None,
-        cause=None if quirk is None else f"the server refused {side.idp_name}'s {quirk.says}",
+        cause=None if quirk is None else f"the server refused {side.idp_name}'s habit: {quirk.says}",
     )
 
 
