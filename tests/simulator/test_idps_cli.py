@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 from click.testing import CliRunner, Result
 
@@ -47,3 +48,31 @@ def test_locust_refuses_another_idp_in_one_line() -> None:
     result = _run("simulate", "--scenario", "onboarding", "--idp", "okta", "--engine", "locust")
     assert result.exit_code == 2
     assert "--idp okta needs the asyncio engine" in result.output
+
+
+def test_simulate_as_each_idp_finds_no_problem_on_the_reference_server(tmp_path: Path) -> None:
+    """The scenarios run as Okta and Entra (their updates, deactivations and groups) against the
+    embedded server: every answer accepted and the final directory reconciled, no problem."""
+    for idp, scenario in (("okta", "offboarding"), ("entra", "attribute-sync")):
+        folder = tmp_path / idp
+        result = _run(
+            "simulate", "--idp", idp, "--scenario", scenario, "--users", "12", "--no-progress",
+            "--report-dir", str(folder), "--record", str(folder / "rec.jsonl"),
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        report = json.loads((folder / "simulation.json").read_text())
+        assert report["profile"] == idp and report["ok"] is True and report["problems"]["count"] == 0
+        assert report["reconciliation"]["status"] == "complete"
+        sent = [json.loads(line) for line in (folder / "rec.jsonl").read_text().splitlines()]
+        methods = {line["request"]["method"] for line in sent}
+        assert "PATCH" in methods and ("DELETE" not in methods if idp == "okta" else True)
+        again = _run(
+            "replay",
+            "--idp",
+            idp,
+            str(folder / "rec.jsonl"),
+            "--no-progress",
+            "--report-dir",
+            str(folder / "r"),
+        )
+        assert again.exit_code == 0 and "differences: 0" in again.output, again.output
