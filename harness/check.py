@@ -169,7 +169,8 @@ def check(
         raise TargetError(f"the feature suite could not run ({outcome.crashed}); see {report_dir / LOG_FILE}")
     if not outcome.results:
         if selection is not None:
-            raise click.BadParameter(f"{tags!r} selects no scenario", param_hint="--tags")
+            hint = _idp_hint(selection, chosen)
+            raise click.BadParameter(f"{tags!r} selects no scenario{hint}", param_hint="--tags")
         raise TargetError("the feature suite has no scenarios")
     # Workers finish in any order; reports list scenarios as the features do.
     results = [ScenarioResult.from_event(r) for r in outcome.results]
@@ -190,6 +191,15 @@ def check(
     write_reports(run, report_dir)
     _conclude(console, run, report_dir)
     raise SystemExit(run.exit_code)
+
+
+def _idp_hint(selection: TagExpression, chosen: tuple[str, ...]) -> str:
+    """``; it names @okta, which --idp leaves out: add --idp okta`` when that explains an empty run."""
+    left_out = sorted(selection.tags & (set(IDP_PROFILES) - set(chosen)))
+    if not left_out:
+        return ""
+    named = ", ".join("@" + t for t in left_out)
+    return f"; it names {named}, which --idp leaves out: add " + " ".join(f"--idp {t}" for t in left_out)
 
 
 def _with_idps(expression: str | None, chosen: tuple[str, ...]) -> str | None:

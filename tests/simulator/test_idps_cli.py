@@ -76,3 +76,9 @@ def test_simulate_as_each_idp_finds_no_problem_on_the_reference_server(tmp_path:
             str(folder / "r"),
         )
         assert again.exit_code == 0 and "differences: 0" in again.output, again.output
+
+
+def test_check_says_which_idp_to_add_when_the_tags_select_only_a_left_out_one(tmp_path: Path) -> None:
+    result = _run("check", "--tags", "@okta and @connection", "--report-dir", str(tmp_path))
+    assert result.exit_code == 2
+    assert "selects no scenario; it names @okta, which --idp leaves out: add --idp okta" in result.output
