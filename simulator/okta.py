@@ -23,6 +23,7 @@ OKTA = Profile(
     put_query=None,
     connection_test_style="page",  # okta_connection_test [seen]
     update_preceded_by_lookup=False,  # Okta updates the linked id
+    update_reads_user=True,  # okta_update_put [doc], okta_put_echoes_get [guess]
     suspend_style="patch",  # okta_deactivate_patch [doc]
     reactivate_style="patch",  # okta_reactivate_patch [doc]
     assign_pushes_groups=True,

@@ -189,6 +189,9 @@ class Profile:
     """How an attribute change goes out: ``put`` the whole template (OneLogin, Okta); ``patch_paths``
     one ``Replace`` op per attribute with its path (Entra); ``patch_value`` one path-less ``replace``
     whose value holds every attribute (Entra with ``aadOptscim062020``)."""
+    update_reads_user: bool = knob(False, "doc", DOC)
+    """Read ``GET /Users/{id}`` before a PUT and send back its answer with the template's attributes
+    over it (Okta: "GET /Users/{id} then PUT" [doc]; that the body is the GET's answer is [guess])."""
     reactivate_style: Literal["put", "patch"] = knob("put", "guess", INFERRED)
     """``put``: reactivation is the update with ``"active": true``; ``patch``: a PATCH setting
     ``active`` to true, shaped like the suspension's PATCH (Okta, Entra)."""

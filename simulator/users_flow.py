@@ -74,6 +74,11 @@ def replace(
         expect(c, request, response)
         return scim_id
     body = c.requests.user_body(user, c.tenant, c.links, active)
+    if c.profile.update_style == "put" and c.profile.update_reads_user:
+        read = c.requests.read_user(scim_id, event, user.id)
+        answer = yield read
+        expect(c, read, answer)
+        body = _over(body_object(read, answer), body)
     if c.profile.update_style == "put":
         request = c.requests.replace_user(scim_id, body, event, user.id)
     else:
@@ -81,6 +86,15 @@ def replace(
     response = yield request
     expect(c, request, response)
     return scim_id
+
+
+def _over(current: dict[str, Any], rendered: dict[str, Any]) -> dict[str, Any]:
+    """The app's copy of the user with the rendered attributes over it (one level into objects)."""
+    merged = dict(current)
+    for key, value in rendered.items():
+        old = merged.get(key)
+        merged[key] = {**old, **value} if isinstance(old, dict) and isinstance(value, dict) else value
+    return merged
 
 
 def push(

@@ -332,6 +332,14 @@ CASES: list[Case] = [
         ),
     ),
     Case(
+        "update_reads_user",
+        "true",
+        event_operations("update"),
+        lambda v, ops: (
+            ops == (["lookup_user", "lookup_user", "replace_user"] if v else ["lookup_user", "replace_user"])
+        ),
+    ),
+    Case(
         "reactivate_style",
         "patch",
         lambda app: app.pushed(app.bob).run(app.connector.reactivate(app.bob)) and app.sent[-1][0],
