@@ -50,6 +50,7 @@ SUSPENDED_LEAVE_GROUPS = onelogin("team_removal")
 STATUS: dict[Operation, str] = {
     "connection_test": CONNECTION_TEST,
     "lookup_user": onelogin("lookup_before_push"),
+    "read_user": FACTS["okta_update_put"].basis,
     "create_user": CREATE_RESPONSE,
     "replace_user": onelogin("update_whole_template"),
     "patch_user": onelogin("suspend_patch"),

@@ -23,6 +23,7 @@ from simulator.settings import Headers
 Operation = Literal[
     "connection_test",
     "lookup_user",
+    "read_user",
     "create_user",
     "replace_user",
     "patch_user",
@@ -45,6 +46,8 @@ class AcceptedStatuses:
 
     connection_test: tuple[int, ...] = _statuses((200, 404), "doc", DOC)  # 200 empty ListResponse, or 404
     lookup_user: tuple[int, ...] = _statuses((200,), "doc", DOC)  # a 404: lookup_404_means_absent
+    # GET /Users/{id} before a PUT (update_reads_user: Okta)
+    read_user: tuple[int, ...] = _statuses((200,), "doc", DOC)
     create_user: tuple[int, ...] = _statuses((201,), "doc", DOC)
     replace_user: tuple[int, ...] = _statuses((200,), "seen", SAMPLE)
     # OneLogin sends no user PATCH unless suspend_style="patch"

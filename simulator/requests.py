@@ -301,7 +301,7 @@ class Requests:
 
     def read_user(self, scim_id: str, event: str = "", user_id: int | None = None) -> WireRequest:
         """``GET /Users/{id}`` (Okta reads the user before its PUT)."""
-        return self._request("GET", f"/Users/{_id(scim_id)}", "lookup_user", event=event, user_id=user_id)
+        return self._request("GET", f"/Users/{_id(scim_id)}", "read_user", event=event, user_id=user_id)
 
     def remove_member(
         self, group_id: str, member_id: str, event: str = "", user_id: int | None = None

@@ -223,7 +223,8 @@ def _(onelogin: OneLogin, conversation: Conversation, idp: str) -> None:
 def _(onelogin: OneLogin, conversation: Conversation, idp: str, method: str) -> None:
     """What the profile sends for the event (a check of the suite's own wire, not of the server)."""
     side = _side(onelogin, idp)
-    methods = {s.request.method for s in conversation.exchanges if s.request.operation != "lookup_user"}
+    reads = ("lookup_user", "read_user")
+    methods = {s.request.method for s in conversation.exchanges if s.request.operation not in reads}
     if methods != {method}:
         raise SuiteError(f"{side.idp_name}'s profile sent {sorted(methods)}, not {method} only")
 

@@ -53,7 +53,7 @@ def test_locust_refuses_another_idp_in_one_line() -> None:
 def test_simulate_as_each_idp_finds_no_problem_on_the_reference_server(tmp_path: Path) -> None:
     """The scenarios run as Okta and Entra (their updates, deactivations and groups) against the
     embedded server: every answer accepted and the final directory reconciled, no problem."""
-    for idp, scenario in (("okta", "offboarding"), ("entra", "attribute-sync")):
+    for idp, scenario in (("okta", "lifecycle"), ("entra", "lifecycle")):
         folder = tmp_path / idp
         result = _run(
             "simulate", "--idp", idp, "--scenario", scenario, "--users", "12", "--no-progress",

@@ -236,6 +236,7 @@ CASES: list[Case] = [
     # what OneLogin accepts
     _statuses("connection_test", event_outcome("connection_test")),
     _statuses("lookup_user", event_outcome("assign")),
+    _statuses("read_user", event_outcome("update"), "update_reads_user=true"),
     _statuses("create_user", event_outcome("assign")),
     _statuses("replace_user", event_outcome("update")),
     _statuses("patch_user", event_outcome("suspend"), "suspend_style=patch"),
@@ -336,7 +337,7 @@ CASES: list[Case] = [
         "true",
         event_operations("update"),
         lambda v, ops: (
-            ops == (["lookup_user", "lookup_user", "replace_user"] if v else ["lookup_user", "replace_user"])
+            ops == (["lookup_user", "read_user", "replace_user"] if v else ["lookup_user", "replace_user"])
         ),
     ),
     Case(
