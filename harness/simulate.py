@@ -40,7 +40,7 @@ from simulator import (
 SHOWN_CAUSES = 10
 
 
-def _summary(report: Report, path: Path) -> list[str]:
+def _summary(report: Report, path: Path, idp: str = "OneLogin") -> list[str]:
     data = report.to_json()
     latency, events, errors = data["latencyMs"], data["events"], data["httpErrors"]
     statuses = ", ".join(f"{code} × {n}" for code, n in data["statuses"].items()) or "none"
@@ -64,7 +64,7 @@ def _summary(report: Report, path: Path) -> list[str]:
         f"HTTP errors: {errors['errors']} (4xx {errors['4xx']}, 5xx {errors['5xx']}, "
         f"no answer {errors['noAnswer']})",
         f"reconciliation {recon['status']}: {compared}",
-        f"the harness's own requests (not OneLogin's): {len(own)}, listed under harnessRequests",
+        f"the harness's own requests (not {idp}'s): {len(own)}, listed under harnessRequests",
     ]
     causes = report.problems.causes.ranked()
     word = "cause" if len(causes) == 1 else "causes"
@@ -210,7 +210,7 @@ def simulate_command(
     write_text(path, json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n", target)
     if report.stopped is not None:
         raise NotEnabled(report.stopped, path)
-    for line in _summary(report, path):
+    for line in _summary(report, path, effective.profile.idp_name):
         click.echo(line)
     if not report.ok:
         raise SystemExit(1)
