@@ -110,7 +110,9 @@ def check(exchange: Exchange, profile: Profile) -> list[Finding]:
     elif response.status not in accepted:
         wanted = " or ".join(str(s) for s in accepted)
         message = f"{request} answered {response.status}{said}; {profile.name} accepts {wanted}"
-        found.append(Finding("status", message, check="status", basis=_status_basis(operation)))
+        found.append(
+            Finding("status", message, check="status", basis=basis.status_basis(profile.idp_name, operation))
+        )
     if problem is not None:
         found.append(problem)
     if body is None:
@@ -143,10 +145,6 @@ def _body(exchange: Exchange) -> tuple[Any, Finding | None]:
     except ValueError:
         message = f"{request} answered {response.status} with a body that is not JSON"
         return None, Finding("schema", message, check="json", basis=basis.JSON_MEDIA_TYPE)
-
-
-def _status_basis(operation: Operation | None) -> str:
-    return basis.STATUS[operation] if operation is not None else ""
 
 
 def _body_basis(operation: Operation | None) -> str:

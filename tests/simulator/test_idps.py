@@ -106,3 +106,14 @@ def test_entra_sends_its_unflagged_forms() -> None:
     user.assigned = False
     assert next(entra.unassign(user)).method == "PATCH"  # entra_unassign_disables
     assert next(entra.delete(user)).method == "DELETE"  # entra_delete
+
+
+def test_a_refused_status_cites_the_fact_of_the_idp_that_sent_it() -> None:
+    from simulator.basis import STATUS, STATUS_BY_IDP, status_basis
+
+    assert status_basis("OneLogin", "create_group") == STATUS["create_group"]
+    okta, entra = status_basis(OKTA.idp_name, "patch_user"), status_basis(ENTRA.idp_name, "create_group")
+    assert okta.startswith("Okta fact [doc]: a user PATCH may be answered")
+    assert entra.startswith("Microsoft Entra ID fact [doc]: POST /Groups")
+    assert all(set(table) == set(STATUS) for table in STATUS_BY_IDP.values())
+    assert status_basis(ENTRA.idp_name, None) == ""
