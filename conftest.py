@@ -18,7 +18,7 @@ _STEPS = Path(__file__).resolve().parent / "steps"
 
 # The shared modules first: the area modules import them, and pytest can only rewrite the
 # asserts of a module it imports itself.
-_FIRST = ["features", "failures", "wire", "target", "common", "directory", "profile"]
+_FIRST = ["features", "failures", "wire", "target", "common", "directory", "profile", "idp", "idp_events"]
 
 pytest_plugins = [f"steps.{name}" for name in _FIRST] + [
     f"steps.{path.stem}"

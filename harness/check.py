@@ -26,7 +26,7 @@ from harness.reporting.verdicts import ALL, GATE_CHOICES
 from harness.suite import run_suite
 from harness.tags import TagExpression, TagExpressionError, parse
 from harness.target import TargetError, given_target, make_transport, open_target, transport_options
-from simulator import EffectiveProfile
+from simulator import IDP_PROFILES, EffectiveProfile, idp_tags
 from steps import tags_in_features
 
 LOG_FILE = "check.log"
@@ -131,14 +131,17 @@ def check(
     timeout: float | None,
     ca_bundle: str | None,
     insecure: bool,
+    idps: tuple[str, ...],
     profile_file: Path | None,
     sets: tuple[str, ...],
 ) -> None:
     """Run the feature suite against a SCIM target and write the reports.
 
-    Without --base-url the target is the embedded reference server. The OneLogin scenarios send
-    what the profile (--profile, --set) says; a scenario that sets a knob itself wins for that knob.
+    Without --base-url the target is the embedded reference server. The IdP scenarios run for the
+    IdPs --idp names (OneLogin by default; repeat it, or 'all', for several); each sends what its
+    profile, changed by --profile and --set, says; a scenario that sets a knob itself wins for that knob.
     """
+    chosen = idp_tags(idps)
     effective = effective_profile(profile_file, sets)
     transport = make_transport(timeout, ca_bundle, insecure)
     given = given_target(base_url, token, transport, observer_url, observer_token)
@@ -147,7 +150,7 @@ def check(
     _prepare(report_dir)
     console = Console(highlight=False, soft_wrap=True)
     started, clock = _now(), time.monotonic()
-    marker_expression = selection.marker_expression if selection else None
+    marker_expression = _with_idps(selection.marker_expression if selection else None, chosen)
     # the embedded server's rotations complete quickly: lifecycle scenarios wait for them
     with open_target(given, rotation_delay=0.05) as opened:
         target = opened.target
@@ -157,9 +160,8 @@ def check(
             tempfile.TemporaryDirectory(prefix="scim-check-") as work,
             LiveProgress(console, strict, gate.lower(), report_dir / "report.html") as live,
         ):
-            outcome = run_suite(
-                root, target, marker_expression, jobs, live, Path(work), _profile_environment(effective)
-            )
+            environment = {**_profile_environment(effective), "SCIM_IDP": ",".join(chosen)}
+            outcome = run_suite(root, target, marker_expression, jobs, live, Path(work), environment)
     if outcome.stopped:
         raise TargetError(outcome.stopped)
     if outcome.crashed:
@@ -167,7 +169,8 @@ def check(
         raise TargetError(f"the feature suite could not run ({outcome.crashed}); see {report_dir / LOG_FILE}")
     if not outcome.results:
         if selection is not None:
-            raise click.BadParameter(f"{tags!r} selects no scenario", param_hint="--tags")
+            hint = _idp_hint(selection, chosen)
+            raise click.BadParameter(f"{tags!r} selects no scenario{hint}", param_hint="--tags")
         raise TargetError("the feature suite has no scenarios")
     # Workers finish in any order; reports list scenarios as the features do.
     results = [ScenarioResult.from_event(r) for r in outcome.results]
@@ -188,6 +191,24 @@ def check(
     write_reports(run, report_dir)
     _conclude(console, run, report_dir)
     raise SystemExit(run.exit_code)
+
+
+def _idp_hint(selection: TagExpression, chosen: tuple[str, ...]) -> str:
+    """``; it names @okta, which --idp leaves out: add --idp okta`` when that explains an empty run."""
+    left_out = sorted(selection.tags & (set(IDP_PROFILES) - set(chosen)))
+    if not left_out:
+        return ""
+    named = ", ".join("@" + t for t in left_out)
+    return f"; it names {named}, which --idp leaves out: add " + " ".join(f"--idp {t}" for t in left_out)
+
+
+def _with_idps(expression: str | None, chosen: tuple[str, ...]) -> str | None:
+    """``expression`` without the scenarios of the IdPs --idp did not choose (``not okta``)."""
+    left_out = [f"not {tag}" for tag in IDP_PROFILES if tag not in chosen]
+    if not left_out:
+        return expression
+    idps = " and ".join(left_out)
+    return idps if expression is None else f"({expression}) and {idps}"
 
 
 def _profile_environment(effective: EffectiveProfile) -> dict[str, str]:

@@ -20,7 +20,17 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from simulator import KNOBS, EffectiveProfile, ProfileError, load_profile
+from simulator import (
+    DEFAULT_IDP,
+    IDP_CHOICES,
+    KNOBS,
+    EffectiveProfile,
+    IdpProfile,
+    ProfileError,
+    idp_profile,
+    idp_tags,
+    load_profile,
+)
 
 _CERTAINTY_STYLE = {"doc": "green", "seen": "cyan", "guess": "yellow", "?": "red"}
 _FROM = {"default": "default", "file": "profile file", "set": "--set"}
@@ -35,8 +45,18 @@ class ProfileUsageError(click.ClickException):
 
 
 def profile_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``--profile FILE`` and ``--set KNOB=VALUE`` (repeatable), passed as ``profile_file`` and ``sets``."""
+    """``--idp``, ``--profile FILE`` and ``--set KNOB=VALUE`` (repeatable), passed as ``idps``,
+    ``profile_file`` and ``sets``."""
     options = (
+        click.option(
+            "--idp",
+            "idps",
+            multiple=True,
+            envvar="SCIM_IDP",
+            type=click.Choice(IDP_CHOICES, case_sensitive=False),
+            help=f"The identity provider to act as (repeatable; 'all'; or SCIM_IDP); default {DEFAULT_IDP}. "
+            "--profile and --set change knobs on top of its profile.",
+        ),
         click.option(
             "--profile",
             "profile_file",
@@ -57,12 +77,24 @@ def profile_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-def effective_profile(profile_file: Path | None, sets: Sequence[str]) -> EffectiveProfile:
-    """The run's profile from the options (``SCIM_SET`` lines before ``--set``), or
-    :class:`ProfileUsageError` (exit 2, one line)."""
+def one_idp(idps: Sequence[str], command: str) -> IdpProfile:
+    """The one IdP a command that acts as a single IdP runs as, or :class:`ProfileUsageError`."""
+    tags = idp_tags(idps)
+    if len(tags) != 1:
+        raise ProfileUsageError(
+            f"--idp: {command} acts as one identity provider at a time; give one of {', '.join(tags)}"
+        )
+    return idp_profile(tags[0])
+
+
+def effective_profile(
+    profile_file: Path | None, sets: Sequence[str], idp: IdpProfile | None = None
+) -> EffectiveProfile:
+    """The run's profile from the options (``SCIM_SET`` lines before ``--set``) over ``idp``'s own
+    (OneLogin's by default), or :class:`ProfileUsageError` (exit 2, one line)."""
     from_env = [line for line in os.environ.get("SCIM_SET", "").splitlines() if line.strip()]
     try:
-        return load_profile(profile_file, [*from_env, *sets])
+        return load_profile(profile_file, [*from_env, *sets], base=None if idp is None else idp.base)
     except ProfileError as exc:
         raise ProfileUsageError(str(exc)) from None
 
@@ -117,14 +149,14 @@ def profile_group() -> None:
 @profile_group.command("show")
 @profile_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (name, file, knobs[]) instead of a table.")
-def show(profile_file: Path | None, sets: tuple[str, ...], as_json: bool) -> None:
+def show(idps: tuple[str, ...], profile_file: Path | None, sets: tuple[str, ...], as_json: bool) -> None:
     """Print the effective profile: each knob's value, certainty tag, source and where it came from.
 
     Certainty: [doc] OneLogin documents it, [seen] observed in OneLogin's traffic or sample server,
     [guess] the best inference, [?] unknown. Every knob takes --set NAME=VALUE or a line of a
     profile file.
     """
-    effective = effective_profile(profile_file, sets)
+    effective = effective_profile(profile_file, sets, one_idp(idps, "profile show"))
     if as_json:
         click.echo(json.dumps(profile_json(effective), indent=2, ensure_ascii=False))
         return

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from harness.profile_cli import effective_profile, profile_options
+from harness.profile_cli import effective_profile, one_idp, profile_options
 from harness.target import (
     given_target,
     make_transport,
@@ -60,6 +60,7 @@ def replay_command(
     timeout: float | None,
     ca_bundle: str | None,
     insecure: bool,
+    idps: tuple[str, ...],
     profile_file: Path | None,
     sets: tuple[str, ...],
 ) -> None:
@@ -75,7 +76,7 @@ def replay_command(
         lines = sum(1 for _ in read_recording(recording))
     except RecordingError as exc:
         raise BadRecording(str(exc)) from None
-    effective = effective_profile(profile_file, sets)
+    effective = effective_profile(profile_file, sets, one_idp(idps, "replay"))
     ignored = [n for n in effective.origins if n.startswith(("app.", "template."))]
     if ignored:
         click.echo(f"note: replay sends the recorded requests; {', '.join(ignored)} change nothing", err=True)

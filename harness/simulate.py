@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from harness.locust_run import LocustRun, NotEnabled, simulate_on_locust
-from harness.profile_cli import effective_profile, profile_options
+from harness.profile_cli import effective_profile, one_idp, profile_options
 from harness.target import (
     given_target,
     make_transport,
@@ -26,6 +26,7 @@ from harness.target import (
     write_text,
 )
 from simulator import (
+    DEFAULT_IDP,
     SCENARIOS,
     AppBehaviour,
     OwnRequests,
@@ -39,7 +40,7 @@ from simulator import (
 SHOWN_CAUSES = 10
 
 
-def _summary(report: Report, path: Path) -> list[str]:
+def _summary(report: Report, path: Path, idp: str = "OneLogin") -> list[str]:
     data = report.to_json()
     latency, events, errors = data["latencyMs"], data["events"], data["httpErrors"]
     statuses = ", ".join(f"{code} × {n}" for code, n in data["statuses"].items()) or "none"
@@ -63,7 +64,7 @@ def _summary(report: Report, path: Path) -> list[str]:
         f"HTTP errors: {errors['errors']} (4xx {errors['4xx']}, 5xx {errors['5xx']}, "
         f"no answer {errors['noAnswer']})",
         f"reconciliation {recon['status']}: {compared}",
-        f"the harness's own requests (not OneLogin's): {len(own)}, listed under harnessRequests",
+        f"the harness's own requests (not {idp}'s): {len(own)}, listed under harnessRequests",
     ]
     causes = report.problems.causes.ranked()
     word = "cause" if len(causes) == 1 else "causes"
@@ -142,6 +143,7 @@ def simulate_command(
     timeout: float | None,
     ca_bundle: str | None,
     insecure: bool,
+    idps: tuple[str, ...],
     profile_file: Path | None,
     sets: tuple[str, ...],
     engine: str,
@@ -154,7 +156,10 @@ def simulate_command(
         raise click.UsageError("--workers needs --engine locust")
     if engine == "locust" and record is not None:
         raise click.UsageError("--record needs the asyncio engine (Locust workers record nothing)")
-    effective = effective_profile(profile_file, sets)
+    idp = one_idp(idps, "simulate")
+    if engine == "locust" and idp.tag != DEFAULT_IDP:
+        raise click.UsageError(f"--idp {idp.tag} needs the asyncio engine (Locust sends OneLogin's traffic)")
+    effective = effective_profile(profile_file, sets, idp)
     if engine == "locust" and effective.origins:
         raise click.UsageError("--profile and --set need the asyncio engine (Locust sends the defaults)")
     behaviour = AppBehaviour(removes_suspended_from_groups=not app_keeps_suspended_members)
@@ -168,7 +173,7 @@ def simulate_command(
         duration,
         profile=profile,
         template=effective.scim_template(),
-        settings=effective.app_over(SCENARIOS[scenario].settings),
+        settings=effective.app_over(idp.settings_over(SCENARIOS[scenario].settings)),
         behaviour=behaviour,
         record=record,
     )
@@ -205,7 +210,7 @@ def simulate_command(
     write_text(path, json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n", target)
     if report.stopped is not None:
         raise NotEnabled(report.stopped, path)
-    for line in _summary(report, path):
+    for line in _summary(report, path, effective.profile.idp_name):
         click.echo(line)
     if not report.ok:
         raise SystemExit(1)

@@ -30,6 +30,11 @@ _TRUE = frozenset({"true"})
 _FALSE = frozenset({"false"})
 
 
+IDP_SCHEMAS = frozenset({"http://schemas.microsoft.com/2006/11/resourcemanagement/adscim/2.0/group"})
+"""Schema URNs an IdP declares beside the core one and the server may ignore: Entra's ADSCIM
+Group URN (other-idps.md, Entra: groups are created with it). Lower-case."""
+
+
 def canonical_schema(urn: str) -> str:
     """The RFC URN for ``urn`` (legacy OneLogin URNs mapped; others returned unchanged)."""
     return _SCHEMA_ALIASES.get(urn.lower(), urn)
@@ -90,7 +95,7 @@ def _declared_schemas(body: Mapping[str, Any], rtype: ResourceType) -> list[str]
         raise ScimError(400, "schemas is required (RFC 7643 §3)", "invalidSyntax")
     if not isinstance(raw, list) or not raw or not all(isinstance(s, str) for s in raw):
         raise ScimError(400, "schemas must be a non-empty array of URIs", "invalidSyntax")
-    declared = [canonical_schema(s) for s in raw]
+    declared = [canonical_schema(s) for s in raw if s.lower() not in IDP_SCHEMAS]
     known = {s.id for s in rtype.schemas}
     unknown = [s for s in declared if s not in known]
     if unknown:

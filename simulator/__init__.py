@@ -13,11 +13,14 @@ from __future__ import annotations
 
 from simulator.connector import Connector
 from simulator.engine import Engine
+from simulator.entra import ENTRA, ENTRA_FLAG_KNOBS, ENTRA_FLAGGED
 from simulator.expected import AppBehaviour, Directory
 from simulator.facts import FACTS, IDPS, Fact, fact, facts_of
+from simulator.idps import DEFAULT_IDP, IDP_CHOICES, IDP_PROFILES, IdpError, IdpProfile, idp_profile, idp_tags
 from simulator.knobs import KNOBS
 from simulator.links import Links
 from simulator.names import DEPARTMENTS, Oddities, email_local
+from simulator.okta import OKTA
 from simulator.own_requests import OwnRequests
 from simulator.plans import APPROVAL, EVENTS, Event, Outcome, Plan, arun, drive, run
 from simulator.problems import Problem, Problems
@@ -38,13 +41,20 @@ from simulator.wire import Exchange, WireRequest, WireResponse
 
 __all__ = [
     "APPROVAL",
+    "DEFAULT_IDP",
     "DEFAULT_TEMPLATE",
     "DEPARTMENTS",
+    "ENTRA",
+    "ENTRA_FLAGGED",
+    "ENTRA_FLAG_KNOBS",
     "EVENTS",
     "EXTRA_ROLES",
     "FACTS",
     "IDPS",
+    "IDP_CHOICES",
+    "IDP_PROFILES",
     "KNOBS",
+    "OKTA",
     "ONELOGIN",
     "SCENARIOS",
     "AcceptedStatuses",
@@ -57,6 +67,8 @@ __all__ = [
     "Event",
     "Exchange",
     "Fact",
+    "IdpError",
+    "IdpProfile",
     "Links",
     "Oddities",
     "OneLoginUser",
@@ -91,6 +103,8 @@ __all__ = [
     "fact",
     "facts_of",
     "for_stream",
+    "idp_profile",
+    "idp_tags",
     "load_profile",
     "parse_custom_headers",
     "read_recording",

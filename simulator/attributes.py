@@ -87,6 +87,44 @@ def user_attributes(body: Mapping[str, Any]) -> Attributes:
     )
 
 
+_PATCH_PATHS: dict[str, str] = {
+    "username": "userName",
+    "name.givenname": "name.givenName",
+    "name.familyname": "name.familyName",
+    "name.formatted": "name.formatted",
+    "displayname": "displayName",
+    "title": "title",
+    'emails[type eq "work"].value': "emails.value",
+    "emails.value": "emails.value",
+    **{f"{u}:department": "enterprise.department" for u in _ENTERPRISE},
+    **{f"{u}:manager": "enterprise.manager.value" for u in _ENTERPRISE},
+}
+"""PATCH paths (lower-case) of the compared attributes, as Entra addresses them."""
+
+
+def patched_attributes(current: Attributes, operations: list[Any]) -> Attributes:
+    """``current`` after the ``replace``/``add`` ops of a user PATCH that set compared attributes by
+    path (Entra) or as keys of a path-less value (Entra with ``aadOptscim062020``)."""
+    values = dict(zip(KEYS, current, strict=True))
+    for operation in operations:
+        if not isinstance(operation, Mapping) or str(operation.get("op", "")).lower() not in (
+            "replace",
+            "add",
+        ):
+            continue
+        path, value = operation.get("path"), operation.get("value")
+        pairs = [(path, value)] if isinstance(path, str) else []
+        if path is None and isinstance(value, Mapping):
+            pairs = list(value.items())
+        for key, item in pairs:
+            known = _PATCH_PATHS.get(str(key).lower())
+            if known is not None:
+                if isinstance(item, Mapping) and known == "enterprise.manager.value":
+                    item = _get(item, "value")
+                values[known] = _text(item)
+    return tuple(values[k] for k in KEYS)
+
+
 def active_of(body: Mapping[str, Any]) -> bool | None:
     """``active`` as a boolean (OneLogin may send ``"true"``; Entra ``"False"``), None if absent."""
     value = _get(body, "active")

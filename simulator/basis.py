@@ -50,6 +50,7 @@ SUSPENDED_LEAVE_GROUPS = onelogin("team_removal")
 STATUS: dict[Operation, str] = {
     "connection_test": CONNECTION_TEST,
     "lookup_user": onelogin("lookup_before_push"),
+    "read_user": FACTS["okta_update_put"].basis,
     "create_user": CREATE_RESPONSE,
     "replace_user": onelogin("update_whole_template"),
     "patch_user": onelogin("suspend_patch"),
@@ -61,3 +62,43 @@ STATUS: dict[Operation, str] = {
     "list_users": onelogin("import_users"),
 }
 """The basis of the statuses OneLogin accepts, per operation (``Profile.accepted``)."""
+
+
+def _fact(fact_id: str) -> str:
+    return FACTS[fact_id].basis
+
+
+STATUS_BY_IDP: dict[str, dict[Operation, str]] = {
+    "Okta": {
+        **STATUS,
+        "connection_test": _fact("okta_connection_test"),
+        "lookup_user": _fact("okta_lookup_before_create"),
+        "create_user": _fact("okta_create_response"),
+        "replace_user": _fact("okta_update_put"),
+        "patch_user": _fact("okta_patch_answer"),
+        "delete_user": _fact("okta_no_delete"),
+        "create_group": _fact("okta_group_create"),
+        "patch_group": _fact("okta_member_patch"),
+        "list_groups": _fact("okta_groups_paging"),
+        "list_users": _fact("okta_import_paging"),
+    },
+    "Microsoft Entra ID": {
+        **STATUS,
+        "connection_test": _fact("entra_match_username"),
+        "lookup_user": _fact("entra_match_username"),
+        "create_user": _fact("entra_create_201"),
+        "patch_user": _fact("entra_update_patch"),
+        "delete_user": _fact("entra_delete"),
+        "lookup_group": _fact("entra_group_filter"),
+        "create_group": _fact("entra_group_create"),
+        "patch_group": _fact("entra_member_add"),
+    },
+}
+"""The same, for the other IdPs (by ``Profile.idp_name``); an operation they share keeps OneLogin's."""
+
+
+def status_basis(idp: str, operation: Operation | None) -> str:
+    """The fact behind the statuses ``idp`` accepts for ``operation`` ("" for the harness's own)."""
+    if operation is None:
+        return ""
+    return STATUS_BY_IDP.get(idp, STATUS)[operation]

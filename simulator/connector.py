@@ -95,8 +95,10 @@ class Connector:
         return self._guard("suspend", user.id, users_flow.deprovision(self, user, "suspend", action))
 
     def unassign(self, user: OneLoginUser) -> Plan:
-        """The app is removed from the user: the deletion action (Delete / Suspend / Do nothing)."""
-        action = self.tenant.settings.deletion_action
+        """The app is removed from the user: the deletion action (Delete / Suspend / Do nothing),
+        unless the IdP has an unassign action of its own (Entra disables)."""
+        settings = self.tenant.settings
+        action = settings.unassign_action or settings.deletion_action
         return self._guard("unassign", user.id, users_flow.deprovision(self, user, "unassign", action))
 
     def delete(self, user: OneLoginUser) -> Plan:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
-from simulator.attributes import Attributes, active_of, user_attributes
+from simulator.attributes import Attributes, active_of, patched_attributes, user_attributes
 from simulator.verify import filter_equality
 from simulator.wire import Exchange
 
@@ -140,6 +140,8 @@ class Directory:
         sent = _json(exchange.request.body)
         operations = sent.get("Operations") if isinstance(sent, Mapping) else None
         state = self._user(exchange)
+        if state.attributes is not None and isinstance(operations, list):
+            state.attributes = patched_attributes(state.attributes, operations)
         for operation in operations if isinstance(operations, list) else []:
             value = operation.get("value") if isinstance(operation, Mapping) else None
             path = operation.get("path") if isinstance(operation, Mapping) else None

@@ -15,8 +15,11 @@ from typing import Literal
 
 __all__ = [
     "CERBY_ARTICLE",
+    "ENTRA_DOCS",
+    "ENTRA_ISSUES",
     "FACTS",
     "IDPS",
+    "OKTA_DOCS",
     "ONELOGIN_DOCS",
     "ONELOGIN_SAMPLE",
     "Certainty",
@@ -38,6 +41,18 @@ _IDP_NAMES = dict(IDPS)
 ONELOGIN_DOCS = "OneLogin developer docs, SCIM provisioning"
 ONELOGIN_SAMPLE = "OneLogin's sample server (onelogin/onelogin-scim-node) and observed OneLogin traffic"
 CERBY_ARTICLE = "Cerby's OneLogin SCIM article (what the app must do)"
+OKTA_DOCS = (
+    "Okta developer docs, SCIM 2.0 reference (developer.okta.com/docs/api/openapi/okta-scim/guides/scim-20)"
+)
+OKTA_TESTS = "Okta's SCIM 2.0 test suite for Runscope (okta-scim-beta) and vendors' Okta endpoint references"
+ENTRA_DOCS = (
+    'Microsoft Entra docs, "Use SCIM to provision users and groups" (use-scim-to-provision-users-and-groups)'
+)
+ENTRA_ISSUES = (
+    'Microsoft Entra docs, "Known issues with SCIM 2.0 protocol compliance" '
+    "(application-provisioning-config-problem-scim-compatibility)"
+)
+ENTRA_SEEN = "Entra requests quoted in getsentry/self-hosted#2280 and getsentry/sentry-docs#16258"
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +88,204 @@ class Fact:
 def _onelogin(id_: str, certainty: Certainty, statement: str, source: str = ONELOGIN_DOCS) -> Fact:
     return Fact("onelogin_" + id_, "onelogin", statement, certainty, source)
 
+
+def _okta(id_: str, certainty: Certainty, statement: str, source: str = OKTA_DOCS) -> Fact:
+    return Fact("okta_" + id_, "okta", statement, certainty, source)
+
+
+def _entra(id_: str, certainty: Certainty, statement: str, source: str = ENTRA_DOCS) -> Fact:
+    return Fact("entra_" + id_, "entra", statement, certainty, source)
+
+
+_OKTA = (
+    _okta("user_agent", "doc", "every request carries User-Agent: Okta SCIM Client 1.0.0"),
+    _okta(
+        "connection_test",
+        "seen",
+        "Test Connector Configuration sends GET /Users?startIndex=1&count=2 and needs a 200 ListResponse "
+        "with integer itemsPerPage, startIndex and totalResults",
+        OKTA_TESTS,
+    ),
+    _okta(
+        "lookup_paging",
+        "doc",
+        'a userName lookup is GET /Users?filter=userName%20eq%20"…"&startIndex=1&count=100 (percent-encoded, '
+        "with paging)",
+    ),
+    _okta(
+        "lookup_before_create", "doc", "a push looks the userName up first; one match is linked, not created"
+    ),
+    _okta(
+        "create_body",
+        "doc",
+        "POST /Users carries the core User schema, userName, name, a primary work email, displayName, "
+        "locale, externalId (the Okta user id), groups: [] and active: true",
+    ),
+    _okta(
+        "create_response", "doc", "the create must answer 201 with the user and its id; an empty answer fails"
+    ),
+    _okta(
+        "duplicate_409",
+        "doc",
+        "a create for a userName the app has is answered 409 with the SCIM Error schema",
+    ),
+    _okta(
+        "update_put", "doc", "a profile update is GET /Users/{id} then PUT /Users/{id} with the whole user"
+    ),
+    _okta(
+        "put_echoes_get",
+        "guess",
+        "the PUT body is the GET's answer with Okta's changes applied, so it carries id and meta back",
+    ),
+    _okta(
+        "deactivate_patch",
+        "doc",
+        'deactivation is PATCH /Users/{id} {"op":"replace","value":{"active":false}}: lower-case op, no path',
+    ),
+    _okta("reactivate_patch", "doc", 'reactivation is the same PATCH with "active": true'),
+    _okta("patch_answer", "doc", "a user PATCH may be answered 200 with the user or 204"),
+    _okta("no_delete", "doc", "Okta never sends DELETE /Users; deprovisioning is always active=false"),
+    _okta(
+        "suspended_kept",
+        "?",
+        "a user suspended in Okta is not deprovisioned in the app: an earlier reading of Okta's newest "
+        "reference; other-idps.md says suspend becomes active=false, "
+        "which the profile keeps (not re-verified)",
+    ),
+    _okta(
+        "import_paging",
+        "doc",
+        "import reads GET /Users?startIndex=1&count=100 page by page, following totalResults",
+    ),
+    _okta("groups_paging", "doc", "group import reads GET /Groups?startIndex=1&count=100 the same way"),
+    _okta(
+        "group_create",
+        "doc",
+        'Group Push creates with POST /Groups {"schemas":[Group],"displayName":…,"members":[]}',
+    ),
+    _okta(
+        "group_rename",
+        "doc",
+        'a group push sends PATCH {"op":"replace","value":{"id":…,"displayName":…}}, also with every '
+        "membership update",
+    ),
+    _okta(
+        "member_patch",
+        "doc",
+        'memberships change by PATCH: add with path "members" and [{"value","display"}], remove with '
+        'path members[value eq "<id>"]',
+    ),
+    _okta(
+        "group_delete", "doc", "unlinking a pushed group with delete sends DELETE /Groups/{id}, answered 204"
+    ),
+    _okta(
+        "aiw_put",
+        "doc",
+        "apps made with the integration wizard (AIW) send every user change, deactivation too, as PUT",
+    ),
+)
+
+_ENTRA = (
+    _entra(
+        "match_username",
+        "doc",
+        'users are matched with GET /Users?filter=userName eq "…"; none found is 200, totalResults 0',
+    ),
+    _entra("match_email", "doc", 'matching may use emails[type eq "work"].value instead of userName'),
+    _entra(
+        "create_body",
+        "doc",
+        "POST /Users carries the core and enterprise schemas, a GUID externalId, userName, active, a "
+        "primary work email, meta.resourceType, name and roles: []",
+    ),
+    _entra("create_201", "doc", "a create is answered 201 with the user"),
+    _entra(
+        "update_patch",
+        "doc",
+        "attribute changes are PATCH /Users/{id} with one op per attribute path, such as "
+        'emails[type eq "work"].value and name.familyName',
+    ),
+    _entra(
+        "capitalised_ops",
+        "doc",
+        "without the aadOptscim062020 flag ops are Add, Replace, Remove",
+        ENTRA_ISSUES,
+    ),
+    _entra(
+        "active_string",
+        "doc",
+        'without the flag a disable sends "active" as the string "False"',
+        ENTRA_ISSUES,
+    ),
+    _entra("disable_patch", "doc", 'disabling is PATCH {"op":"Replace","path":"active","value":false}'),
+    _entra(
+        "flag_forms",
+        "doc",
+        "with aadOptscim062020 ops are lower-case and active a JSON boolean",
+        ENTRA_ISSUES,
+    ),
+    _entra(
+        "flag_multi_replace",
+        "doc",
+        'with the flag several attributes change in one path-less {"op":"replace","value":{…}} with '
+        "dotted and URN-prefixed keys",
+        ENTRA_ISSUES,
+    ),
+    _entra("delete", "doc", "a deleted user gets DELETE /Users/{id}, answered 204"),
+    _entra(
+        "unassign_disables",
+        "doc",
+        "unassigning a user (soft delete) disables it with active=false, not DELETE",
+    ),
+    _entra(
+        "reactivate_patch", "guess", "a reassigned user is enabled again by the same PATCH with active true"
+    ),
+    _entra(
+        "group_create",
+        "doc",
+        "POST /Groups carries the core and the ADSCIM Group schema "
+        "(http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group), externalId, "
+        "displayName and meta, and no members",
+    ),
+    _entra("group_read", "doc", "groups are read with GET /Groups/{id}?excludedAttributes=members"),
+    _entra(
+        "group_filter",
+        "doc",
+        'groups are found with GET /Groups?excludedAttributes=members&filter=displayName eq "…"',
+    ),
+    _entra("group_rename", "doc", 'a rename is PATCH {"op":"Replace","path":"displayName",…}, answered 204'),
+    _entra(
+        "member_add",
+        "doc",
+        'a member is added with {"op":"Add","path":"members","value":[{"$ref":null,"value":…}]}',
+    ),
+    _entra(
+        "member_remove",
+        "doc",
+        'without the flag a member is removed with {"op":"Remove","path":"members","value":[{"value":…}]}',
+        ENTRA_ISSUES,
+    ),
+    _entra(
+        "flag_member_remove",
+        "doc",
+        'with the flag a member is removed with {"op":"remove","path":"members[value eq \\"<id>\\"]"}',
+        ENTRA_ISSUES,
+    ),
+    _entra(
+        "headers",
+        "seen",
+        "requests carry ADSCIMVersion: 6.0 and Content-Type: application/scim+json; charset=utf-8",
+        ENTRA_SEEN,
+    ),
+    _entra("periodic_active", "seen", "Entra also sends periodic PATCHes setting active=true", ENTRA_SEEN),
+    _entra(
+        "downgrade_flag",
+        "doc",
+        "AzureAdScimPatch2017 brings the pre-2020 forms back (not simulated)",
+        ENTRA_ISSUES,
+    ),
+    _entra("user_agent", "?", "Entra's User-Agent is not documented; none is sent"),
+)
 
 _ALL = (
     # --- connection and lookups -------------------------------------------------------------------
@@ -244,7 +457,7 @@ _ALL = (
     ),
 )
 
-FACTS: dict[str, Fact] = {f.id: f for f in _ALL}
+FACTS: dict[str, Fact] = {f.id: f for f in (*_ALL, *_OKTA, *_ENTRA)}
 """Every fact by id."""
 
 

@@ -99,7 +99,7 @@ def resource_id(request: WireRequest, resource: dict[str, Any], what: str) -> st
     """The ``id`` of a returned resource, or :class:`Abort`: the IdP links by it."""
     value = resource.get("id")
     if not isinstance(value, str) or not value:
-        raise Abort(f"{request} returned {what} without an id; OneLogin cannot link it", basis.ID)
+        raise Abort(f"{request} returned {what} without an id; the IdP cannot link it", basis.ID)
     return value
 
 
@@ -117,7 +117,8 @@ def lookup_user(c: FlowContext, user: OneLoginUser, event: Event) -> SubPlan[str
         return None
     if len(found) > 1:
         raise Abort(
-            f"{request} matched {len(found)} users; OneLogin links exactly one", basis.USERNAME_UNIQUE
+            f"{request} matched {len(found)} users; {c.profile.idp_name} links exactly one",
+            basis.USERNAME_UNIQUE,
         )
     scim_id = resource_id(request, found[0], "a user")
     c.links.link_user(user.id, scim_id)
@@ -162,7 +163,9 @@ def lookup_group(c: FlowContext, name: str, event: Event, user_id: int | None) -
     if not found:
         return None
     if len(found) > 1:
-        raise Abort(f"{request} matched {len(found)} groups; OneLogin links exactly one", basis.LINK_ONE)
+        raise Abort(
+            f"{request} matched {len(found)} groups; {c.profile.idp_name} links exactly one", basis.LINK_ONE
+        )
     group_id = resource_id(request, found[0], "a group")
     c.links.link_group(name, group_id)
     return group_id

@@ -65,7 +65,10 @@ def ensure_group(c: FlowContext, name: str, event: Event, user_id: int | None) -
 def add_member(c: FlowContext, group: str, member_id: str, event: Event, user_id: int | None) -> SubPlan[str]:
     """Ensure the group exists, then ``PATCH /Groups/{id}`` adding the member."""
     group_id = yield from ensure_group(c, group, event, user_id)
-    request = c.requests.add_member(group_id, member_id, event, user_id)
+    display = None
+    if user_id is not None and c.profile.member_add_style == "display":
+        display = c.tenant.scim_username(c.tenant.user(user_id))
+    request = c.requests.add_member(group_id, member_id, event, user_id, display)
     response = yield request
     expect(c, request, response)
     return group_id

@@ -18,10 +18,12 @@ from urllib.parse import quote, quote_plus
 
 from simulator.facts import Certainty
 from simulator.provenance import DOC, INFERRED, SAMPLE, UNKNOWN, knob, label
+from simulator.settings import Headers
 
 Operation = Literal[
     "connection_test",
     "lookup_user",
+    "read_user",
     "create_user",
     "replace_user",
     "patch_user",
@@ -44,6 +46,8 @@ class AcceptedStatuses:
 
     connection_test: tuple[int, ...] = _statuses((200, 404), "doc", DOC)  # 200 empty ListResponse, or 404
     lookup_user: tuple[int, ...] = _statuses((200,), "doc", DOC)  # a 404: lookup_404_means_absent
+    # GET /Users/{id} before a PUT (update_reads_user: Okta)
+    read_user: tuple[int, ...] = _statuses((200,), "doc", DOC)
     create_user: tuple[int, ...] = _statuses((201,), "doc", DOC)
     replace_user: tuple[int, ...] = _statuses((200,), "seen", SAMPLE)
     # OneLogin sends no user PATCH unless suspend_style="patch"
@@ -134,6 +138,8 @@ class Profile:
 
     name: str = label("onelogin")
     """Shown in reports (``simulation.json``'s ``profile``); a profile file's ``name`` sets it."""
+    idp_name: str = label("OneLogin")
+    """The identity provider the profile is, as messages name it (``Okta``, ``Microsoft Entra ID``)."""
 
     # --- headers ---------------------------------------------------------------------------------
     content_type: str = knob("application/json", "guess", INFERRED)
@@ -142,6 +148,8 @@ class Profile:
     """OneLogin's own User-Agent is unknown; None sends none (admins add one as a custom header)."""
     accept: str | None = knob(None, "?", UNKNOWN)
     """None sends no Accept header."""
+    extra_headers: Headers = knob((), "doc", DOC)
+    """Headers the IdP itself adds to every request (Entra: ``ADSCIMVersion: 6.0``); OneLogin adds none."""
 
     # --- URLs --------------------------------------------------------------------------------------
     filter_encoding: Literal["form", "percent"] = knob("form", "seen", SAMPLE)
@@ -161,6 +169,8 @@ class Profile:
     suspend_style: Literal["put", "patch"] = knob("put", "guess", INFERRED)
     """``put``: the whole template plus ``"active": false``; ``patch``:
     ``{"op": "replace", "value": {"active": false}}``."""
+    active_patch_path: bool = knob(False, "doc", DOC)
+    """A suspension PATCH addresses ``"path": "active"`` (Entra) instead of a path-less value object."""
     active_as_string: bool = knob(False, "guess", INFERRED)
     """Send ``"active": "False"`` (a string, as Entra does) instead of a JSON boolean."""
     assign_pushes_groups: bool = knob(True, "guess", INFERRED)
@@ -175,6 +185,19 @@ class Profile:
     answer as "the group exists", like a 409, since OneLogin works with its own sample."""
     connection_test_username: str | None = knob(None, "doc", DOC)
     """OneLogin sends a random non-existent userName; None draws a random one per test."""
+    connection_test_style: Literal["filter", "page"] = knob("filter", "doc", DOC)
+    """``filter``: a userName lookup for a random name (OneLogin, Entra); ``page``:
+    ``GET /Users?startIndex=1&count=2``, a first page of users (Okta's test)."""
+    update_style: Literal["put", "patch_paths", "patch_value"] = knob("put", "seen", SAMPLE)
+    """How an attribute change goes out: ``put`` the whole template (OneLogin, Okta); ``patch_paths``
+    one ``Replace`` op per attribute with its path (Entra); ``patch_value`` one path-less ``replace``
+    whose value holds every attribute (Entra with ``aadOptscim062020``)."""
+    update_reads_user: bool = knob(False, "doc", DOC)
+    """Read ``GET /Users/{id}`` before a PUT and send back its answer with the template's attributes
+    over it (Okta: "GET /Users/{id} then PUT" [doc]; that the body is the GET's answer is [guess])."""
+    reactivate_style: Literal["put", "patch"] = knob("put", "guess", INFERRED)
+    """``put``: reactivation is the update with ``"active": true``; ``patch``: a PATCH setting
+    ``active`` to true, shaped like the suspension's PATCH (Okta, Entra)."""
 
     # --- bodies ------------------------------------------------------------------------------------
     patch_op_case: Literal["lower", "capitalized"] = knob("lower", "?", UNKNOWN)
@@ -186,6 +209,18 @@ class Profile:
     """Include ``schemas: [PatchOp URN]`` in PATCH bodies (RFC 7644 §3.5.2)."""
     group_create_schemas: bool = knob(True, "guess", INFERRED)
     """Include the Group schema URN in ``POST /Groups`` (the doc shows only displayName)."""
+    group_create_extra_schema: str | None = knob(None, "doc", DOC)
+    """A second schema URN in ``POST /Groups`` (Entra: its ADSCIM Group URN); None: none."""
+    group_create_external_id: bool = knob(False, "doc", DOC)
+    """``POST /Groups`` carries ``externalId`` (the IdP's group id) and ``meta.resourceType`` (Entra)."""
+    group_rename_style: Literal["path", "value_with_id"] = knob("path", "?", UNKNOWN)
+    """A group rename: ``{"op": "replace", "path": "displayName", …}`` (Entra), or Okta's path-less
+    ``{"op": "replace", "value": {"id": …, "displayName": …}}``."""
+    group_lookup_excludes_members: bool = knob(False, "doc", DOC)
+    """Group lookups add ``excludedAttributes=members`` (Entra)."""
+    member_add_style: Literal["value", "display", "ref_null"] = knob("value", "?", UNKNOWN)
+    """A member added as ``{"value": id}``, ``{"value": id, "display": userName}`` (Okta), or
+    ``{"$ref": null, "value": id}`` (Entra)."""
     empty_placeholder: str = knob("", "guess", INFERRED)
     """What an empty placeholder renders as."""
     manager_id_source: Literal["scim_id", "onelogin_id"] = knob("scim_id", "guess", INFERRED)

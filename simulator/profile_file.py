@@ -107,13 +107,18 @@ def split_assignment(text: str, option: str = "--set") -> tuple[str, str]:
 
 
 def load_profile(
-    file: Path | None = None, sets: Sequence[str] = (), *, option: str = "--set"
+    file: Path | None = None,
+    sets: Sequence[str] = (),
+    *,
+    option: str = "--set",
+    base: EffectiveProfile | None = None,
 ) -> EffectiveProfile:
-    """The defaults, then ``file`` (TOML), then each ``KNOB=VALUE`` of ``sets`` in order.
+    """The defaults (or ``base``: an IdP's own), then ``file`` (TOML), then each ``KNOB=VALUE`` of
+    ``sets`` in order.
 
     ``option`` is what errors call the assignments (``--scim-set`` under pytest).
     """
-    effective = EffectiveProfile()
+    effective = base if base is not None else EffectiveProfile()
     if file is not None:
         effective = _apply_file(effective, file)
     for assignment in sets:

@@ -81,6 +81,8 @@ class _Context:
     headers: Headers
     report: Callable[[Problem], None]
     summary: Summary = field(default_factory=Summary)
+    idp: str = "OneLogin"
+    """The IdP whose pushes are compared, as messages name it."""
 
     def problem(
         self, check: str, message: str, state: UserState | None, request: WireRequest, item: Any, why: str
@@ -99,7 +101,11 @@ class _Context:
 
 
 def reconcile(
-    directory: Directory, headers: Headers, report: Callable[[Problem], None], page_size: int = PAGE_SIZE
+    directory: Directory,
+    headers: Headers,
+    report: Callable[[Problem], None],
+    page_size: int = PAGE_SIZE,
+    idp: str = "OneLogin",
 ) -> Reconciliation:
     """Compare ``directory`` with the server; problems go to ``report``; returns the :class:`Summary`.
 
@@ -107,7 +113,7 @@ def reconcile(
     """
     if not (directory.users or directory.groups or directory.deleted):
         return Summary.not_run("nothing to compare: the run created, linked or deleted no user or group")
-    ctx = _Context(directory, harness_headers(headers), report)
+    ctx = _Context(directory, harness_headers(headers), report, idp=idp)
     ctx.summary.users_expected, ctx.summary.groups_expected = len(directory.users), len(directory.groups)
     seen: set[str] = set()
     yield from _listing(ctx, "/Users", page_size, lambda r, i: _user(ctx, r, i, seen))
@@ -223,7 +229,7 @@ def _user(ctx: _Context, request: WireRequest, item: Mapping[str, Any], seen: se
         ctx.problem("active", message, state, request, item, basis.REPLACE)
     if state.attributes is not None:
         for key, want, got in differences(state.attributes, user_attributes(item)):
-            message = f"{ctx.who(scim_id)}: {key} is {got!r}, OneLogin last pushed {want!r}"
+            message = f"{ctx.who(scim_id)}: {key} is {got!r}, {ctx.idp} last pushed {want!r}"
             ctx.problem("attribute", message, state, request, item, basis.REPLACE)
 
 
@@ -249,5 +255,5 @@ def _group(ctx: _Context, request: WireRequest, item: Mapping[str, Any]) -> None
             rule = basis.SUSPENDED_LEAVE_GROUPS if suspended else basis.MEMBERSHIP
             ctx.problem("member", message, state, request, item, rule)
         elif group.created and state is not None and member not in group.present:
-            message = f"{ctx.who(member)} is a member of {label} but OneLogin never added it"
+            message = f"{ctx.who(member)} is a member of {label} but {ctx.idp} never added it"
             ctx.problem("member", message, state, request, item, basis.MEMBERSHIP)

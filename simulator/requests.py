@@ -7,6 +7,7 @@ operation; the event plans chain them into conversations, and Gherkin steps call
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,6 +41,8 @@ def template_values(
         "user.manager_firstname": manager.firstname if manager else "",
         "user.manager_lastname": manager.lastname if manager else "",
         "user.active": "false" if user.suspended else "true",
+        "user.id": str(user.id),
+        "user.guid": str(uuid.uuid5(_GUIDS, f"user:{user.id}")),
     }
 
     def value(name: str) -> str:
@@ -54,6 +57,35 @@ def template_values(
         return simple.get(name, "")
 
     return value
+
+
+_GUIDS = uuid.UUID("5c1e0a37-6b1d-4e0c-9a57-3f0a1d1e2b7c")
+"""Namespace of the stable GUIDs an Entra-like IdP sends as ``externalId`` (its object ids)."""
+
+_NOT_PATCHED = frozenset({"schemas", "meta", "id", "externalId", "userName", "active"})
+"""Template keys an attribute-change PATCH leaves out: protocol fields, the identity, and ``active``
+(which only a suspension or reactivation sets)."""
+
+
+def patch_paths(body: dict[str, Any]) -> list[tuple[str, Any]]:
+    """(path, value) for each attribute of a rendered user body, as Entra addresses them [doc]:
+    ``name.givenName``, ``emails[type eq "work"].value``, ``urn:…:User:department``."""
+    found: list[tuple[str, Any]] = []
+    for key, value in body.items():
+        if key in _NOT_PATCHED or value in ([], {}, None):
+            continue
+        if isinstance(value, dict):
+            joiner = ":" if key.startswith("urn:") else "."
+            found += [
+                (f"{key}{joiner}{sub}", v) for sub, v in value.items() if not isinstance(v, dict | list)
+            ]
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, dict) and isinstance(item.get("type"), str) and "value" in item:
+                    found.append((f'{key}[type eq "{item["type"]}"].value', item["value"]))
+        else:
+            found.append((key, value))
+    return found
 
 
 def _id(scim_id: str) -> str:
@@ -79,6 +111,7 @@ class Requests:
             headers.append(("User-Agent", self.profile.user_agent))
         if self.profile.accept is not None:
             headers.append(("Accept", self.profile.accept))
+        headers += self.profile.extra_headers
         for name, value in self.settings.custom_headers:
             if name.lower() == "authorization":
                 continue  # [guess] the SCIM Bearer Token field wins over a custom Authorization line
@@ -119,8 +152,12 @@ class Requests:
 
     # --- users -------------------------------------------------------------------------------------
     def connection_test(self, user_name: str) -> WireRequest:
-        """``GET /Users?filter=userName+eq+%22<random>%22&`` (API status → Enable)."""
-        query = self.profile.filter_query("userName", user_name)
+        """``GET /Users?filter=userName+eq+%22<random>%22&`` (API status → Enable), or Okta's
+        ``GET /Users?startIndex=1&count=2``."""
+        if self.profile.connection_test_style == "page":
+            query = self.profile.paging_query(1, 2)
+        else:
+            query = self.profile.filter_query("userName", user_name)
         return self._request("GET", "/Users", "connection_test", query=query, event="connection_test")
 
     def lookup_user(self, user_name: str, event: str = "", user_id: int | None = None) -> WireRequest:
@@ -144,8 +181,18 @@ class Requests:
     def set_active(
         self, scim_id: str, active: bool, event: str = "", user_id: int | None = None
     ) -> WireRequest:
-        """``PATCH /Users/{id}`` with ``{"op": "replace", "value": {"active": …}}`` (no path)."""
-        operation = {"op": self.profile.op("replace"), "value": {"active": self.profile.active(active)}}
+        """``PATCH /Users/{id}`` with ``{"op": "replace", "value": {"active": …}}`` (no path), or
+        ``{"op": "Replace", "path": "active", "value": …}`` when the profile addresses it (Entra)."""
+        operation: dict[str, Any] = {
+            "op": self.profile.op("replace"),
+            "value": {"active": self.profile.active(active)},
+        }
+        if self.profile.active_patch_path:
+            operation = {
+                "op": self.profile.op("replace"),
+                "path": "active",
+                "value": self.profile.active(active),
+            }
         return self._request(
             "PATCH",
             f"/Users/{_id(scim_id)}",
@@ -153,6 +200,24 @@ class Requests:
             body=self._patch(operation),
             event=event,
             user_id=user_id,
+        )
+
+    def patch_user(
+        self, scim_id: str, body: dict[str, Any], event: str = "", user_id: int | None = None
+    ) -> WireRequest:
+        """``PATCH /Users/{id}`` carrying the body's attributes: one op per path (``patch_paths``), or
+        one path-less replace whose value holds them all (``patch_value``)."""
+        pairs = patch_paths(body)
+        operations: list[dict[str, Any]]
+        if self.profile.update_style == "patch_value":
+            operations = [{"op": self.profile.op("replace"), "value": dict(pairs)}]
+        else:
+            operations = [{"op": self.profile.op("replace"), "path": p, "value": v} for p, v in pairs]
+        body_out: dict[str, Any] = {"Operations": operations}
+        if self.profile.patch_schemas:
+            body_out = {"schemas": [urns.PATCH_OP], **body_out}
+        return self._request(
+            "PATCH", f"/Users/{_id(scim_id)}", "patch_user", body=body_out, event=event, user_id=user_id
         )
 
     def delete_user(self, scim_id: str, event: str = "", user_id: int | None = None) -> WireRequest:
@@ -175,20 +240,42 @@ class Requests:
     def lookup_group(self, name: str, event: str = "", user_id: int | None = None) -> WireRequest:
         """``GET /Groups?filter=displayName+eq+%22<name>%22&``."""
         query = self.profile.filter_query("displayName", name)
+        if self.profile.group_lookup_excludes_members:
+            query = f"excludedAttributes=members&{query}"
         return self._request("GET", "/Groups", "lookup_group", query=query, event=event, user_id=user_id)
 
     def create_group(self, name: str, event: str = "", user_id: int | None = None) -> WireRequest:
         """``POST /Groups {"displayName": …}``."""
         body: dict[str, Any] = {"displayName": name}
+        if self.profile.group_create_external_id:
+            body = {
+                "externalId": str(uuid.uuid5(_GUIDS, f"group:{name}")),
+                **body,
+                "meta": {"resourceType": "Group"},
+            }
         if self.profile.group_create_schemas:
-            body = {"schemas": [urns.GROUP], **body}
+            schemas = [urns.GROUP]
+            if self.profile.group_create_extra_schema:
+                schemas.append(self.profile.group_create_extra_schema)
+            body = {"schemas": schemas, **body}
         return self._request("POST", "/Groups", "create_group", body=body, event=event, user_id=user_id)
 
     def add_member(
-        self, group_id: str, member_id: str, event: str = "", user_id: int | None = None
+        self,
+        group_id: str,
+        member_id: str,
+        event: str = "",
+        user_id: int | None = None,
+        display: str | None = None,
     ) -> WireRequest:
-        """``PATCH /Groups/{id}`` adding ``member_id`` to ``members``."""
-        operation = {"op": self.profile.op("add"), "path": "members", "value": [{"value": member_id}]}
+        """``PATCH /Groups/{id}`` adding ``member_id`` to ``members`` (with ``display``, or ``$ref``,
+        as the profile's ``member_add_style`` says)."""
+        member: dict[str, Any] = {"value": member_id}
+        if self.profile.member_add_style == "ref_null":
+            member = {"$ref": None, "value": member_id}
+        elif self.profile.member_add_style == "display" and display is not None:
+            member = {"value": member_id, "display": display}
+        operation = {"op": self.profile.op("add"), "path": "members", "value": [member]}
         return self._request(
             "PATCH",
             f"/Groups/{_id(group_id)}",
@@ -197,6 +284,24 @@ class Requests:
             event=event,
             user_id=user_id,
         )
+
+    def rename_group(self, group_id: str, name: str, event: str = "") -> WireRequest:
+        """``PATCH /Groups/{id}`` setting ``displayName``, in the profile's ``group_rename_style``."""
+        operation: dict[str, Any] = {"op": self.profile.op("replace"), "path": "displayName", "value": name}
+        if self.profile.group_rename_style == "value_with_id":
+            operation = {"op": self.profile.op("replace"), "value": {"id": group_id, "displayName": name}}
+        return self._request(
+            "PATCH", f"/Groups/{_id(group_id)}", "patch_group", body=self._patch(operation), event=event
+        )
+
+    def read_group(self, group_id: str, event: str = "") -> WireRequest:
+        """``GET /Groups/{id}`` (``?excludedAttributes=members`` when the profile's lookups say so)."""
+        query = "excludedAttributes=members" if self.profile.group_lookup_excludes_members else None
+        return self._request("GET", f"/Groups/{_id(group_id)}", "lookup_group", query=query, event=event)
+
+    def read_user(self, scim_id: str, event: str = "", user_id: int | None = None) -> WireRequest:
+        """``GET /Users/{id}`` (Okta reads the user before its PUT)."""
+        return self._request("GET", f"/Users/{_id(scim_id)}", "read_user", event=event, user_id=user_id)
 
     def remove_member(
         self, group_id: str, member_id: str, event: str = "", user_id: int | None = None

@@ -51,6 +51,10 @@ class AppSettings:
     suspension_action: DeletionAction = knob("suspend", "guess", INFERRED)
     """The similar choice for users suspended in OneLogin (its existence is a guess)."""
 
+    unassign_action: DeletionAction | None = knob(None, "doc", DOC)
+    """What removing the app from a user does; None: the deletion action, as in OneLogin [doc].
+    Entra disables an unassigned user (``suspend``) and deletes only a deleted one."""
+
     approve_create: bool = knob(False, "doc", ADMIN)
     """"Require admin approval before this action is performed": Create user."""
 

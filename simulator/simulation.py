@@ -227,7 +227,9 @@ async def simulate(
         stopped = None if enabled.ok else f"the connection test failed: {enabled.detail}"
         if stopped is None:
             summary = await drive(
-                reconcile(directory, connector.requests.headers(False), problems.add),
+                reconcile(
+                    directory, connector.requests.headers(False), problems.add, idp=connector.profile.idp_name
+                ),
                 Sender(http, base_url, config.profile, on_attempt=lambda e, _, __: own.add("reconcile", e)),
             )
         else:

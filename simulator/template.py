@@ -37,6 +37,9 @@ PLACEHOLDERS: frozenset[str] = frozenset(
         "user.manager_firstname",
         "user.manager_lastname",
         "user.active",
+        # the IdP's own user id, which Okta and Entra send as externalId (OneLogin's docs show neither)
+        "user.id",
+        "user.guid",
     }
 )
 CUSTOM_FIELD_PREFIX = "user.custom_fields."
@@ -76,10 +79,48 @@ ENTERPRISE_11_TEMPLATE_TEXT = """\
 }
 """  # noqa: E501
 
-TemplateName = Literal["onelogin-v2-enterprise", "onelogin-1.1-enterprise"]
+# Okta's create body as its SCIM 2.0 reference shows it [doc] (other-idps.md, Okta): externalId is
+# the Okta user id; the password Okta sends only with password push is left out; title is one of the
+# attributes an admin maps [guess: the reference's example maps none beyond these].
+OKTA_TEMPLATE_TEXT = """\
+{
+  "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+  "userName": "{$parameters.scimusername}",
+  "name": {"givenName": "{$user.firstname}", "familyName": "{$user.lastname}"},
+  "emails": [{"primary": true, "value": "{$user.email}", "type": "work"}],
+  "displayName": "{$user.display_name}",
+  "title": "{$parameters.title}",
+  "locale": "en-US",
+  "externalId": "{$user.id}",
+  "groups": [],
+  "active": true
+}
+"""
+
+# Entra's create body as "Use SCIM to provision users" shows it [doc] (other-idps.md, Entra): a GUID
+# externalId, a client-sent meta, an empty roles list, the enterprise extension.
+ENTRA_TEMPLATE_TEXT = """\
+{
+  "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User", "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
+  "externalId": "{$user.guid}",
+  "userName": "{$parameters.scimusername}",
+  "active": true,
+  "displayName": "{$user.display_name}",
+  "emails": [{"primary": true, "type": "work", "value": "{$user.email}"}],
+  "meta": {"resourceType": "User"},
+  "name": {"formatted": "{$user.display_name}", "familyName": "{$user.lastname}", "givenName": "{$user.firstname}"},
+  "roles": [],
+  "title": "{$parameters.title}",
+  "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"department": "{$parameters.department}"}
+}
+"""  # noqa: E501
+
+TemplateName = Literal["onelogin-v2-enterprise", "onelogin-1.1-enterprise", "okta-v2", "entra-v2"]
 NAMED_TEMPLATES: dict[TemplateName, str] = {
     "onelogin-v2-enterprise": DEFAULT_TEMPLATE_TEXT,
     "onelogin-1.1-enterprise": ENTERPRISE_11_TEMPLATE_TEXT,
+    "okta-v2": OKTA_TEMPLATE_TEXT,
+    "entra-v2": ENTRA_TEMPLATE_TEXT,
 }
 """The templates a profile can name (``template.name``), by name."""
 

@@ -110,7 +110,9 @@ def check(exchange: Exchange, profile: Profile) -> list[Finding]:
     elif response.status not in accepted:
         wanted = " or ".join(str(s) for s in accepted)
         message = f"{request} answered {response.status}{said}; {profile.name} accepts {wanted}"
-        found.append(Finding("status", message, check="status", basis=_status_basis(operation)))
+        found.append(
+            Finding("status", message, check="status", basis=basis.status_basis(profile.idp_name, operation))
+        )
     if problem is not None:
         found.append(problem)
     if body is None:
@@ -145,10 +147,6 @@ def _body(exchange: Exchange) -> tuple[Any, Finding | None]:
         return None, Finding("schema", message, check="json", basis=basis.JSON_MEDIA_TYPE)
 
 
-def _status_basis(operation: Operation | None) -> str:
-    return basis.STATUS[operation] if operation is not None else ""
-
-
 def _body_basis(operation: Operation | None) -> str:
     if operation in _LISTS:
         return basis.LIST_RESPONSE
@@ -181,16 +179,15 @@ def _success(request: WireRequest, status: int, body: Any, profile: Profile) -> 
         validate_resource(_sampled(body, "members"), resource_type), f"the returned {resource_type}", rule
     )
     if operation in ("create_user", "create_group") and not (isinstance(body.get("id"), str) and body["id"]):
-        message = f"{request} answered {status} without an id; OneLogin cannot link it"
+        message = f"{request} answered {status} without an id; {profile.idp_name} cannot link it"
         why = basis.CREATE_RESPONSE if operation == "create_user" else basis.ID
         found.append(Finding("onelogin", message, "/id", "id", why))
     if operation == "create_user" and profile.require_name_in_create_response:
         name = body.get("name")
         missing = [p for p in ("givenName", "familyName") if not (isinstance(name, Mapping) and p in name)]
         if missing:
-            message = (
-                f"{request} answered {status} without name.{' and name.'.join(missing)}; OneLogin needs both"
-            )
+            fields = " and name.".join(missing)
+            message = f"{request} answered {status} without name.{fields}; {profile.idp_name} needs both"
             found.append(Finding("onelogin", message, "/name", "name", basis.CREATE_RESPONSE))
     if resource_type == "User":
         found += _reflects(request, body)
@@ -245,7 +242,7 @@ def _filter_honoured(request: WireRequest, body: Any) -> list[Finding]:
         ):
             message = (
                 f"{request} filters {attribute} eq {value!r} but returned a resource with "
-                f"{attribute} {got!r}: the filter is ignored and OneLogin links the wrong resource"
+                f"{attribute} {got!r}: the filter is ignored and the IdP links the wrong resource"
             )
             rule = basis.CONNECTION_TEST if request.operation == "connection_test" else basis.FILTER_EQ
             found.append(Finding("onelogin", message, f"/Resources/{index}/{attribute}", "filter", rule))

@@ -9,7 +9,8 @@ with :func:`phrase` and its ``{name:Type}`` fields take one of :data:`TYPES`:
 - ``Kind`` — ``user`` or ``group`` (the resource a step is about);
 - ``Word`` — one word, no spaces (an attribute name, ``first``/``last``, a sort order);
 - ``Literal`` — a JSON literal a step compares by type: ``true``, ``false`` or an integer;
-- ``Endpoint`` — a discovery endpoint by its name in prose: ``resource types`` or ``schemas``.
+- ``Endpoint`` — a discovery endpoint by its name in prose: ``resource types`` or ``schemas``;
+- ``IdP`` — the other identity providers by name: ``Okta`` or ``Entra`` (their areas' steps).
 
 pytest-bdd's own ``parse`` types (``{count:d}``, ``{field:w}``) keep working beside them. A
 :func:`phrase` matches its text case-sensitively.
@@ -45,6 +46,7 @@ TYPES: dict[str, FieldType] = {
     "Word": FieldType(r"\S+"),
     "Literal": FieldType(r"true|false|-?\d+"),
     "Endpoint": FieldType(r"resource types|schemas"),
+    "IdP": FieldType(r"Okta|Entra"),
 }
 """Every field type a step text may use, by name."""
 

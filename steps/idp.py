@@ -24,6 +24,7 @@ from scim_client import Target
 from simulator import (
     DEPARTMENTS,
     EXTRA_ROLES,
+    IDPS,
     Connector,
     EffectiveProfile,
     Oddities,
@@ -41,6 +42,7 @@ from simulator import (
 )
 from steps._vocabulary import phrase, quoted  # re-exported: the IdP step modules import them from here
 from steps.failures import Basis, SuiteError, check, sent
+from steps.profile import idp_scim_profile
 from steps.wire import ScimClient, note_violations
 
 ELLIPSIS = ("…", "...")
@@ -117,6 +119,13 @@ class OneLogin:
     current: OneLoginUser | None = None
     app_ids: Mapping[int, str] = field(default_factory=dict)
     """App ids of pushed users, remembered past a DELETE (which makes OneLogin forget them)."""
+    idp: str = "onelogin"
+    """The IdP the scenario acts as (its tag); its profile is the connector's."""
+
+    @property
+    def idp_name(self) -> str:
+        """``Okta``, ``Microsoft Entra ID``, ``OneLogin``."""
+        return dict(IDPS).get(self.idp, self.idp)
 
     @property
     def tenant(self) -> Tenant:
@@ -243,12 +252,24 @@ class OneLogin:
         return tenant
 
 
-@pytest.fixture
-def onelogin(target: Target, scim_profile: EffectiveProfile) -> OneLogin:
-    """An empty OneLogin tenant with the usual roles and an app pointed at the target.
+def scenario_idp(request: pytest.FixtureRequest) -> str:
+    """The IdP a scenario acts as: the first of its IdP tags (``@okta``, ``@entra``) that is not
+    OneLogin's, else OneLogin; a scenario tagged with several is about the first."""
+    names = {marker.name for marker in request.node.iter_markers()}
+    return next((tag for tag, _ in IDPS if tag != "onelogin" and tag in names), "onelogin")
 
-    The app is set up as the run's profile says (steps/profile.py); group names get the run id.
+
+@pytest.fixture
+def onelogin(request: pytest.FixtureRequest, target: Target, scim_profile: EffectiveProfile) -> OneLogin:
+    """An empty tenant of the scenario's IdP (OneLogin, or the ``@okta``/``@entra`` tag's) with the
+    usual roles and an app pointed at the target.
+
+    The app is set up as the run's profile says (steps/profile.py) over the IdP's own profile;
+    group names get the run id.
     """
+    tag = scenario_idp(request)
+    if tag != "onelogin":
+        scim_profile = idp_scim_profile(request.config, tag)
     run_id = uuid.uuid4().hex[:10]
     app = scim_profile.app
     settings = replace(app, group_name_rule=f"{app.group_name_rule} ({run_id})")
@@ -256,7 +277,7 @@ def onelogin(target: Target, scim_profile: EffectiveProfile) -> OneLogin:
     roles = [Role(_FIRST_ROLE_ID + i, n, settings.group_name(n)) for i, n in enumerate(role_names)]
     tenant = Tenant([], roles, settings)
     connector = Connector(tenant, target.token, scim_profile.profile, scim_profile.scim_template())
-    return OneLogin(connector, target.base_url, run_id)
+    return OneLogin(connector, target.base_url, run_id, idp=tag)
 
 
 def _bearer(request: WireRequest) -> str | None:
@@ -348,6 +369,7 @@ __all__ = [
     "linked_id",
     "phrase",
     "quoted",
+    "scenario_idp",
     "send_one",
     "sender",
     "who",

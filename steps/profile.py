@@ -21,10 +21,11 @@ from typing import Any
 
 import pytest
 
-from simulator import KNOBS, EffectiveProfile, ProfileError, load_profile
+from simulator import IDP_PROFILES, KNOBS, EffectiveProfile, ProfileError, load_profile
 from steps.failures import SuiteError
 
 _PROFILE_KEY = pytest.StashKey[EffectiveProfile]()
+_IDP_KEY = pytest.StashKey[dict[str, EffectiveProfile]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -52,6 +53,15 @@ def pytest_configure(config: pytest.Config) -> None:
     except ProfileError as exc:
         raise pytest.UsageError(str(exc)) from None
     config.stash[_PROFILE_KEY] = effective
+    # the same file and knobs over each other IdP's own profile (checked once, here, like OneLogin's)
+    try:
+        config.stash[_IDP_KEY] = {
+            tag: load_profile(Path(file) if file else None, sets, option="--scim-set", base=idp.base)
+            for tag, idp in IDP_PROFILES.items()
+            if tag != "onelogin"
+        }
+    except ProfileError as exc:
+        raise pytest.UsageError(str(exc)) from None
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:
@@ -65,6 +75,13 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 def scim_profile(pytestconfig: pytest.Config) -> EffectiveProfile:
     """The run's effective OneLogin profile: knobs, app settings and template."""
     return pytestconfig.stash[_PROFILE_KEY]
+
+
+def idp_scim_profile(config: pytest.Config, tag: str) -> EffectiveProfile:
+    """The run's profile as the IdP ``tag`` (``okta``, ``entra``): its own knobs, then the run's."""
+    if tag == "onelogin":
+        return config.stash[_PROFILE_KEY]
+    return config.stash[_IDP_KEY][tag]
 
 
 def require(scim_profile: EffectiveProfile, knob: str, actual: Any, holds: bool, about: str) -> None:

@@ -15,6 +15,7 @@ from harness.reporting.findings import run_findings
 from harness.reporting.html_failures import badge, e, failures_section
 from harness.reporting.html_simulation import section as simulation_section
 from harness.reporting.html_style import CSS, SCRIPT
+from harness.reporting.idp_table import idp_table_html
 from harness.reporting.model import STATUSES, RunResult, ScenarioResult
 from harness.reporting.verdicts import gate_label, level_gates
 
@@ -206,6 +207,7 @@ def render(run: RunResult) -> str:
     body = [
         _verdict(run),
         _verdicts(run),
+        idp_table_html(run),
         _meta(run),
         _cards(run),
         _by_level(run),

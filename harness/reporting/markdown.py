@@ -18,6 +18,7 @@ from typing import Any
 from harness.reporting import simulation as sim_data
 from harness.reporting.causes import CauseGroup, group_causes
 from harness.reporting.findings import run_findings
+from harness.reporting.idp_table import idp_table_markdown
 from harness.reporting.model import STATUSES, RunResult
 from harness.reporting.verdicts import gate_label, level_gates
 
@@ -225,6 +226,7 @@ def render(run: RunResult) -> str:
         f"{warnings} warning{'s' if warnings != 1 else ''} · exit code {run.exit_code}",
         "",
         *_verdicts(run),
+        *idp_table_markdown(run),
         f"Target: **{cell(run.target.label)}** · {counts['total']} scenarios in {run.duration:.1f} s · "
         f"gating: {levels}, in {gate_label(run.gate)} (`--gate {run.gate}`)"
         + (f" · selection: `{cell(run.tags)}`" if run.tags else ""),

@@ -21,6 +21,7 @@ from typing import Any
 
 from harness.reporting.causes import CauseGroup, basis_of, group_causes
 from harness.reporting.findings import run_findings
+from harness.reporting.idp_table import idp_table_json
 from harness.reporting.model import RunResult, ScenarioResult
 from harness.reporting.simulation import digest
 from scim_client import public_url
@@ -135,6 +136,7 @@ def build(run: RunResult) -> dict[str, Any]:
         "simulation": digest(run.simulation) if run.simulation is not None else None,
         "findings": [f.as_json() for f in findings],
         "gatingFindings": sum(f.gating for f in findings),
+        "idps": idp_table_json(run),
     }
 
 

@@ -24,7 +24,7 @@ def test_every_knob_has_a_certainty_tag_and_a_source() -> None:
 def test_the_knobs_are_every_field_found_by_walking_the_dataclasses() -> None:
     names = set(KNOBS)
     # the profile's own fields at the top (its name is a label, not a knob), nested policies by field
-    nested = ("name", "accepted", "retry", "timeouts")
+    nested = ("name", "idp_name", "accepted", "retry", "timeouts")
     assert {f.name for f in fields(Profile) if f.name not in nested} <= names
     assert "name" not in names
     assert {"retry.retries", "accepted.create_user", "timeouts.read"} <= names

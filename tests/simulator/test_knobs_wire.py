@@ -236,6 +236,7 @@ CASES: list[Case] = [
     # what OneLogin accepts
     _statuses("connection_test", event_outcome("connection_test")),
     _statuses("lookup_user", event_outcome("assign")),
+    _statuses("read_user", event_outcome("update"), "update_reads_user=true"),
     _statuses("create_user", event_outcome("assign")),
     _statuses("replace_user", event_outcome("update")),
     _statuses("patch_user", event_outcome("suspend"), "suspend_style=patch"),
@@ -306,6 +307,109 @@ CASES: list[Case] = [
         "team {role}",
         group_names,
         lambda v, names: all(n == v.format(role=n.removeprefix("team ")) for n in names) and names != [],
+    ),
+    # the other IdPs' forms (simulator/okta.py, simulator/entra.py)
+    Case(
+        "extra_headers",
+        "ADSCIMVersion: 6.0",
+        header("lookup_user", "ADSCIMVersion"),
+        lambda v, h: h == ("6.0" if v else None),
+    ),
+    Case(
+        "connection_test_style",
+        "page",
+        connection_test_query,
+        lambda v, q: (q == "startIndex=1&count=2") == (v == "page"),
+    ),
+    Case(
+        "update_style",
+        "patch_paths",
+        lambda app: app.pushed(app.bob).run(app.connector.update(app.bob)) and app.sent[-1][0],
+        lambda v, r: (
+            r.operation == "replace_user"
+            if v == "put"
+            else r.operation == "patch_user"
+            and {"path": "name.givenName", "op": "replace", "value": "Bob"} in r.json()["Operations"]
+        ),
+    ),
+    Case(
+        "update_reads_user",
+        "true",
+        event_operations("update"),
+        lambda v, ops: (
+            ops == (["lookup_user", "read_user", "replace_user"] if v else ["lookup_user", "replace_user"])
+        ),
+    ),
+    Case(
+        "reactivate_style",
+        "patch",
+        lambda app: app.pushed(app.bob).run(app.connector.reactivate(app.bob)) and app.sent[-1][0],
+        lambda v, r: (
+            r.json()["Operations"] == [{"op": "replace", "value": {"active": True}}]
+            if v == "patch"
+            else r.operation == "replace_user" and r.json()["active"] is True
+        ),
+    ),
+    Case(
+        "active_patch_path",
+        "true",
+        suspend_body,
+        lambda v, b: (
+            b["Operations"][0]
+            == (
+                {"op": "replace", "path": "active", "value": False}
+                if v
+                else {"op": "replace", "value": {"active": False}}
+            )
+        ),
+        ("suspend_style=patch",),
+    ),
+    Case(
+        "group_create_extra_schema",
+        "urn:example:Group",
+        lambda app: group_names(app) and app.body("create_group"),
+        lambda v, b: b["schemas"][1:] == ([v] if v else []),
+    ),
+    Case(
+        "group_create_external_id",
+        "true",
+        lambda app: group_names(app) and app.body("create_group"),
+        lambda v, b: ("externalId" in b and b["meta"] == {"resourceType": "Group"}) == v,
+    ),
+    Case(
+        "group_rename_style",
+        "value_with_id",
+        lambda app: app.connector.requests.rename_group("g-1", "Renamed").json(),
+        lambda v, b: (
+            b["Operations"]
+            == (
+                [{"op": "replace", "value": {"id": "g-1", "displayName": "Renamed"}}]
+                if v == "value_with_id"
+                else [{"op": "replace", "path": "displayName", "value": "Renamed"}]
+            )
+        ),
+    ),
+    Case(
+        "group_lookup_excludes_members",
+        "true",
+        lambda app: group_names(app) and app.requests("lookup_group")[0].query,
+        lambda v, q: q.startswith("excludedAttributes=members&") == v,
+        ("group_lookup_before_create=true",),
+    ),
+    Case(
+        "member_add_style",
+        "ref_null",
+        group_patch("add"),
+        lambda v, b: (
+            set(b["Operations"][0]["value"][0])
+            == {"value": {"value"}, "display": {"value", "display"}, "ref_null": {"$ref", "value"}}[v]
+        ),
+    ),
+    Case(
+        "app.unassign_action",
+        "suspend",
+        event_operations("unassign"),
+        lambda v, ops: ops == {None: ["delete_user"], "suspend": ["lookup_user", "replace_user"]}[v],
     ),
     # the template
     Case(

@@ -19,7 +19,7 @@ def _basis_tags(scenario: ScenarioTags) -> list[str]:
 
 
 def _idp_scenario(scenario: ScenarioTags) -> bool:
-    return scenario.where.startswith("onelogin/") or bool({"onelogin", "entra"} & scenario.tags)
+    return scenario.where.startswith("onelogin/") or bool({"onelogin", "okta", "entra"} & scenario.tags)
 
 
 def _split(scenarios: list[ScenarioTags]) -> tuple[list[ScenarioTags], list[ScenarioTags]]:
