@@ -10,6 +10,10 @@ DB ?= reference.db
 # make test runs the tests in two processes (this machine has 2 cores), whole files to a process so
 # a module's expensive fixture (the broken-server runs, the misbehaving targets) is built once.
 WORKERS ?= 2
+# The tests start ~150 Python children (suite runs against broken servers, check's workers): with
+# PYTHONDONTWRITEBYTECODE set (some shells and images set it), each would compile every module from
+# source again (~0.3 s a start). Bytecode goes to the gitignored __pycache__ folders.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: help install run test test-browser serve check lint types imports bench clean
 

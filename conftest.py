@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from harness.target import open_target
 from scim_client import Target
 
 _STEPS = Path(__file__).resolve().parent / "steps"
@@ -30,6 +29,11 @@ pytest_plugins = [f"steps.{name}" for name in _FIRST] + [
 @pytest.fixture(scope="session")
 def embedded_target() -> Iterator[Target]:
     """The suite's default target: the reference server on a free loopback port and a fresh SQLite
-    file, for the whole session (steps never import the server; they ask for this fixture)."""
+    file, for the whole session (steps never import the server; they ask for this fixture).
+
+    Imported here, not at the top: a run against a given target (every ``check`` worker, every
+    broken-server run of the tests) never needs the server, Litestar included (~0.4 s a start)."""
+    from harness.target import open_target
+
     with open_target(None, rotation_delay=0.05) as opened:
         yield opened.target
