@@ -24,11 +24,14 @@ Rulings where the RFC is silent, recorded here (rfc-checklist.md, Q-11/R-11):
 - ``schemas`` is returned as stored, even when an extension's object is left out: it lists the
   schemas of the resource, not of the response.
 - A complex or multi-valued attribute left with no sub-attributes is omitted (RFC 7643 §2.5).
+
+The projection is a new dict, and so is every complex value it trims, but the values it keeps
+whole (strings, lists of strings, an untrimmed ``schemas``) are shared with ``resource``: a
+response is encoded once and dropped, so copying them would only cost time.
 """
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -107,7 +110,7 @@ def project(
     out: dict[str, Any] = {}
     for key, value in resource.items():
         if key.lower() == "schemas":
-            out["schemas"] = copy.deepcopy(value)
+            out["schemas"] = value
             continue
         extension = rtype.extension(key) if key[:4].lower() == "urn:" else None
         if extension is not None:
@@ -119,7 +122,7 @@ def project(
         attribute = rtype.schema.attribute(key) or common_attribute(key)
         if attribute is None:
             if wanted is None:
-                out[key] = copy.deepcopy(value)
+                out[key] = value
             continue
         kept = _project_attribute(rtype.schema, attribute, value, wanted, unwanted)
         if kept is not None:
@@ -135,7 +138,7 @@ def _project_object(
         attribute = schema.attribute(key)
         if attribute is None:
             if wanted is None:
-                out[key] = copy.deepcopy(item)
+                out[key] = item
             continue
         kept = _project_attribute(schema, attribute, item, wanted, unwanted)
         if kept is not None:
@@ -166,7 +169,7 @@ def _project_attribute(
 def _trim(attribute: Attribute, value: Any, subs: set[str] | None, dropped: set[str]) -> Any:
     """``value`` with only the sub-attributes to return; None when nothing is left."""
     if attribute.type != "complex":
-        return copy.deepcopy(value) if value not in (None, []) else None
+        return value if value not in (None, []) else None
     if isinstance(value, list):
         elements = [_trim_element(attribute, e, subs, dropped) for e in value]
         kept = [e for e in elements if e not in (None, {})]
@@ -177,7 +180,7 @@ def _trim(attribute: Attribute, value: Any, subs: set[str] | None, dropped: set[
 
 def _trim_element(attribute: Attribute, element: Any, subs: set[str] | None, dropped: set[str]) -> Any:
     if not isinstance(element, Mapping):
-        return copy.deepcopy(element)
+        return element
     if subs is None and not dropped and attribute.returns_every_sub:
         # Nothing to leave out, and sub-attribute values are never complex (RFC 7643 §2.3.8):
         # a shallow copy is the element as returned. This keeps large groups' members cheap.
@@ -187,7 +190,7 @@ def _trim_element(attribute: Attribute, element: Any, subs: set[str] | None, dro
         sub = attribute.sub(key)
         if sub is None:
             if subs is None:
-                out[key] = copy.deepcopy(item)
+                out[key] = item
             continue
         if sub.returned == "never":
             continue
@@ -196,5 +199,5 @@ def _trim_element(attribute: Attribute, element: Any, subs: set[str] | None, dro
                 continue
             if (subs is not None and sub.name not in subs) or sub.name in dropped:
                 continue
-        out[sub.name] = copy.deepcopy(item)
+        out[sub.name] = item
     return out
