@@ -114,8 +114,29 @@ async def me(request: Request[Any, Any, Any]) -> Response[bytes]:
     raise ScimError(501, "/Me is not supported by this server")
 
 
-def _base_url(request: Request[Any, Any, Any]) -> str:
-    return str(request.base_url).rstrip("/") + BASE_PATH
+def _base_url_cache() -> Callable[[Request[Any, Any, Any]], str]:
+    """The SCIM base URL of a request, computed once per (scheme, Host, server, root path): every
+    response names it (``meta.location``), and Litestar builds a URL object for it each time."""
+    known: dict[tuple[Any, ...], str] = {}
+
+    def base_url(request: Request[Any, Any, Any]) -> str:
+        scope = request.scope
+        host = next((v for k, v in scope["headers"] if k == b"host"), b"")
+        key = (
+            scope.get("scheme"),
+            host,
+            scope.get("server"),
+            scope.get("app_root_path"),
+            scope.get("root_path"),
+        )
+        found = known.get(key)
+        if found is None:
+            if len(known) >= 256:
+                known.clear()  # the Host header is the client's: keep the cache bounded
+            found = known[key] = str(request.base_url).rstrip("/") + BASE_PATH
+        return found
+
+    return base_url
 
 
 def create_app(
@@ -157,7 +178,7 @@ def create_app(
                 "config": config,
                 "store": store,
                 "resources": resources_for(store, effects),
-                "base_url": _base_url,
+                "base_url": _base_url_cache(),
             }
         ),
         request_max_body_size=config.max_body_bytes,
