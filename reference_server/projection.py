@@ -94,6 +94,36 @@ def _schema_named(rtype: ResourceType, name: str) -> ResourceSchema | None:
     return rtype.extension(name)
 
 
+_NOTHING = _Names()
+"""No names: ``excludedAttributes`` not given (read only, never filled)."""
+
+_SCHEMAS, _EXTENSION, _ATTRIBUTE, _UNKNOWN = range(4)
+_KEYS: dict[tuple[int, str], tuple[ResourceType, int, Any]] = {}
+"""What a top-level key of a resource is, by (resource type, key): the same few keys come in
+every document, and resolving them goes through case-folded lookups each time."""
+
+
+def _key(rtype: ResourceType, key: str) -> tuple[int, Any]:
+    found = _KEYS.get((id(rtype), key))
+    if found is not None and found[0] is rtype:
+        return found[1], found[2]
+    kind: int
+    what: Any = None
+    if key.lower() == "schemas":
+        kind = _SCHEMAS
+    else:
+        what = rtype.extension(key) if key[:4].lower() == "urn:" else None
+        if what is not None:
+            kind = _EXTENSION
+        else:
+            what = rtype.schema.attribute(key) or common_attribute(key)
+            kind = _UNKNOWN if what is None else _ATTRIBUTE
+    if len(_KEYS) >= 4096:
+        _KEYS.clear()  # keys come from stored documents, but keep it bounded all the same
+    _KEYS[(id(rtype), key)] = (rtype, kind, what)
+    return kind, what
+
+
 def project(
     resource: Mapping[str, Any],
     rtype: ResourceType,
@@ -106,27 +136,24 @@ def project(
     and the output uses the schema's spelling.
     """
     wanted = _Names.of(rtype, attributes) if attributes is not None else None
-    unwanted = _Names.of(rtype, excluded or [])
+    unwanted = _Names.of(rtype, excluded) if excluded else _NOTHING
     out: dict[str, Any] = {}
     for key, value in resource.items():
-        if key.lower() == "schemas":
+        kind, what = _key(rtype, key)
+        if kind == _SCHEMAS:
             out["schemas"] = value
-            continue
-        extension = rtype.extension(key) if key[:4].lower() == "urn:" else None
-        if extension is not None:
+        elif kind == _EXTENSION:
             if isinstance(value, Mapping):
-                inner = _project_object(value, extension, wanted, unwanted)
+                inner = _project_object(value, what, wanted, unwanted)
                 if inner:
-                    out[extension.id] = inner
-            continue
-        attribute = rtype.schema.attribute(key) or common_attribute(key)
-        if attribute is None:
+                    out[what.id] = inner
+        elif kind == _UNKNOWN:
             if wanted is None:
                 out[key] = value
-            continue
-        kept = _project_attribute(rtype.schema, attribute, value, wanted, unwanted)
-        if kept is not None:
-            out[attribute.name] = kept
+        else:
+            kept = _project_attribute(rtype.schema, what, value, wanted, unwanted)
+            if kept is not None:
+                out[what.name] = kept
     return out
 
 
