@@ -96,6 +96,8 @@ def _schema_named(rtype: ResourceType, name: str) -> ResourceSchema | None:
 
 _NOTHING = _Names()
 """No names: ``excludedAttributes`` not given (read only, never filled)."""
+_NO_SUBS: set[str] = set()
+"""No sub-attributes dropped (read only, never filled)."""
 
 _SCHEMAS, _EXTENSION, _ATTRIBUTE, _UNKNOWN = range(4)
 _KEYS: dict[tuple[int, str], tuple[ResourceType, int, Any]] = {}
@@ -179,8 +181,11 @@ def _project_attribute(
     """The attribute's value as returned, or None when it is left out (RFC 7643 §7 ``returned``)."""
     if attribute.returned == "never":
         return None
+    if wanted is None and unwanted is _NOTHING:
+        # The default set, nothing excluded (most requests): what the branches below come to.
+        return None if attribute.returned == "request" else _trim(attribute, value, None, _NO_SUBS)
     if attribute.returned == "always":
-        return _trim(attribute, value, None, set())
+        return _trim(attribute, value, None, _NO_SUBS)
     named, subs = (True, None) if wanted is None else wanted.names(schema, attribute)
     if attribute.returned == "request":
         # Only a name of the attribute itself (or one of its sub-attributes) requests it.
@@ -190,7 +195,7 @@ def _project_attribute(
     dropped, dropped_subs = unwanted.names(schema, attribute)
     if dropped and dropped_subs is None:
         return None
-    return _trim(attribute, value, subs, dropped_subs or set())
+    return _trim(attribute, value, subs, dropped_subs or _NO_SUBS)
 
 
 def _trim(attribute: Attribute, value: Any, subs: set[str] | None, dropped: set[str]) -> Any:
