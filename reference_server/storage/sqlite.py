@@ -276,20 +276,41 @@ class SqliteTransaction(SqliteRecords):
         meta = doc["meta"]
         try:
             if kind == "User":
+                user_name, external_id = fold(doc["userName"]), doc.get("externalId")
+                display_name, active = _folded(doc.get("displayName")), 0 if doc.get("active") is False else 1
+                text = _dumps(stored)
+                # Most updates keep the indexed names: then only the columns that change are set,
+                # so SQLite leaves the names' indexes (and the userName triggers) alone, and the
+                # commit writes fewer pages. Otherwise (no row matched) the whole row is set.
                 row = self.conn.execute(
-                    "UPDATE users SET user_name = ?, external_id = ?, display_name = ?, active = ?, "
-                    "last_modified = ?, version = ?, doc = ? WHERE id = ? RETURNING pk",
+                    "UPDATE users SET active = ?, last_modified = ?, version = ?, doc = ? "
+                    "WHERE id = ? AND user_name = ? AND external_id IS ? AND display_name IS ? RETURNING pk",
                     (
-                        fold(doc["userName"]),
-                        doc.get("externalId"),
-                        _folded(doc.get("displayName")),
-                        0 if doc.get("active") is False else 1,
+                        active,
                         meta["lastModified"],
                         _version(doc),
-                        _dumps(stored),
+                        text,
                         doc["id"],
+                        user_name,
+                        external_id,
+                        display_name,
                     ),
                 ).fetchone()
+                if row is None:
+                    row = self.conn.execute(
+                        "UPDATE users SET user_name = ?, external_id = ?, display_name = ?, active = ?, "
+                        "last_modified = ?, version = ?, doc = ? WHERE id = ? RETURNING pk",
+                        (
+                            user_name,
+                            external_id,
+                            display_name,
+                            active,
+                            meta["lastModified"],
+                            _version(doc),
+                            text,
+                            doc["id"],
+                        ),
+                    ).fetchone()
                 if row is not None:
                     self._rewrite_emails(row[0], doc)
             else:
