@@ -185,6 +185,16 @@ def _tail_rows(value: str, source: str = "") -> str:
     )
 
 
+def _new_tail(index: SuffixIndex, value: str) -> str:
+    """A condition: ``value`` has a tail the table lacks. Its rows are written together, so its
+    first one tells: one lookup, where inserting them all again would be one a suffix."""
+    t = tail(value)
+    return (
+        f"{t} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {index.tails} "
+        f"WHERE suffix = substr({t}, 1, {SUFFIX_BYTES}) AND tail = {t})"
+    )
+
+
 def _drop_suffixes(
     index: SuffixIndex, pk: str, value: str, source: str = "", where: str = "", *, before_at: bool = False
 ) -> str:
@@ -237,8 +247,20 @@ def _suffix_statements(index: SuffixIndex) -> tuple[str, ...]:
             f"INSERT OR IGNORE INTO {index.tails} (suffix, tail) "
             f"{_tail_rows(f's.{column}', f'{tail_guard} AS g CROSS JOIN {source} AS s')}",
             f"INSERT OR IGNORE INTO derived_tables (name) VALUES ('{index.tails}')",
+            # Triggers of their own, so that the check runs once (WHEN), before any row is added.
+            *_trigger(
+                f"{index.tails}_insert",
+                f"AFTER INSERT ON {source}",
+                add_tail,
+                when=_new_tail(index, f"new.{column}"),
+            ),
+            *_trigger(
+                f"{index.tails}_update",
+                f"AFTER UPDATE OF {column} ON {source}",
+                add_tail,
+                when=f"old.{column} IS NOT new.{column} AND {_new_tail(index, f'new.{column}')}",
+            ),
         )
-        add_new = f"{add_new};\n        {add_tail}"
     on_update = f"AFTER UPDATE OF {owner}, {column} ON {source}"
     changed = f"old.{owner} IS NOT new.{owner} OR old.{column} IS NOT new.{column}"
     kept = index.kept("new")
