@@ -131,6 +131,11 @@ def tail(value: str) -> str:
     )
 
 
+def tail_index(index: SuffixIndex) -> str:
+    """The name of the expression index of the :func:`tail` of ``index``'s column."""
+    return f"{index.table}_{index.column}_tail"
+
+
 USER_NAME_SUFFIXES = _own("users", "user_name", "user_pk", tails=True)
 USER_EXTERNAL_ID_SUFFIXES = _own("users", "external_id", "user_pk")
 EMAIL_SUFFIXES = SuffixIndex(
@@ -243,7 +248,7 @@ def _suffix_statements(index: SuffixIndex) -> tuple[str, ...]:
         tail BLOB NOT NULL,
         PRIMARY KEY (suffix, tail)
     ) WITHOUT ROWID""",
-            f"CREATE INDEX IF NOT EXISTS {index.table}_{column}_tail ON {index.table}({tail(column)})",
+            f"CREATE INDEX IF NOT EXISTS {tail_index(index)} ON {index.table}({tail(column)})",
             f"INSERT OR IGNORE INTO {index.tails} (suffix, tail) "
             f"{_tail_rows(f's.{column}', f'{tail_guard} AS g CROSS JOIN {source} AS s')}",
             f"INSERT OR IGNORE INTO derived_tables (name) VALUES ('{index.tails}')",

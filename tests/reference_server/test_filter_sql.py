@@ -615,3 +615,18 @@ def test_an_address_equal_to_the_user_name_is_found_through_the_user_name_index(
     d.conn.execute("DELETE FROM users WHERE id = 'u1'")
     for name in ("users_user_name_suffixes", "user_emails_suffixes"):
         assert d.conn.execute(f"SELECT count(*) FROM {name} WHERE user_pk = 1").fetchone()[0] == 0
+
+
+def test_a_domain_shared_by_many_users_is_still_looked_up_by_its_tail(tmp_path):
+    """With ANALYZE's statistics (one tail, every user) SQLite would rather scan all users than
+    use the tail index; the lookup names it, so no table is read whole, and finds the right users."""
+    d = Directory(open_db(tmp_path / "domain.db"))
+    for i in range(300):
+        d.add_user({"id": f"u{i}", "userName": f"person.{i:04d}@example.com"})
+    d.conn.execute("ANALYZE")
+    for text in ('userName co "son.0042@exam"', 'userName ew "2@example.com"', 'emails co "0042@"'):
+        plan = d.plan(text, USER_TYPE)
+        assert "USING INDEX users_user_name_tail" in plan, plan
+        assert not [line for line in plan.splitlines() if line.startswith("SCAN")], plan
+    assert d.select('userName co "son.0042@exam"') == {"u42"}
+    assert d.select('userName ew "2@example.com"') == {f"u{i}" for i in range(300) if i % 10 == 2}
