@@ -11,25 +11,44 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 
 from litestar import Litestar, Request, Response, Router, route
-from litestar.datastructures import State
+from litestar._parsers import parse_query_string
+from litestar.datastructures import URL, MultiDict, State
 from litestar.enums import HttpMethod, ScopeType
 from litestar.exceptions import HTTPException
-from litestar.types import ASGIApp, Receive, Scope, Send
+from litestar.types import (
+    ASGIApp,
+    HTTPScope,
+    LifeSpanReceive,
+    LifeSpanScope,
+    LifeSpanSend,
+    Receive,
+    Scope,
+    Send,
+)
 
 from reference_server.config import BASE_PATH, OBSERVER_PATH, ServerConfig
 from reference_server.errors import ScimError
 from reference_server.handlers.bulk import bulk
 from reference_server.handlers.discovery import discovery_router
-from reference_server.handlers.resources import resource_router
+from reference_server.handlers.resources import (
+    Call,
+    do_create,
+    do_delete,
+    do_modify,
+    do_query,
+    do_read,
+    do_replace,
+    resource_router,
+)
 from reference_server.handlers.root import root_router
 from reference_server.service import Effects, resources_for
 from reference_server.storage.base import Store
 from reference_server.storage.sqlite import SqliteStore
-from reference_server.wire import SCIM_MEDIA_TYPE, bearer_matches, error_response, unauthorized
-from schemas import RESOURCE_TYPES
+from reference_server.wire import SCIM_MEDIA_TYPE, bearer_matches, error_response, scim_response, unauthorized
+from schemas import RESOURCE_TYPES, ResourceType
 
 log = logging.getLogger("reference_server")
 
@@ -114,8 +133,157 @@ async def me(request: Request[Any, Any, Any]) -> Response[bytes]:
     raise ScimError(501, "/Me is not supported by this server")
 
 
-def _base_url(request: Request[Any, Any, Any]) -> str:
-    return str(request.base_url).rstrip("/") + BASE_PATH
+class _BaseUrls:
+    """The SCIM base URL of a request, computed once per (scheme, Host, server, root path): every
+    response names it (``meta.location``), and Litestar builds a URL object for it each time.
+    The same computation as Litestar's ``Request.base_url``."""
+
+    def __init__(self) -> None:
+        self.known: dict[tuple[Any, ...], str] = {}
+
+    def __call__(self, request: Request[Any, Any, Any]) -> str:
+        return self.of(request.scope)
+
+    def of(self, scope: Scope) -> str:
+        host = next((v for k, v in scope["headers"] if k == b"host"), b"")
+        root = scope.get("app_root_path") or scope.get("root_path", "")
+        key = (scope.get("scheme"), host, scope.get("server"), root)
+        found = self.known.get(key)
+        if found is None:
+            if len(self.known) >= 256:
+                self.known.clear()  # the Host header is the client's: keep the cache bounded
+            base = URL.from_scope(
+                cast("Scope", {**scope, "path": "/", "query_string": b"", "root_path": root})
+            )
+            found = self.known[key] = str(base).rstrip("/") + BASE_PATH
+        return found
+
+
+_DIRECT = {
+    (False, "GET"): "query",
+    (False, "POST"): "create",
+    (True, "GET"): "read",
+    (True, "PUT"): "replace",
+    (True, "PATCH"): "modify",
+    (True, "DELETE"): "delete",
+}
+"""The routes :class:`ScimApp` answers itself: (with a resource id, method) -> operation."""
+
+
+class ScimApp(Litestar):
+    """The Litestar app, answering its busiest routes directly.
+
+    The create/query/read/replace/patch/delete routes of ``/Users`` and ``/Groups`` (what an IdP
+    sends all day) skip Litestar's routing, middleware stack, request object and signature
+    parsing: a request that is plainly one of them, carries the right bearer token and a body
+    within the limit with its ``Content-Length`` goes to the same operations
+    (``handlers.resources.do_*``) as the Litestar routes, and errors become the same responses as
+    the exception handlers make. Everything else (a wrong token, another path or method, a
+    ``HEAD``, a chunked or oversized body, a trailing slash) goes through Litestar as before.
+    """
+
+    scim_config: ServerConfig
+    base_urls: _BaseUrls
+    direct: bool = True
+    """False sends every request through Litestar (the tests compare both paths)."""
+
+    async def __call__(
+        self, scope: Scope | LifeSpanScope, receive: Receive | LifeSpanReceive, send: Send | LifeSpanSend
+    ) -> None:
+        if scope["type"] == ScopeType.HTTP and self.direct:
+            http = cast("HTTPScope", scope)
+            direct = self._direct(http)
+            if direct is not None:
+                await self._answer(http, cast("Receive", receive), cast("Send", send), *direct)
+                return
+        await super().__call__(scope, receive, send)
+
+    def _direct(self, scope: HTTPScope) -> tuple[str, ResourceType, str] | None:
+        path: str = scope["path"]
+        if not path.startswith(_BASE_SLASH) or scope.get("root_path"):
+            return None
+        endpoint, _, rest = path[len(_BASE_SLASH) :].partition("/")
+        rtype = _ENDPOINTS.get(endpoint)
+        if rtype is None or "/" in rest or rest == ".search" or (not rest and path.endswith("/")):
+            return None
+        operation = _DIRECT.get((bool(rest), scope["method"]))
+        if operation is None:
+            return None
+        header = None
+        length = None
+        for name, value in scope["headers"]:
+            if name == b"authorization" and header is None:
+                header = value
+            elif name == b"content-length" and length is None:
+                length = value
+            elif name == b"transfer-encoding":
+                return None
+        if not bearer_matches(header.decode("latin-1") if header else None, self.scim_config.token):
+            return None  # Litestar's middleware answers 401
+        has_body = operation in ("create", "replace", "modify")
+        if has_body and (
+            length is None or not length.isdigit() or int(length) > self.scim_config.max_body_bytes
+        ):
+            return None
+        return operation, rtype, rest
+
+    async def _answer(
+        self, scope: HTTPScope, receive: Receive, send: Send, operation: str, rtype: ResourceType, rest: str
+    ) -> None:
+        try:
+            body = b""
+            if operation in ("create", "replace", "modify"):
+                chunks: list[bytes] = []
+                while True:
+                    message = await receive()
+                    if message["type"] != "http.request":
+                        return  # the client went away: nothing to answer
+                    chunks.append(message["body"])
+                    if not message.get("more_body", False):
+                        break
+                body = b"".join(chunks)
+            call = Call(
+                self.state,
+                MultiDict(parse_query_string(scope.get("query_string", b""))),
+                _header_reader(scope),
+                self.base_urls.of(scope),
+            )
+            if operation == "query":
+                answer = do_query(call, rtype)
+            elif operation == "create":
+                answer = do_create(call, rtype, body)
+            elif operation == "read":
+                answer = do_read(call, rtype, rest)
+            elif operation == "replace":
+                answer = do_replace(call, rtype, rest, body)
+            elif operation == "modify":
+                answer = do_modify(call, rtype, rest, body)
+            else:
+                do_delete(call, rtype, rest)
+                answer = scim_response(None, 204)
+        except ScimError as exc:
+            answer = error_response(exc)
+        except Exception as exc:
+            log.error(
+                "unhandled %s on %s %s", type(exc).__name__, scope["method"], scope["path"], exc_info=exc
+            )
+            answer = error_response(ScimError(500, "internal server error"))
+        await answer.to_asgi_response(None, None)(scope, receive, send)  # type: ignore[arg-type]
+
+
+_BASE_SLASH = BASE_PATH + "/"
+_ENDPOINTS = {t.endpoint.strip("/"): t for t in RESOURCE_TYPES}
+
+
+def _header_reader(scope: HTTPScope) -> Callable[[str], str | None]:
+    """A header's first value by lower-case name (as Litestar's ``Headers.get``)."""
+    headers = scope["headers"]
+
+    def header(name: str) -> str | None:
+        key = name.encode("latin-1")
+        return next((v.decode("latin-1") for k, v in headers if k == key), None)
+
+    return header
 
 
 def create_app(
@@ -144,7 +312,8 @@ def create_app(
     def close_store(_: Litestar) -> None:
         store.close()
 
-    return Litestar(
+    base_urls = _BaseUrls()
+    app = ScimApp(
         route_handlers=[scim, *(extra_routers or [])],
         middleware=[_auth_middleware(config)],
         exception_handlers={
@@ -157,7 +326,7 @@ def create_app(
                 "config": config,
                 "store": store,
                 "resources": resources_for(store, effects),
-                "base_url": _base_url,
+                "base_url": base_urls,
             }
         ),
         request_max_body_size=config.max_body_bytes,
@@ -166,3 +335,6 @@ def create_app(
         openapi_config=None,
         debug=False,
     )
+    app.scim_config = config
+    app.base_urls = base_urls
+    return app

@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from reference_server.errors import ScimError, bad_request
-from schemas import Attribute, ResourceType, urns
+from schemas import Attribute, AttrPath, ResourceSchema, ResourceType, urns
 
 _SCHEMA_ALIASES = {
     **{u.lower(): urns.USER for u in urns.LEGACY_USER},
@@ -54,7 +54,7 @@ def normalize(body: object, rtype: ResourceType) -> dict[str, Any]:
     for key, value in body.items():
         if not isinstance(key, str):
             continue
-        ext = rtype.extension(canonical_schema(key)) if key[:4].lower() == "urn:" else None
+        ext, resolved = _top_level(rtype, key)
         if ext is not None:
             if value is None:
                 continue
@@ -64,12 +64,9 @@ def normalize(body: object, rtype: ResourceType) -> dict[str, Any]:
             if attrs:
                 extensions.setdefault(ext.id, {}).update(attrs)
             continue
-        if key.lower() == "schemas":
-            continue
-        resolved = rtype.resolve(key)
-        if resolved is None or resolved.sub is not None:
-            # RFC 7644 §3.3 leaves unknown attributes to the provider; ignoring them keeps
-            # IdP templates with custom fields working.
+        if resolved is None:
+            # ``schemas``, or an attribute RFC 7644 §3.3 leaves to the provider: ignoring
+            # unknown ones keeps IdP templates with custom fields working.
             continue
         if resolved.schema is not rtype.schema:
             # A full-URN attribute key (``urn:...:User:department``) at the top level.
@@ -86,6 +83,29 @@ def normalize(body: object, rtype: ResourceType) -> dict[str, Any]:
     out["schemas"] = schemas
     _check_required(out, rtype)
     return out
+
+
+_TOP_LEVEL: dict[tuple[int, str], tuple[ResourceType, ResourceSchema | None, AttrPath | None]] = {}
+"""What a top-level key of a body is, by (resource type, key): a client sends the same keys in
+every request, and resolving one goes through several case-folded lookups."""
+
+
+def _top_level(rtype: ResourceType, key: str) -> tuple[ResourceSchema | None, AttrPath | None]:
+    """The extension ``key`` names, or else the attribute (None for ``schemas``, an unknown
+    attribute, or a sub-attribute path)."""
+    found = _TOP_LEVEL.get((id(rtype), key))
+    if found is not None and found[0] is rtype:
+        return found[1], found[2]
+    ext = rtype.extension(canonical_schema(key)) if key[:4].lower() == "urn:" else None
+    resolved = None
+    if ext is None and key.lower() != "schemas":
+        resolved = rtype.resolve(key)
+        if resolved is not None and resolved.sub is not None:
+            resolved = None
+    if len(_TOP_LEVEL) >= 4096:
+        _TOP_LEVEL.clear()  # the keys are the client's: keep the cache bounded
+    _TOP_LEVEL[(id(rtype), key)] = (rtype, ext, resolved)
+    return ext, resolved
 
 
 def _declared_schemas(body: Mapping[str, Any], rtype: ResourceType) -> list[str]:

@@ -24,11 +24,14 @@ Rulings where the RFC is silent, recorded here (rfc-checklist.md, Q-11/R-11):
 - ``schemas`` is returned as stored, even when an extension's object is left out: it lists the
   schemas of the resource, not of the response.
 - A complex or multi-valued attribute left with no sub-attributes is omitted (RFC 7643 §2.5).
+
+The projection is a new dict, and so is every complex value it trims, but the values it keeps
+whole (strings, lists of strings, an untrimmed ``schemas``) are shared with ``resource``: a
+response is encoded once and dropped, so copying them would only cost time.
 """
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -91,6 +94,38 @@ def _schema_named(rtype: ResourceType, name: str) -> ResourceSchema | None:
     return rtype.extension(name)
 
 
+_NOTHING = _Names()
+"""No names: ``excludedAttributes`` not given (read only, never filled)."""
+_NO_SUBS: set[str] = set()
+"""No sub-attributes dropped (read only, never filled)."""
+
+_SCHEMAS, _EXTENSION, _ATTRIBUTE, _UNKNOWN = range(4)
+_KEYS: dict[tuple[int, str], tuple[ResourceType, int, Any]] = {}
+"""What a top-level key of a resource is, by (resource type, key): the same few keys come in
+every document, and resolving them goes through case-folded lookups each time."""
+
+
+def _key(rtype: ResourceType, key: str) -> tuple[int, Any]:
+    found = _KEYS.get((id(rtype), key))
+    if found is not None and found[0] is rtype:
+        return found[1], found[2]
+    kind: int
+    what: Any = None
+    if key.lower() == "schemas":
+        kind = _SCHEMAS
+    else:
+        what = rtype.extension(key) if key[:4].lower() == "urn:" else None
+        if what is not None:
+            kind = _EXTENSION
+        else:
+            what = rtype.schema.attribute(key) or common_attribute(key)
+            kind = _UNKNOWN if what is None else _ATTRIBUTE
+    if len(_KEYS) >= 4096:
+        _KEYS.clear()  # keys come from stored documents, but keep it bounded all the same
+    _KEYS[(id(rtype), key)] = (rtype, kind, what)
+    return kind, what
+
+
 def project(
     resource: Mapping[str, Any],
     rtype: ResourceType,
@@ -103,27 +138,24 @@ def project(
     and the output uses the schema's spelling.
     """
     wanted = _Names.of(rtype, attributes) if attributes is not None else None
-    unwanted = _Names.of(rtype, excluded or [])
+    unwanted = _Names.of(rtype, excluded) if excluded else _NOTHING
     out: dict[str, Any] = {}
     for key, value in resource.items():
-        if key.lower() == "schemas":
-            out["schemas"] = copy.deepcopy(value)
-            continue
-        extension = rtype.extension(key) if key[:4].lower() == "urn:" else None
-        if extension is not None:
+        kind, what = _key(rtype, key)
+        if kind == _SCHEMAS:
+            out["schemas"] = value
+        elif kind == _EXTENSION:
             if isinstance(value, Mapping):
-                inner = _project_object(value, extension, wanted, unwanted)
+                inner = _project_object(value, what, wanted, unwanted)
                 if inner:
-                    out[extension.id] = inner
-            continue
-        attribute = rtype.schema.attribute(key) or common_attribute(key)
-        if attribute is None:
+                    out[what.id] = inner
+        elif kind == _UNKNOWN:
             if wanted is None:
-                out[key] = copy.deepcopy(value)
-            continue
-        kept = _project_attribute(rtype.schema, attribute, value, wanted, unwanted)
-        if kept is not None:
-            out[attribute.name] = kept
+                out[key] = value
+        else:
+            kept = _project_attribute(rtype.schema, what, value, wanted, unwanted)
+            if kept is not None:
+                out[what.name] = kept
     return out
 
 
@@ -135,7 +167,7 @@ def _project_object(
         attribute = schema.attribute(key)
         if attribute is None:
             if wanted is None:
-                out[key] = copy.deepcopy(item)
+                out[key] = item
             continue
         kept = _project_attribute(schema, attribute, item, wanted, unwanted)
         if kept is not None:
@@ -149,8 +181,11 @@ def _project_attribute(
     """The attribute's value as returned, or None when it is left out (RFC 7643 §7 ``returned``)."""
     if attribute.returned == "never":
         return None
+    if wanted is None and unwanted is _NOTHING:
+        # The default set, nothing excluded (most requests): what the branches below come to.
+        return None if attribute.returned == "request" else _trim(attribute, value, None, _NO_SUBS)
     if attribute.returned == "always":
-        return _trim(attribute, value, None, set())
+        return _trim(attribute, value, None, _NO_SUBS)
     named, subs = (True, None) if wanted is None else wanted.names(schema, attribute)
     if attribute.returned == "request":
         # Only a name of the attribute itself (or one of its sub-attributes) requests it.
@@ -160,13 +195,13 @@ def _project_attribute(
     dropped, dropped_subs = unwanted.names(schema, attribute)
     if dropped and dropped_subs is None:
         return None
-    return _trim(attribute, value, subs, dropped_subs or set())
+    return _trim(attribute, value, subs, dropped_subs or _NO_SUBS)
 
 
 def _trim(attribute: Attribute, value: Any, subs: set[str] | None, dropped: set[str]) -> Any:
     """``value`` with only the sub-attributes to return; None when nothing is left."""
     if attribute.type != "complex":
-        return copy.deepcopy(value) if value not in (None, []) else None
+        return value if value not in (None, []) else None
     if isinstance(value, list):
         elements = [_trim_element(attribute, e, subs, dropped) for e in value]
         kept = [e for e in elements if e not in (None, {})]
@@ -177,7 +212,7 @@ def _trim(attribute: Attribute, value: Any, subs: set[str] | None, dropped: set[
 
 def _trim_element(attribute: Attribute, element: Any, subs: set[str] | None, dropped: set[str]) -> Any:
     if not isinstance(element, Mapping):
-        return copy.deepcopy(element)
+        return element
     if subs is None and not dropped and attribute.returns_every_sub:
         # Nothing to leave out, and sub-attribute values are never complex (RFC 7643 §2.3.8):
         # a shallow copy is the element as returned. This keeps large groups' members cheap.
@@ -187,7 +222,7 @@ def _trim_element(attribute: Attribute, element: Any, subs: set[str] | None, dro
         sub = attribute.sub(key)
         if sub is None:
             if subs is None:
-                out[key] = copy.deepcopy(item)
+                out[key] = item
             continue
         if sub.returned == "never":
             continue
@@ -196,5 +231,5 @@ def _trim_element(attribute: Attribute, element: Any, subs: set[str] | None, dro
                 continue
             if (subs is not None and sub.name not in subs) or sub.name in dropped:
                 continue
-        out[sub.name] = copy.deepcopy(item)
+        out[sub.name] = item
     return out

@@ -30,7 +30,7 @@ from schemas import GROUP_TYPE, USER_TYPE, ResourceType
 
 def utc_now() -> str:
     """Now as the stored timestamp format: UTC, milliseconds, ``Z`` (text order is time order)."""
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    return datetime.now(UTC).isoformat(timespec="milliseconds")[:-6] + "Z"  # "+00:00" -> "Z"
 
 
 def etag(version: int) -> str:

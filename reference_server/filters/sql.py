@@ -53,7 +53,7 @@ from reference_server.filters.layout import (
     layout_of,
 )
 from reference_server.filters.parser import attr_path_syntax_ok
-from reference_server.storage.ddl import SUFFIX_BYTES, SUFFIX_MIN_BYTES, UNINDEXED
+from reference_server.storage.ddl import SUFFIX_BYTES, SUFFIX_MIN_BYTES, UNINDEXED, tail, tail_index
 from schemas import Attribute, ResourceType
 
 Sql = tuple[str, list[object]]
@@ -251,8 +251,19 @@ class _Compiler:
         # An address equal to its user's userName has its suffixes in the userName index only.
         indexes = [index] if index.equal_in is None else [index, index.equal_in]
         found = [f"SELECT {i.key} FROM {i.name} WHERE {lookup}" for i in indexes]
-        found += [f"SELECT {i.key} FROM {i.name} WHERE suffix = {UNINDEXED}" for i in indexes]
         params = bounds * len(indexes)
+        for i in indexes:
+            if i.tails is not None:
+                # The suffixes from a value's ``@`` on are its tail's (storage/ddl.py).
+                t = self.alias("t")
+                # INDEXED BY: with ANALYZE's statistics (a few tails, many users each) SQLite would
+                # rather scan every user and test each, where the few tails found lead to theirs.
+                found.append(
+                    f"SELECT {t}.pk FROM {i.table} AS {t} INDEXED BY {tail_index(i)} "
+                    f"WHERE {tail(f'{t}.{i.column}')} IN (SELECT tail FROM {i.tails} WHERE {lookup})"
+                )
+                params += bounds
+        found += [f"SELECT {i.key} FROM {i.name} WHERE suffix = {UNINDEXED}" for i in indexes]
         candidates = f"r.pk IN ({' UNION ALL '.join(found)})"
         if not index.lazy:
             exact, exact_params = _condition(self.source(node.target)[1], node)

@@ -61,6 +61,15 @@ def list_params(params: Mapping[str, Any], *, default_count: int, max_results: i
     RFC 7644 §3.4.2.4: ``startIndex`` below 1 is treated as 1; a negative ``count`` as 0; a
     ``count`` above the server's maximum is lowered to it (the response says how many it holds).
     """
+    folded: dict[str, Any] = {}
+    for key, value in params.items():
+        if isinstance(key, str):
+            folded.setdefault(key.lower(), value)
+
+    def lookup(_: Mapping[str, Any], name: str) -> Any:
+        # As the module's lookup, with one case-folding pass over the parameters, not one a name.
+        return params[name] if name in params else folded.get(name.lower())
+
     text = _text(lookup(params, "filter"), "filter")
     sort_by = _text(lookup(params, "sortBy"), "sortBy")
     order = (_text(lookup(params, "sortOrder"), "sortOrder") or "ascending").strip().lower()

@@ -95,6 +95,15 @@ class SuffixIndex:
             f"(SELECT {other.column} FROM {other.table} WHERE pk = {row}.{self.owner})"
         )
 
+    tails: str | None = None
+    """A table of ``(suffix, tail)`` holding the suffixes that start at or after a value's first
+    ``@`` (an address's domain), once per distinct tail: every user of one domain has the same
+    ones, so the index keeps a value's own rows only for the suffixes starting before its ``@``,
+    and a lookup also reads the users whose :func:`tail` is one the table finds (through the
+    expression index ``{table}_{column}_tail``). Rows of a tail no value has any more stay:
+    harmless, every candidate is checked exactly. A userName like ``ann.lee@example.com`` gets 7
+    rows of its own instead of 17 (and a delete drops those 7), the domain's 10 being written once."""
+
     @property
     def lazy(self) -> bool:
         """Whether removing a value leaves its suffixes until the resource is deleted: for a
@@ -103,11 +112,31 @@ class SuffixIndex:
         return self.source != self.table
 
 
-def _own(table: str, column: str, key: str) -> SuffixIndex:
-    return SuffixIndex(f"{table}_{column}_suffixes", table, table, column, "pk", key)
+def _own(table: str, column: str, key: str, *, tails: bool = False) -> SuffixIndex:
+    name = f"{table}_{column}_suffixes"
+    return SuffixIndex(
+        name, table, table, column, "pk", key, tails=f"{table}_{column}_tails" if tails else None
+    )
 
 
-USER_NAME_SUFFIXES = _own("users", "user_name", "user_pk")
+def tail(value: str) -> str:
+    """The SQL of the tail of ``value`` (a column or expression): its UTF-8 bytes from the first
+    ``@`` on, or NULL when it has none or is too long to index. The expression of the index
+    ``…_tail`` of a :attr:`SuffixIndex.tails` column, spelled the same in the lookups so that
+    SQLite uses that index."""
+    blob = f"CAST({value} AS BLOB)"
+    return (
+        f"(CASE WHEN length({blob}) <= {SUFFIX_VALUE_BYTES} AND instr({blob}, x'40') > 0 "
+        f"THEN substr({blob}, instr({blob}, x'40')) END)"
+    )
+
+
+def tail_index(index: SuffixIndex) -> str:
+    """The name of the expression index of the :func:`tail` of ``index``'s column."""
+    return f"{index.table}_{index.column}_tail"
+
+
+USER_NAME_SUFFIXES = _own("users", "user_name", "user_pk", tails=True)
 USER_EXTERNAL_ID_SUFFIXES = _own("users", "external_id", "user_pk")
 EMAIL_SUFFIXES = SuffixIndex(
     "user_emails_suffixes", "users", "user_emails", "value", "user_pk", "user_pk", USER_NAME_SUFFIXES
@@ -123,30 +152,57 @@ SUFFIX_INDEXES = (
 )
 
 
-def _starts(blob: str) -> str:
+def _starts(blob: str, before_at: bool = False) -> str:
     """The ``suffix_starts`` rows (``n``) where a kept suffix of ``blob`` starts: every character
     boundary (no UTF-8 continuation byte, which no needle starts with) at least
-    :data:`SUFFIX_MIN_BYTES` from the end, of a value short enough to index."""
+    :data:`SUFFIX_MIN_BYTES` from the end, of a value short enough to index; with ``before_at``,
+    only those before its first ``@`` (the others are in the index's :attr:`SuffixIndex.tails`)."""
+    before = f" AND (instr({blob}, x'40') = 0 OR n < instr({blob}, x'40'))" if before_at else ""
     return (
         f"n <= length({blob}) - {SUFFIX_MIN_BYTES - 1} AND length({blob}) <= {SUFFIX_VALUE_BYTES} "
-        f"AND substr({blob}, n, 1) NOT BETWEEN x'80' AND x'bf'"
+        f"AND substr({blob}, n, 1) NOT BETWEEN x'80' AND x'bf'{before}"
     )
 
 
-def _suffix_rows(value: str, owner: str, source: str = "", where: str = "") -> str:
+def _suffix_rows(
+    value: str, owner: str, source: str = "", where: str = "", *, before_at: bool = False
+) -> str:
     """A SELECT of the ``(suffix, key)`` rows of ``value`` (for each row of ``source``, if
     given): one per start, or the ``UNINDEXED`` marker for a value too long to index."""
     blob = f"CAST({value} AS BLOB)"
     joined = f"{source}, suffix_starts" if source else "suffix_starts"
     alone = f" FROM {source}" if source else ""
     also = f"{where} AND " if where else ""
+    starts = _starts(blob, before_at)
     return (
-        f"SELECT substr({blob}, n, {SUFFIX_BYTES}), {owner} FROM {joined} WHERE {also}{_starts(blob)} "
+        f"SELECT substr({blob}, n, {SUFFIX_BYTES}), {owner} FROM {joined} WHERE {also}{starts} "
         f"UNION ALL SELECT {UNINDEXED}, {owner}{alone} WHERE {also}length({blob}) > {SUFFIX_VALUE_BYTES}"
     )
 
 
-def _drop_suffixes(index: SuffixIndex, pk: str, value: str, source: str = "", where: str = "") -> str:
+def _tail_rows(value: str, source: str = "") -> str:
+    """A SELECT of the ``(suffix, tail)`` rows of the tail of ``value`` (of each row of
+    ``source``, if given): every kept suffix of the tail, with the tail."""
+    tails = f"(SELECT {tail(value)} AS t{' FROM ' + source if source else ''})"
+    return (
+        f"SELECT substr(x.t, n, {SUFFIX_BYTES}), x.t FROM {tails} AS x, suffix_starts "
+        f"WHERE x.t IS NOT NULL AND {_starts('x.t')}"
+    )
+
+
+def _new_tail(index: SuffixIndex, value: str) -> str:
+    """A condition: ``value`` has a tail the table lacks. Its rows are written together, so its
+    first one tells: one lookup, where inserting them all again would be one a suffix."""
+    t = tail(value)
+    return (
+        f"{t} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {index.tails} "
+        f"WHERE suffix = substr({t}, 1, {SUFFIX_BYTES}) AND tail = {t})"
+    )
+
+
+def _drop_suffixes(
+    index: SuffixIndex, pk: str, value: str, source: str = "", where: str = "", *, before_at: bool = False
+) -> str:
     """Delete the rows of ``value`` (of each row of ``source``, if given): the suffixes are
     computed again, so the deletes are point deletes and no index on the key is needed."""
     blob = f"CAST({value} AS BLOB)"
@@ -154,7 +210,7 @@ def _drop_suffixes(index: SuffixIndex, pk: str, value: str, source: str = "", wh
     also = f"{where} AND " if where else ""
     return (
         f"DELETE FROM {index.name} WHERE {index.key} = {pk} AND suffix IN ("
-        f"SELECT substr({blob}, n, {SUFFIX_BYTES}) FROM {joined} WHERE {also}{_starts(blob)} "
+        f"SELECT substr({blob}, n, {SUFFIX_BYTES}) FROM {joined} WHERE {also}{_starts(blob, before_at)} "
         f"UNION ALL SELECT {UNINDEXED})"
     )
 
@@ -171,11 +227,45 @@ def _trigger(name: str, event: str, *body: str, when: str = "") -> tuple[str, st
 
 def _suffix_statements(index: SuffixIndex) -> tuple[str, ...]:
     name, column, owner, source, key = index.name, index.column, index.owner, index.source, index.key
+    split = index.tails is not None
     insert = f"INSERT OR IGNORE INTO {name} (suffix, {key})"
-    add_new = f"{insert} {_suffix_rows(f'new.{column}', f'new.{owner}')}"
+    add_new = f"{insert} {_suffix_rows(f'new.{column}', f'new.{owner}', before_at=split)}"
     # Filling an existing table once; the empty guard row set first, so later opens read nothing.
     guard = f"(SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM derived_tables WHERE name = '{name}')) AS g"
-    fill = _suffix_rows(f"s.{column}", f"s.{owner}", f"{guard} CROSS JOIN {source} AS s", index.kept("s"))
+    fill = _suffix_rows(
+        f"s.{column}", f"s.{owner}", f"{guard} CROSS JOIN {source} AS s", index.kept("s"), before_at=split
+    )
+    tails: tuple[str, ...] = ()
+    if index.tails is not None:
+        # Before the triggers below: a table filled here, once, gets the later rows from them.
+        add_tail = f"INSERT OR IGNORE INTO {index.tails} (suffix, tail) {_tail_rows(f'new.{column}')}"
+        tail_guard = (
+            f"(SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM derived_tables WHERE name = '{index.tails}'))"
+        )
+        tails = (
+            f"""CREATE TABLE IF NOT EXISTS {index.tails} (
+        suffix BLOB NOT NULL,
+        tail BLOB NOT NULL,
+        PRIMARY KEY (suffix, tail)
+    ) WITHOUT ROWID""",
+            f"CREATE INDEX IF NOT EXISTS {tail_index(index)} ON {index.table}({tail(column)})",
+            f"INSERT OR IGNORE INTO {index.tails} (suffix, tail) "
+            f"{_tail_rows(f's.{column}', f'{tail_guard} AS g CROSS JOIN {source} AS s')}",
+            f"INSERT OR IGNORE INTO derived_tables (name) VALUES ('{index.tails}')",
+            # Triggers of their own, so that the check runs once (WHEN), before any row is added.
+            *_trigger(
+                f"{index.tails}_insert",
+                f"AFTER INSERT ON {source}",
+                add_tail,
+                when=_new_tail(index, f"new.{column}"),
+            ),
+            *_trigger(
+                f"{index.tails}_update",
+                f"AFTER UPDATE OF {column} ON {source}",
+                add_tail,
+                when=f"old.{column} IS NOT new.{column} AND {_new_tail(index, f'new.{column}')}",
+            ),
+        )
     on_update = f"AFTER UPDATE OF {owner}, {column} ON {source}"
     changed = f"old.{owner} IS NOT new.{owner} OR old.{column} IS NOT new.{column}"
     kept = index.kept("new")
@@ -189,7 +279,7 @@ def _suffix_statements(index: SuffixIndex) -> tuple[str, ...]:
         )
         deleted = _trigger(f"{name}_delete", f"BEFORE DELETE ON {index.table}", drop_all)
     else:
-        drop_old = _drop_suffixes(index, f"old.{owner}", f"old.{column}")
+        drop_old = _drop_suffixes(index, f"old.{owner}", f"old.{column}", before_at=split)
         updated = _trigger(f"{name}_update", on_update, drop_old, add_new, when=changed)
         deleted = _trigger(f"{name}_delete", f"AFTER DELETE ON {source}", drop_old)
     if index.equal_in is not None:
@@ -211,6 +301,7 @@ def _suffix_statements(index: SuffixIndex) -> tuple[str, ...]:
     ) WITHOUT ROWID""",
         f"{insert} {fill}",
         f"INSERT OR IGNORE INTO derived_tables (name) VALUES ('{name}')",
+        *tails,
         *_trigger(f"{name}_insert", f"AFTER INSERT ON {source}", add_new, when=kept),
         *updated,
         *deleted,

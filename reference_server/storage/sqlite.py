@@ -8,12 +8,13 @@ so a single connection serialises writers without locks, and a read never sees h
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any, Literal
+
+import msgspec
 
 from reference_server.casefold import fold
 from reference_server.storage import ddl
@@ -34,8 +35,14 @@ _TABLE: dict[Kind, str] = {"User": "users", "Group": "groups"}
 _RTYPE = {"User": USER_TYPE, "Group": GROUP_TYPE}
 
 
+_encode = msgspec.json.Encoder().encode
+_decode = msgspec.json.Decoder().decode
+
+
 def _dumps(doc: Doc) -> str:
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+    """Compact JSON, UTF-8 rather than ``\\u`` escapes (as ``json.dumps(ensure_ascii=False)``),
+    by msgspec: several times faster than the stdlib, and the same text."""
+    return _encode(doc).decode()
 
 
 def _version(doc: Doc) -> int:
@@ -189,7 +196,7 @@ class SqliteTransaction(SqliteRecords):
 
     def _hydrate(self, kind: Kind, rows: Sequence[tuple[int, str]], *, members: bool) -> list[Doc]:
         """Decode documents and attach the derived ``groups`` / ``members`` in one query per page."""
-        docs = {pk: json.loads(text) for pk, text in rows}
+        docs = {pk: _decode(text) for pk, text in rows}
         if not docs:
             return []
         pks = list(docs)
@@ -269,20 +276,41 @@ class SqliteTransaction(SqliteRecords):
         meta = doc["meta"]
         try:
             if kind == "User":
+                user_name, external_id = fold(doc["userName"]), doc.get("externalId")
+                display_name, active = _folded(doc.get("displayName")), 0 if doc.get("active") is False else 1
+                text = _dumps(stored)
+                # Most updates keep the indexed names: then only the columns that change are set,
+                # so SQLite leaves the names' indexes (and the userName triggers) alone, and the
+                # commit writes fewer pages. Otherwise (no row matched) the whole row is set.
                 row = self.conn.execute(
-                    "UPDATE users SET user_name = ?, external_id = ?, display_name = ?, active = ?, "
-                    "last_modified = ?, version = ?, doc = ? WHERE id = ? RETURNING pk",
+                    "UPDATE users SET active = ?, last_modified = ?, version = ?, doc = ? "
+                    "WHERE id = ? AND user_name = ? AND external_id IS ? AND display_name IS ? RETURNING pk",
                     (
-                        fold(doc["userName"]),
-                        doc.get("externalId"),
-                        _folded(doc.get("displayName")),
-                        0 if doc.get("active") is False else 1,
+                        active,
                         meta["lastModified"],
                         _version(doc),
-                        _dumps(stored),
+                        text,
                         doc["id"],
+                        user_name,
+                        external_id,
+                        display_name,
                     ),
                 ).fetchone()
+                if row is None:
+                    row = self.conn.execute(
+                        "UPDATE users SET user_name = ?, external_id = ?, display_name = ?, active = ?, "
+                        "last_modified = ?, version = ?, doc = ? WHERE id = ? RETURNING pk",
+                        (
+                            user_name,
+                            external_id,
+                            display_name,
+                            active,
+                            meta["lastModified"],
+                            _version(doc),
+                            text,
+                            doc["id"],
+                        ),
+                    ).fetchone()
                 if row is not None:
                     self._rewrite_emails(row[0], doc)
             else:
