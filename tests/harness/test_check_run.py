@@ -35,6 +35,7 @@ pytestmark = pytest.mark.slow
 
 DISCOVERY = ROOT / "features" / "discovery"
 BrokenRun = tuple[subprocess.CompletedProcess[str], Path]
+WholeRun = tuple[subprocess.CompletedProcess[str], Path, Path]
 
 
 def _discovery_scenarios() -> int:
@@ -146,13 +147,27 @@ def test_strict_makes_a_should_failure_gate(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "b" / "summary.json").read_text())["strict"] is True
 
 
-def test_embedded_target_passes_and_summarises_a_simulation(tmp_path: Path) -> None:
-    reports = tmp_path / "reports"
+@pytest.fixture(scope="module")
+def whole_run(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[subprocess.CompletedProcess[str], Path, Path]:
+    """The whole suite, every IdP, ``-j 3``, against the embedded server, with a simulation.json
+    already in the report folder and a GitHub step summary to write: one run for both tests below."""
+    folder = tmp_path_factory.mktemp("whole")
+    reports = folder / "reports"
     reports.mkdir()
     (reports / "simulation.json").write_text(json.dumps(SIMULATION))
-    step_summary = tmp_path / "github-step-summary.md"
+    step_summary = folder / "github-step-summary.md"
     env = {**clean_env(), "GITHUB_STEP_SUMMARY": str(step_summary)}
-    result = run_check("--tags", "@discovery", "--report-dir", str(reports), env=env)
+    # every IdP: pytest collects the Okta and Entra areas too (check runs OneLogin only by default)
+    result = run_check("--idp", "all", "-j", "3", "--report-dir", str(reports), env=env)
+    return result, reports, step_summary
+
+
+def test_embedded_target_passes_and_summarises_a_simulation(
+    whole_run: WholeRun,
+) -> None:
+    result, reports, step_summary = whole_run
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Checking embedded reference server" in result.stdout
     summary = json.loads((reports / "summary.json").read_text())
@@ -164,7 +179,9 @@ def test_embedded_target_passes_and_summarises_a_simulation(tmp_path: Path) -> N
     assert "scim-harness check: PASSED" in step_summary.read_text()
 
 
-def test_parallel_run_of_the_whole_suite_runs_each_scenario_once(tmp_path: Path) -> None:
+def test_parallel_run_of_the_whole_suite_runs_each_scenario_once(
+    whole_run: WholeRun,
+) -> None:
     """``-j 3`` against the embedded server: the same scenarios as pytest collects, each once."""
     collected = subprocess.run(
         [sys.executable, "-m", "pytest", "steps", "--collect-only", "-q", "-p", "no:warnings"],
@@ -175,9 +192,8 @@ def test_parallel_run_of_the_whole_suite_runs_each_scenario_once(tmp_path: Path)
         timeout=120,
     )
     ids = sorted(line for line in collected.stdout.splitlines() if "::" in line)
-    # every IdP: pytest collects the Okta and Entra areas too (check runs OneLogin only by default)
-    result = run_check("--idp", "all", "-j", "3", "--report-dir", str(tmp_path / "r"))
-    summary = json.loads((tmp_path / "r" / "summary.json").read_text())
+    result, reports, _ = whole_run
+    summary = json.loads((reports / "summary.json").read_text())
     ran = sorted(s["id"] for s in summary["scenarios"])
     assert ran == ids
     bad = [f"{s['name']}: {s['message']}" for s in summary["scenarios"] if s["status"] in ("failed", "error")]
