@@ -22,7 +22,7 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 
 import httpx
-from targets import TOKEN, Target
+from targets import TOKEN, ServerUnderTest
 from uvicorn_settings import HOST
 
 from reference_server.config import BASE_PATH
@@ -261,11 +261,11 @@ def measure(
     return out
 
 
-def serve(db: Path, logs: Path) -> Target:
+def serve(db: Path, logs: Path) -> ServerUnderTest:
     """``scim-harness serve`` on ``db``, as the throughput bench starts it (bench/targets.py)."""
     argv = [sys.executable, "-m", "harness", "serve", "--host", HOST, "--port", "{port}", "--db", str(db)]
     env = {"SCIM_TOKEN": TOKEN, "SCIM_OBSERVER_TOKEN": TOKEN + "-observer"}
-    return Target(f"reference-{db.stem}", argv, BASE_PATH, env).start(logs)
+    return ServerUnderTest(f"reference-{db.stem}", argv, BASE_PATH, env).start(logs)
 
 
 def run(sizes: list[int], requests: int) -> dict[str, dict[str, float]]:

@@ -31,7 +31,7 @@ from typing import Any
 
 from loadgen import LoadResult, run_load
 from phased import Phase, run_phases
-from targets import Target, check_same_stack, ensure_peer_venv, make_targets, trivial_server, workdir
+from targets import ServerUnderTest, check_same_stack, ensure_peer_venv, make_targets, trivial_server, workdir
 from workload import WORKLOADS, Directory, Lifecycle, Ping, prepare
 
 RATIO_GOALS = {"vs scim2-server": 3.0, "vs bare-litestar": 0.5}
@@ -145,13 +145,13 @@ def by_kind(phases: list[list[Phase]]) -> dict[str, dict[str, float]]:
     }
 
 
-def _rotated(targets: list[Target], round_: int) -> list[Target]:
+def _rotated(targets: list[ServerUnderTest], round_: int) -> list[ServerUnderTest]:
     shift = round_ % len(targets)
     return targets[shift:] + targets[:shift]
 
 
 def measure_workload(
-    args: argparse.Namespace, name: str, targets: list[Target], directories: dict[str, Directory]
+    args: argparse.Namespace, name: str, targets: list[ServerUnderTest], directories: dict[str, Directory]
 ) -> dict[str, Any]:
     """One workload on every target: warm-up, the alternating measured rounds, the phased runs."""
     description, requests = WORKLOADS[name]

@@ -80,7 +80,7 @@ def check_same_stack() -> dict[str, str]:
 
 
 @dataclass
-class Target:
+class ServerUnderTest:
     """One server under test: how to start it and where its SCIM endpoints are."""
 
     name: str
@@ -100,7 +100,7 @@ class Target:
         assert self.proc is not None
         return self.proc.pid
 
-    def start(self, logs: Path, timeout: float = 30.0) -> Target:
+    def start(self, logs: Path, timeout: float = 30.0) -> ServerUnderTest:
         self.log = logs / f"{self.name}.log"
         argv = [part.replace("{port}", str(self.port)) for part in self.argv]
         with self.log.open("wb") as out:
@@ -137,19 +137,21 @@ class Target:
         self.proc = None
 
 
-def make_targets(workdir: Path) -> list[Target]:
+def make_targets(workdir: Path) -> list[ServerUnderTest]:
     """The three targets, not started; the reference server's database lives in ``workdir``."""
     db = workdir / "reference.db"
     return [
-        Target(
+        ServerUnderTest(
             "reference",
             [sys.executable, "-m", "harness", "serve", "--host", HOST, "--port", "{port}", "--db", str(db)],
             "/scim/v2",
             # both tokens given, so the server echoes neither
             {"SCIM_TOKEN": TOKEN, "SCIM_OBSERVER_TOKEN": TOKEN + "-observer"},
         ),
-        Target("bare-litestar", [sys.executable, str(BENCH / "bare_app.py"), "--port", "{port}"], "/scim/v2"),
-        Target(
+        ServerUnderTest(
+            "bare-litestar", [sys.executable, str(BENCH / "bare_app.py"), "--port", "{port}"], "/scim/v2"
+        ),
+        ServerUnderTest(
             "scim2-server",
             [str(PEER_PYTHON), str(BENCH / "peer_app.py"), "--port", "{port}"],
             "/v2",
@@ -158,9 +160,9 @@ def make_targets(workdir: Path) -> list[Target]:
     ]
 
 
-def trivial_server(logs: Path) -> Target:
+def trivial_server(logs: Path) -> ServerUnderTest:
     """The fixed-answer server of :mod:`trivial_server`, for the load generator's own ceiling."""
-    target = Target("trivial", [sys.executable, str(BENCH / "trivial_server.py"), "{port}"], "")
+    target = ServerUnderTest("trivial", [sys.executable, str(BENCH / "trivial_server.py"), "{port}"], "")
     target.start(logs)
     return target
 

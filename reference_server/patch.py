@@ -32,7 +32,7 @@ from typing import Any, Literal, cast
 
 from reference_server.errors import ScimError
 from reference_server.patch_paths import (
-    Target,
+    PatchTarget,
     extension_object,
     find_key,
     get_value,
@@ -144,7 +144,7 @@ def _apply_pathless(
 
 
 def _apply(
-    resource: dict[str, Any], rtype: ResourceType, target: Target, op: Op, value: Any, touched: set[str]
+    resource: dict[str, Any], rtype: ResourceType, target: PatchTarget, op: Op, value: Any, touched: set[str]
 ) -> None:
     """Apply one operation at ``target``, checking the attribute's mutability on old and new."""
     is_extension = target.schema is not rtype.schema
@@ -171,7 +171,7 @@ def _apply(
 
 
 def _apply_extension(
-    resource: dict[str, Any], rtype: ResourceType, target: Target, op: Op, value: Any, touched: set[str]
+    resource: dict[str, Any], rtype: ResourceType, target: PatchTarget, op: Op, value: Any, touched: set[str]
 ) -> None:
     """The path is an extension URN: remove the whole object, or add/replace its attributes."""
     if op == "remove":

@@ -23,7 +23,7 @@ from schemas import Attribute, ResourceSchema, ResourceType
 
 
 @dataclass(frozen=True)
-class Target:
+class PatchTarget:
     """A resolved PATCH target.
 
     ``attribute`` is None when the path is an extension URN alone (the whole extension object).
@@ -42,7 +42,7 @@ def invalid_path(path: str, why: str = "names no attribute of this resource type
     return ScimError(400, f"PATCH path {path!r} {why}", "invalidPath")
 
 
-def resolve_target(rtype: ResourceType, text: str) -> Target:
+def resolve_target(rtype: ResourceType, text: str) -> PatchTarget:
     """The target of ``text`` (a PATCH ``path`` or a key of a pathless ``value``).
 
     Raises 400 ``invalidPath`` for an unknown attribute, a sub-attribute of a non-complex
@@ -54,12 +54,12 @@ def resolve_target(rtype: ResourceType, text: str) -> Target:
         raise invalid_path(text, "is empty")
     extension = rtype.extension(path)
     if extension is not None:
-        return Target(extension, None)
+        return PatchTarget(extension, None)
     if "[" not in path:
         found = rtype.resolve(path)
         if found is None:
             raise invalid_path(path)
-        return Target(found.schema, found.attribute, found.sub)
+        return PatchTarget(found.schema, found.attribute, found.sub)
     parsed = parse_patch_path(path)
     found = rtype.resolve(parsed.attr)
     if found is None:
@@ -74,7 +74,7 @@ def resolve_target(rtype: ResourceType, text: str) -> Target:
         sub = attribute.sub(parsed.sub)
         if sub is None:
             raise invalid_path(path)
-    return Target(found.schema, attribute, sub, parsed.value_filter)
+    return PatchTarget(found.schema, attribute, sub, parsed.value_filter)
 
 
 def find_key(mapping: Mapping[str, Any], name: str) -> str | None:

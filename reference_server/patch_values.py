@@ -14,7 +14,7 @@ from typing import Any
 from reference_server.casefold import fold
 from reference_server.errors import ScimError
 from reference_server.filters import matches_value
-from reference_server.patch_paths import Target, element_from_filter, find_key, get_value, put_value
+from reference_server.patch_paths import PatchTarget, element_from_filter, find_key, get_value, put_value
 from schemas import Attribute
 
 
@@ -23,7 +23,7 @@ def mutability_error(name: str, why: str) -> ScimError:
     return ScimError(400, f"{name} {why}", "mutability")
 
 
-def no_target(target: Target) -> ScimError:
+def no_target(target: PatchTarget) -> ScimError:
     """RFC 7644 §3.5.2.3: a valuePath with no match is 400 ``noTarget``."""
     name = target.attribute.name if target.attribute else target.schema.id
     return ScimError(400, f"no value of {name} matches the PATCH path filter", "noTarget")
@@ -110,7 +110,7 @@ def demote_others(elements: list[Any], chosen: list[Any]) -> None:
             element[key] = False
 
 
-def set_value(target: Target, old: Any, value: Any, *, op: str) -> Any:
+def set_value(target: PatchTarget, old: Any, value: Any, *, op: str) -> Any:
     """``add`` (RFC 7644 §3.5.2.1) or ``replace`` (§3.5.2.3) at ``target``."""
     attribute = target.attribute
     assert attribute is not None
@@ -131,7 +131,7 @@ def set_value(target: Target, old: Any, value: Any, *, op: str) -> Any:
     return current
 
 
-def remove_value(target: Target, old: Any, value: Any) -> Any:
+def remove_value(target: PatchTarget, old: Any, value: Any) -> Any:
     """``remove`` (RFC 7644 §3.5.2.2) at ``target``; ``value`` is Entra's list of values to drop."""
     attribute = target.attribute
     assert attribute is not None
@@ -181,7 +181,7 @@ def _replace_all(attribute: Attribute, value: Any) -> list[Any]:
     return [g for g in given if g != {}]
 
 
-def _matching(target: Target, attribute: Attribute, elements: list[Any]) -> list[dict[str, Any]]:
+def _matching(target: PatchTarget, attribute: Attribute, elements: list[Any]) -> list[dict[str, Any]]:
     """The elements the valuePath selects; a sub-attribute path with no filter selects all."""
     found = [e for e in elements if isinstance(e, dict)]
     if target.value_filter is None:
@@ -189,7 +189,9 @@ def _matching(target: Target, attribute: Attribute, elements: list[Any]) -> list
     return [e for e in found if matches_value(target.value_filter, e, attribute)]
 
 
-def _set_in_elements(target: Target, attribute: Attribute, old: Any, value: Any, *, op: str) -> list[Any]:
+def _set_in_elements(
+    target: PatchTarget, attribute: Attribute, old: Any, value: Any, *, op: str
+) -> list[Any]:
     """RFC 7644 §3.5.2.3: with a valuePath and a sub-attribute "the matching sub-attribute of all
     matching records is replaced"; with no match, 400 ``noTarget``."""
     elements = copy.deepcopy(as_list(old))

@@ -57,7 +57,7 @@ SCHEMAS = Attribute("schemas", type="reference", multi_valued=True, mutability="
 
 
 @dataclass(frozen=True)
-class Target:
+class AttributeRef:
     """Where a leaf's values are: ``attribute`` (top level) and maybe one ``sub``-attribute.
 
     ``relative`` targets belong to a value filter and are read from one element of
@@ -83,7 +83,7 @@ class Target:
 class BCompare:
     """One comparison; ``value`` is normalised (folded when ``folded``, dateTimes canonical)."""
 
-    target: Target
+    target: AttributeRef
     op: CompareOp
     value: str | int | float | bool
     kind: Kind
@@ -92,7 +92,7 @@ class BCompare:
 
 @dataclass(frozen=True)
 class BPresent:
-    target: Target
+    target: AttributeRef
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ class BNot:
 class BValuePath:
     """``attr[filter]``: ``target`` names the complex attribute; ``inner`` has relative targets."""
 
-    target: Target
+    target: AttributeRef
     inner: Bound
 
 
@@ -173,20 +173,20 @@ class _Binder:
         self.rtype = rtype
         self.unknown = unknown
 
-    def target(self, path: str, element_of: Target | None) -> Target:
+    def target(self, path: str, element_of: AttributeRef | None) -> AttributeRef:
         if element_of is not None:
             sub = element_of.attribute.sub(path) if "." not in path and ":" not in path else None
             if sub is None:
                 raise invalid_filter(f"{element_of.attribute.name!r} has no sub-attribute {path!r}")
-            target = Target(element_of.schema, element_of.attribute, sub, relative=True)
+            target = AttributeRef(element_of.schema, element_of.attribute, sub, relative=True)
         else:
             assert self.rtype is not None
             found = self.rtype.resolve(path)
             if found is not None:
                 extension = found.schema is not self.rtype.schema
-                target = Target(found.schema, found.attribute, found.sub, extension=extension)
+                target = AttributeRef(found.schema, found.attribute, found.sub, extension=extension)
             elif path.lower() == "schemas":
-                target = Target(self.rtype.schema, SCHEMAS)
+                target = AttributeRef(self.rtype.schema, SCHEMAS)
             elif self.unknown == "unassigned":
                 raise _Unassigned(path)
             else:
@@ -198,14 +198,14 @@ class _Binder:
             raise invalid_filter(f"filtering on {path!r} is not supported")
         return target
 
-    def bind(self, node: Filter, element_of: Target | None) -> Bound:
+    def bind(self, node: Filter, element_of: AttributeRef | None) -> Bound:
         try:
             return self.node(node, element_of)
         except _Unassigned:
             # Unassigned: every comparison fails, "pr" too; only "eq null" holds.
             return BConst(isinstance(node, Comparison) and node.op == "eq" and node.value is None)
 
-    def node(self, node: Filter, element_of: Target | None) -> Bound:
+    def node(self, node: Filter, element_of: AttributeRef | None) -> Bound:
         if isinstance(node, And):
             return BAnd(tuple(self.bind(o, element_of) for o in node.operands))
         if isinstance(node, Or):
@@ -223,12 +223,14 @@ class _Binder:
             return BValuePath(target, self.bind(node.filter, target))
         return self.comparison(node, self.target(node.path, element_of))
 
-    def comparison(self, node: Comparison, target: Target) -> Bound:
+    def comparison(self, node: Comparison, target: AttributeRef) -> Bound:
         if target.leaf.type == "complex":
             value_sub = target.leaf.sub("value")
             if value_sub is None:
                 raise invalid_filter(f"{node.path!r} is complex; compare one of its sub-attributes")
-            target = Target(target.schema, target.attribute, value_sub, target.relative, target.extension)
+            target = AttributeRef(
+                target.schema, target.attribute, value_sub, target.relative, target.extension
+            )
         op, value, leaf = node.op, node.value, target.leaf
         where = f"{node.path} {op}"
         if value is None:
@@ -259,7 +261,7 @@ class _Binder:
             return BCompare(target, op, value, "string")
         return BCompare(target, op, fold(value), "string", folded=True)
 
-    def datetime(self, target: Target, node: Comparison, value: str) -> Bound:
+    def datetime(self, target: AttributeRef, node: Comparison, value: str) -> Bound:
         op = node.op
         if op in _SUBSTRING:
             raise invalid_filter(
@@ -293,4 +295,4 @@ def bind_element(node: Filter, attribute: Attribute) -> Bound:
     """A value filter (``type eq "work"`` of ``emails[type eq "work"]``) bound to ``attribute``."""
     if attribute.type != "complex":
         raise invalid_filter(f"{attribute.name!r} is not a complex attribute, so it takes no [filter]")
-    return _Binder(None).bind(node, Target(None, attribute))
+    return _Binder(None).bind(node, AttributeRef(None, attribute))

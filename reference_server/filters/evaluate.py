@@ -21,6 +21,7 @@ from typing import Any
 from reference_server.casefold import fold
 from reference_server.filters.ast import Filter
 from reference_server.filters.bind import (
+    AttributeRef,
     BAnd,
     BCompare,
     BConst,
@@ -29,7 +30,6 @@ from reference_server.filters.bind import (
     Bound,
     BPresent,
     BValuePath,
-    Target,
     Unknown,
     bind,
     bind_element,
@@ -59,7 +59,7 @@ def get_key(mapping: Any, name: str) -> Any:
     return next((v for k, v in mapping.items() if isinstance(k, str) and k.lower() == folded), None)
 
 
-def _raw(target: Target, resource: Mapping[str, Any], element: Any) -> Any:
+def _raw(target: AttributeRef, resource: Mapping[str, Any], element: Any) -> Any:
     """The value of the target's top-level attribute (or, relative, of its sub-attribute)."""
     if target.relative:
         assert target.sub is not None
@@ -71,7 +71,7 @@ def _raw(target: Target, resource: Mapping[str, Any], element: Any) -> Any:
     return get_key(container, target.attribute.name)
 
 
-def _candidates(target: Target, resource: Mapping[str, Any], element: Any) -> list[Any]:
+def _candidates(target: AttributeRef, resource: Mapping[str, Any], element: Any) -> list[Any]:
     """Every value the target holds: one per element for a multi-valued attribute."""
     value = _raw(target, resource, element)
     if target.relative:
@@ -86,7 +86,7 @@ def _candidates(target: Target, resource: Mapping[str, Any], element: Any) -> li
     return [get_key(value, target.sub.name)] if isinstance(value, dict) else []
 
 
-def _elements(target: Target, resource: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _elements(target: AttributeRef, resource: Mapping[str, Any]) -> list[dict[str, Any]]:
     value = _raw(target, resource, None)
     if target.attribute.multi_valued:
         return [e for e in value if isinstance(e, dict)] if isinstance(value, list) else []

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from reference_server.filters.bind import Kind, Target, invalid_filter
+from reference_server.filters.bind import AttributeRef, Kind, invalid_filter
 from reference_server.storage import ddl
 from schemas import Attribute, ResourceType, urns
 
@@ -200,18 +200,18 @@ class Layout:
     suffixes: dict[tuple[str, str], ddl.SuffixIndex] = field(default_factory=dict)
     """Columns with a suffix index, by the same key as ``columns``."""
 
-    def column(self, target: Target) -> SqlText | None:
+    def column(self, target: AttributeRef) -> SqlText | None:
         if target.extension or target.relative:
             return None
         key = (target.attribute.name.lower(), target.sub.name.lower() if target.sub is not None else "")
         return self.columns.get(key)
 
-    def derived_of(self, target: Target) -> Derived | None:
+    def derived_of(self, target: AttributeRef) -> Derived | None:
         if target.extension:
             return None
         return self.derived.get(target.attribute.name.lower())
 
-    def is_email_value(self, target: Target) -> bool:
+    def is_email_value(self, target: AttributeRef) -> bool:
         return (
             self.users
             and not target.extension
@@ -220,7 +220,7 @@ class Layout:
             and target.sub.name == "value"
         )
 
-    def suffix_index(self, target: Target) -> ddl.SuffixIndex | None:
+    def suffix_index(self, target: AttributeRef) -> ddl.SuffixIndex | None:
         """The suffix index holding the target's values, if it has one."""
         if self.is_email_value(target):
             return ddl.EMAIL_SUFFIXES
@@ -239,7 +239,7 @@ def layout_of(rtype: ResourceType) -> Layout:
     return Layout(False, {}, {})
 
 
-def doc_keys(target: Target) -> list[str]:
+def doc_keys(target: AttributeRef) -> list[str]:
     """The JSON keys of the target's top-level attribute in ``r.doc``."""
     keys = [target.schema.id] if target.extension and target.schema is not None else []
     return [*keys, target.attribute.name]

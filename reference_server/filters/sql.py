@@ -29,6 +29,7 @@ from dataclasses import replace
 from reference_server.errors import ScimError
 from reference_server.filters.ast import Filter
 from reference_server.filters.bind import (
+    AttributeRef,
     BAnd,
     BCompare,
     BConst,
@@ -38,7 +39,6 @@ from reference_server.filters.bind import (
     BPresent,
     BValuePath,
     Kind,
-    Target,
     Unknown,
     bind,
 )
@@ -143,7 +143,7 @@ class _Compiler:
 
     # -- where a target's values are -------------------------------------------------------------
 
-    def source(self, target: Target, *, selective: bool = True) -> tuple[Wrap, Accessor]:
+    def source(self, target: AttributeRef, *, selective: bool = True) -> tuple[Wrap, Accessor]:
         """How to reach the target's values: an accessor for one value and a wrapper turning a
         condition on it into "some value satisfies it".
 
@@ -215,7 +215,7 @@ class _Compiler:
         column = self.layout.column(node.target)
         return column is not None and column.not_null and isinstance(node.value, str)
 
-    def present(self, target: Target) -> str:
+    def present(self, target: AttributeRef) -> str:
         if target.sub is not None:
             wrap, accessor = self.source(target, selective=False)
             return wrap(accessor.present())
@@ -310,7 +310,7 @@ class _Compiler:
             index_params = [p for _, ps in conditions for p in ps]
         return f"({index_sql} AND {exists})", [*index_params, *params]
 
-    def email_prefilter(self, target: Target, inner: Bound) -> tuple[Bound, ...] | None:
+    def email_prefilter(self, target: AttributeRef, inner: Bound) -> tuple[Bound, ...] | None:
         """Leaves of ``emails[...]`` on ``value`` that every matching email satisfies, which the
         ``user_emails`` indexes can answer (the whole filter when it is one such leaf): the
         first, or all the comparisons an index range answers when there are several (``value gt
@@ -326,7 +326,7 @@ class _Compiler:
 
     # -- sorting ---------------------------------------------------------------------------------
 
-    def sort_key(self, target: Target) -> str:
+    def sort_key(self, target: AttributeRef) -> str:
         kind = _SORT_KINDS.get(target.leaf.type, "string")
         folded = kind == "string" and not target.leaf.case_exact
 
@@ -366,7 +366,7 @@ def _on_value(node: Bound) -> bool:
     return sub is not None and sub.name == "value"
 
 
-def _absolute(target: Target, node: Bound) -> Bound:
+def _absolute(target: AttributeRef, node: Bound) -> Bound:
     """A leaf of ``attr[...]`` as the plain path ``attr.sub``."""
     if isinstance(node, BCompare | BPresent):
         absolute = replace(target, sub=node.target.sub)
@@ -395,7 +395,9 @@ def compile_sort(path: str, rtype: ResourceType) -> str:
     found = rtype.resolve(text) if attr_path_syntax_ok(text) else None
     if found is None:
         raise ScimError(400, f"sortBy {path[:80]!r} is not an attribute of a {rtype.name}", "invalidValue")
-    target = Target(found.schema, found.attribute, found.sub, extension=found.schema is not rtype.schema)
+    target = AttributeRef(
+        found.schema, found.attribute, found.sub, extension=found.schema is not rtype.schema
+    )
     if target.leaf.returned == "never":
         raise ScimError(400, f"sortBy {path!r} is never returned, so it cannot be sorted on", "invalidValue")
     if target.leaf.type == "complex":
