@@ -9,14 +9,12 @@ more with the RFC-clean template of docs/profiles/vendor-rfc-clean.toml (steps/l
 
 from __future__ import annotations
 
-import json
 import subprocess
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.support.checkrun import SECRETS, faulty_target, run_check
+from tests.support.checkrun import SECRETS, faulty_target, run_check, summary_of
 
 pytestmark = pytest.mark.slow
 
@@ -44,16 +42,11 @@ def lifecycle_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.
     return result, folder / "reports"
 
 
-def _summary(reports: Path) -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads((reports / "summary.json").read_text())
-    return loaded
-
-
 def test_every_lifecycle_scenario_passes(
     lifecycle_run: tuple[subprocess.CompletedProcess[str], Path],
 ) -> None:
     result, reports = lifecycle_run
-    document = _summary(reports)
+    document = summary_of(reports)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert document["counts"] == {
         "passed": LIFECYCLE,
@@ -68,7 +61,7 @@ def test_the_refusal_is_one_finding_of_the_run(
     lifecycle_run: tuple[subprocess.CompletedProcess[str], Path],
 ) -> None:
     _, reports = lifecycle_run
-    document = _summary(reports)
+    document = summary_of(reports)
     assert document["schemaVersion"] == "2.1"
     [finding] = document["findings"]
     assert finding["id"] == "template_refused" and finding["idp"] == "onelogin"

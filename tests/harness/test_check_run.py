@@ -28,6 +28,7 @@ from tests.support.checkrun import (
     broken_target,
     clean_env,
     run_check,
+    summary_of,
 )
 from tests.support.reportdata import SIMULATION, external_references
 
@@ -78,7 +79,7 @@ def test_no_report_and_no_output_contains_a_token(broken_run: BrokenRun) -> None
 
 def test_junit_counts_equal_the_run(broken_run: BrokenRun) -> None:
     _, reports = broken_run
-    summary = json.loads((reports / "summary.json").read_text())
+    summary = summary_of(reports)
     root = ET.parse(reports / "junit.xml").getroot()
     cases = list(root.iter("testcase"))
     assert len(cases) == summary["counts"]["total"] == _discovery_scenarios()
@@ -92,7 +93,7 @@ def test_junit_counts_equal_the_run(broken_run: BrokenRun) -> None:
 
 def test_cucumber_has_every_scenario(broken_run: BrokenRun) -> None:
     _, reports = broken_run
-    summary = json.loads((reports / "summary.json").read_text())
+    summary = summary_of(reports)
     features = json.loads((reports / "cucumber.json").read_text())
     names = sorted(e["name"] for f in features for e in f["elements"])
     assert names == sorted(s["name"] for s in summary["scenarios"])
@@ -102,7 +103,7 @@ def test_cucumber_has_every_scenario(broken_run: BrokenRun) -> None:
 
 def test_summary_json_matches_its_schema_and_the_run(broken_run: BrokenRun) -> None:
     _, reports = broken_run
-    summary = json.loads((reports / "summary.json").read_text())
+    summary = summary_of(reports)
     jsonschema.Draft202012Validator(schema(), format_checker=jsonschema.FormatChecker()).validate(summary)
     assert summary["verdict"] == "failed" and summary["exitCode"] == 1
     assert summary["tags"] == "@discovery" and summary["target"]["embedded"] is False
@@ -170,7 +171,7 @@ def test_embedded_target_passes_and_summarises_a_simulation(
     result, reports, step_summary = whole_run
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Checking embedded reference server" in result.stdout
-    summary = json.loads((reports / "summary.json").read_text())
+    summary = summary_of(reports)
     assert summary["verdict"] == "passed" and summary["target"]["embedded"] is True
     assert summary["simulation"]["scenario"] == "lifecycle"
     page = (reports / "report.html").read_text()
@@ -193,7 +194,7 @@ def test_parallel_run_of_the_whole_suite_runs_each_scenario_once(
     )
     ids = sorted(line for line in collected.stdout.splitlines() if "::" in line)
     result, reports, _ = whole_run
-    summary = json.loads((reports / "summary.json").read_text())
+    summary = summary_of(reports)
     ran = sorted(s["id"] for s in summary["scenarios"])
     assert ran == ids
     bad = [f"{s['name']}: {s['message']}" for s in summary["scenarios"] if s["status"] in ("failed", "error")]

@@ -22,7 +22,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from tests.support.checkrun import SECRETS, broken_target, faulty_target, run_check
+from tests.support.checkrun import SECRETS, broken_target, faulty_target, run_check, summary_of
 
 pytestmark = pytest.mark.slow
 
@@ -54,11 +54,6 @@ def rfc_fault_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
     return result, folder / "reports"
 
 
-def _summary(reports: Path) -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads((reports / "summary.json").read_text())
-    return loaded
-
-
 def _first_refusals(reports: Path) -> Counter[tuple[str, str]]:
     """(method, path) of the first exchange answered >= 400 in each failed scenario's wire, read
     from junit.xml's transcripts — independently of how the reports group causes."""
@@ -80,7 +75,7 @@ def _first_refusals(reports: Path) -> Counter[tuple[str, str]]:
 def test_one_fault_is_one_cause_at_the_top_with_its_count(legacy_run: Run) -> None:
     result, reports = legacy_run
     assert result.returncode == 1, result.stdout[-3000:] + result.stderr
-    summary = _summary(reports)
+    summary = summary_of(reports)
     failed = [s for s in summary["scenarios"] if s["status"] in ("failed", "error")]
     refused = _first_refusals(reports)
     creates = refused[("POST", "scim/v2/Users")]
@@ -110,7 +105,7 @@ def test_one_fault_is_one_cause_at_the_top_with_its_count(legacy_run: Run) -> No
 
 def test_the_rfc_verdict_is_unaffected_by_an_idp_fault(legacy_run: Run) -> None:
     result, reports = legacy_run
-    verdicts = {v["id"]: v for v in _summary(reports)["verdicts"]}
+    verdicts = {v["id"]: v for v in summary_of(reports)["verdicts"]}
     assert verdicts["rfc"]["result"] == "passed" and verdicts["rfc"]["failures"] == 0
     assert verdicts["rfc"]["warnings"] == 0 and verdicts["rfc"]["counts"]["passed"] > 100
     assert verdicts["onelogin"]["result"] == "failed" and verdicts["onelogin"]["failures"] > 10
@@ -127,7 +122,7 @@ def test_the_rfc_verdict_is_unaffected_by_an_idp_fault(legacy_run: Run) -> None:
 
 def test_an_rfc_fault_leaves_the_onelogin_verdict_passing(rfc_fault_run: Run) -> None:
     result, reports = rfc_fault_run
-    summary = _summary(reports)
+    summary = summary_of(reports)
     verdicts = {v["id"]: v for v in summary["verdicts"]}
     assert verdicts["onelogin"]["result"] == "passed", result.stdout[-3000:]
     assert verdicts["onelogin"]["counts"]["passed"] > 20 and verdicts["onelogin"]["warnings"] == 0
@@ -155,7 +150,7 @@ def _cucumber_status(element: dict[str, Any]) -> str:
 
 def test_the_five_reports_agree_on_time_and_counts(legacy_run: Run) -> None:
     _, reports = legacy_run
-    summary = _summary(reports)
+    summary = summary_of(reports)
     counts, seconds = summary["counts"], summary["duration"]
     assert counts["failed"] and counts["passed"] and counts["skipped"]  # a run worth comparing
 
@@ -203,7 +198,7 @@ def test_the_five_reports_agree_on_time_and_counts(legacy_run: Run) -> None:
 
 def test_every_report_holds_the_full_message_and_no_token(legacy_run: Run) -> None:
     result, reports = legacy_run
-    summary = _summary(reports)
+    summary = summary_of(reports)
     longest = max((s["message"] or "" for s in summary["scenarios"]), key=len)
     assert len(longest) > 240  # long enough that a report could have cut it
     page = (reports / "report.html").read_text()

@@ -11,11 +11,10 @@ from typing import Any
 
 import httpx
 
-from tests.support.scimtest import TOKEN, USER_URN, unique
+from tests.support.scimtest import USER_URN, assert_same_resource, client_as, unique
 
 GROUP_URN = "urn:ietf:params:scim:schemas:core:2.0:Group"
 PATCH_URN = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
-STRIP = {"id", "meta", "userName", "emails", "externalId", "displayName", "members"}
 
 
 def okta_user(name: str) -> dict[str, Any]:
@@ -34,19 +33,9 @@ def okta_user(name: str) -> dict[str, Any]:
 
 
 def okta_client(client: httpx.Client) -> httpx.Client:
-    return httpx.Client(
-        base_url=client.base_url,
-        headers={
-            "Authorization": f"Bearer {TOKEN}",
-            "User-Agent": "Okta SCIM Client 1.0.0",
-            "Content-Type": "application/scim+json",
-        },
-        timeout=10,
+    return client_as(
+        client, {"User-Agent": "Okta SCIM Client 1.0.0", "Content-Type": "application/scim+json"}
     )
-
-
-def same(a: dict[str, Any], b: dict[str, Any]) -> None:
-    assert {k: v for k, v in a.items() if k not in STRIP} == {k: v for k, v in b.items() if k not in STRIP}
 
 
 def test_okta_connection_test_and_paged_lookup(client: httpx.Client) -> None:
@@ -81,7 +70,7 @@ def test_okta_create_is_answered_like_a_clean_create_and_drops_the_password(clie
             "active": True,
         },
     ).json()
-    same(body, clean)
+    assert_same_resource(body, clean)
 
 
 def test_okta_duplicate_is_409(client: httpx.Client) -> None:
@@ -106,7 +95,7 @@ def test_okta_pathless_deactivate_equals_a_path_replace(client: httpx.Client) ->
         clean = okta.patch(f"/Users/{b['id']}", json=clean_form)
     assert done.status_code in (200, 204) and clean.status_code == done.status_code
     assert client.get(f"/Users/{a['id']}").json()["active"] is False
-    same(client.get(f"/Users/{a['id']}").json(), client.get(f"/Users/{b['id']}").json())
+    assert_same_resource(client.get(f"/Users/{a['id']}").json(), client.get(f"/Users/{b['id']}").json())
 
 
 def test_okta_put_of_the_get_is_accepted(client: httpx.Client) -> None:

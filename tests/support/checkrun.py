@@ -13,6 +13,7 @@ recognisable, so a test can grep every report for them.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from harness.target import embedded_server
 from reference_server.config import ServerConfig
@@ -99,3 +101,9 @@ def run_check(
         text=True,
         timeout=timeout,
     )
+
+
+def summary_of(reports: Path) -> dict[str, Any]:
+    """The ``summary.json`` a run wrote into ``reports``."""
+    loaded: dict[str, Any] = json.loads((reports / "summary.json").read_text())
+    return loaded

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -110,3 +111,21 @@ def patch_body(*operations: dict) -> dict:
 def base(client: httpx.Client) -> str:
     """The SCIM base URL without the trailing slash httpx adds to ``base_url``."""
     return str(client.base_url).rstrip("/")
+
+
+PER_RESOURCE = frozenset({"id", "meta", "userName", "emails", "externalId", "displayName", "members"})
+"""What differs between two resources made by two requests of one test (ids, names, times)."""
+
+
+def client_as(client: httpx.Client, headers: dict[str, str]) -> httpx.Client:
+    """A client on ``client``'s server with the test token and an IdP's own headers."""
+    return httpx.Client(
+        base_url=client.base_url, headers={"Authorization": f"Bearer {TOKEN}", **headers}, timeout=10
+    )
+
+
+def assert_same_resource(a: dict[str, Any], b: dict[str, Any]) -> None:
+    """Two answers hold the same resource, but for what is :data:`PER_RESOURCE`."""
+    assert {k: v for k, v in a.items() if k not in PER_RESOURCE} == {
+        k: v for k, v in b.items() if k not in PER_RESOURCE
+    }
