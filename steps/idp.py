@@ -20,6 +20,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
+from schemas import urns
 from scim_client import Target
 from simulator import (
     DEPARTMENTS,
@@ -41,6 +42,7 @@ from simulator import (
     run,
 )
 from steps._vocabulary import phrase, quoted  # re-exported: the IdP step modules import them from here
+from steps.common import assert_status
 from steps.failures import Basis, SuiteError, check, sent
 from steps.profile import idp_scim_profile
 from steps.wire import ScimClient, note_violations
@@ -330,6 +332,19 @@ def send_one(scim: ScimClient, onelogin: OneLogin, event: str, request: WireRequ
     sent: list[Sent] = []
     sender(scim, onelogin.base_url, sent)(request)
     return Conversation(event, tuple(sent))
+
+
+def created_elsewhere(scim: ScimClient, state: OneLogin) -> None:
+    """The app got the current user some other way (a CSV, another IdP): a plain RFC POST with
+    the userName the IdP will send."""
+    user = state.user
+    body = {
+        "schemas": [urns.USER],
+        "userName": state.scim_username(user),
+        "name": {"givenName": user.firstname, "familyName": user.lastname},
+        "emails": [{"value": user.email, "type": "work", "primary": True}],
+    }
+    assert_status(scim.post("/Users", body), 201, basis=Basis.rfc("C-01"))
 
 
 def app_user(scim: ScimClient, onelogin: OneLogin, user: OneLoginUser) -> httpx.Response:

@@ -16,11 +16,19 @@ from urllib.parse import quote
 
 from pytest_bdd import given, then, when
 
-from schemas import urns
 from steps._idp_quirks import assert_idp_accepted
 from steps.common import assert_status, body_of
 from steps.failures import Basis, SuiteError, check, sent
-from steps.idp import Conversation, OneLogin, app_user, converse, linked_id, phrase, send_one
+from steps.idp import (
+    Conversation,
+    OneLogin,
+    app_user,
+    converse,
+    created_elsewhere,
+    linked_id,
+    phrase,
+    send_one,
+)
 from steps.wire import ScimClient
 
 _NAMES = {"Okta": "okta", "Entra": "entra"}
@@ -86,14 +94,7 @@ def _(scim: ScimClient, onelogin: OneLogin, idp: str, name: str, role: str) -> O
 def _(scim: ScimClient, onelogin: OneLogin, idp: str, name: str) -> OneLogin:
     """The app got the user some other way: a plain RFC POST with the same userName."""
     side = _side(onelogin, idp).adding(onelogin.person(name))
-    user = side.user
-    body = {
-        "schemas": [urns.USER],
-        "userName": side.scim_username(user),
-        "name": {"givenName": user.firstname, "familyName": user.lastname},
-        "emails": [{"value": user.email, "type": "work", "primary": True}],
-    }
-    assert_status(scim.post("/Users", body), 201, basis=Basis.rfc("C-01"))
+    created_elsewhere(scim, side)
     return side
 
 

@@ -14,7 +14,6 @@ from urllib.parse import quote
 
 from pytest_bdd import given, then, when
 
-from schemas import urns
 from simulator import Connector, EffectiveProfile, OneLoginUser, Outcome, Template, parse_custom_headers, run
 from steps.common import assert_status, body_of
 from steps.failures import Basis, SuiteError, check, sent
@@ -24,6 +23,7 @@ from steps.idp import (
     Sent,
     app_user,
     converse,
+    created_elsewhere,
     linked_id,
     phrase,
     send_one,
@@ -122,14 +122,7 @@ def _(
 def _(scim: ScimClient, onelogin: OneLogin, name: str) -> OneLogin:
     """The app got the user some other way (a CSV, another IdP): a plain RFC POST, same userName."""
     state = onelogin.adding(onelogin.person(name))
-    user = state.user
-    body = {
-        "schemas": [urns.USER],
-        "userName": state.scim_username(user),
-        "name": {"givenName": user.firstname, "familyName": user.lastname},
-        "emails": [{"value": user.email, "type": "work", "primary": True}],
-    }
-    assert_status(scim.post("/Users", body), 201, basis=Basis.rfc("C-01"))
+    created_elsewhere(scim, state)
     return state
 
 
