@@ -1,18 +1,22 @@
 """Run the feature suite (``steps/``) against a target in a child process, and read what failed.
 
 The suite is pytest + pytest-bdd; a run here is ``python -m pytest steps ...`` in the project
-root, as a user runs it, with the target given by environment variables (tokens never in argv).
+root, as a user runs it, with the target given by environment variables (tokens never in argv),
+started warm by :mod:`tests.support.forkserver` (its imports done once, a fork per run).
 The outcome is read from the run's JUnit XML; the cucumber JSON maps each test back to the
 scenario name written in the feature file (with an outline's example filled in).
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import queue
 import subprocess
 import sys
 import tempfile
+import threading
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,12 +76,13 @@ def run_suite(
             selection += ["--scenario", name]
     with tempfile.TemporaryDirectory(prefix="suiterun-") as tmp:
         junit, cucumber = Path(tmp) / "junit.xml", Path(tmp) / "cucumber.json"
-        command = [
-            sys.executable,
-            "-m",
-            "pytest",
+        # ``python -m pytest`` + these, run by a warm fork (the step modules were imported before
+        # pytest, hence the rewrite warning it would print for each)
+        args = [
             "-p",
             "pytest_bdd.plugin",
+            "-W",
+            "ignore::pytest.PytestAssertRewriteWarning",
             *selection,
             *paths,
             "-q",
@@ -85,18 +90,70 @@ def run_suite(
             f"--cucumberjson={cucumber}",
             *extra,
         ]
-        proc = subprocess.run(
-            command,
-            cwd=ROOT,
-            env=suite_env(base_url, token, observer_url, observer_token),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
+        returncode, output = _FORKS.run(
+            args, suite_env(base_url, token, observer_url, observer_token), Path(tmp), timeout
         )
-        output = proc.stdout + proc.stderr
         if not junit.exists():
-            return SuiteRun(proc.returncode, frozenset(), {"<no run>": output[-2000:]}, output=output)
-        return _read(proc.returncode, junit, cucumber, output)
+            return SuiteRun(returncode, frozenset(), {"<no run>": output[-2000:]}, output=output)
+        return _read(returncode, junit, cucumber, output)
+
+
+class _Forks:
+    """Warm suite runs: :mod:`tests.support.forkserver` processes (imports done once, a fork per
+    run), one per run in flight, kept for the next run and ended when this process exits."""
+
+    def __init__(self) -> None:
+        self._idle: queue.SimpleQueue[subprocess.Popen[str]] = queue.SimpleQueue()
+        self._all: list[subprocess.Popen[str]] = []
+        self._lock = threading.Lock()
+        atexit.register(self.close)
+
+    def _take(self) -> subprocess.Popen[str]:
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            # started with a suite run's environment, target aside: what a run's imports may read
+            env = suite_env("", "")
+            del env["SCIM_BASE_URL"], env["SCIM_TOKEN"]
+            server = subprocess.Popen(
+                [sys.executable, "-m", "tests.support.forkserver"],
+                cwd=ROOT,
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+            with self._lock:
+                self._all.append(server)
+            return server
+
+    def run(self, args: list[str], env: dict[str, str], folder: Path, timeout: float) -> tuple[int, str]:
+        """``python -m pytest *args`` in the project root with ``env``: its exit code and output."""
+        output = folder / "output.txt"
+        server = self._take()
+        assert server.stdin is not None and server.stdout is not None
+        job = {"args": args, "env": env, "output": str(output), "timeout": timeout}
+        server.stdin.write(json.dumps(job) + "\n")
+        server.stdin.flush()
+        answer = server.stdout.readline()
+        if not answer:
+            raise RuntimeError(f"the fork server ended (exit {server.wait()}); see its stderr above")
+        self._idle.put(server)
+        text = output.read_text(encoding="utf-8", errors="replace") if output.exists() else ""
+        return int(json.loads(answer)["code"]), text
+
+    def close(self) -> None:
+        for server in self._all:
+            if server.stdin is not None:
+                server.stdin.close()
+        for server in self._all:
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+_FORKS = _Forks()
 
 
 def _scenario_names(cucumber: Path) -> dict[str, str]:
