@@ -18,7 +18,7 @@ unexport PYTHONDONTWRITEBYTECODE
 .PHONY: help install run test test-browser serve check lint types imports bench clean
 
 help:
-	@echo "make run    - set up, then run the feature suite against the embedded reference server (reports/)"
+	@echo "make run    - set up, then run the whole feature suite (every IdP) against the embedded reference server (reports/)"
 	@echo "make test   - set up, then run the whole test suite"
 	@echo "make test-browser - check report.html in a real headless Chromium (installs it when missing)"
 	@echo "make serve  - run the reference server (HOST=$(HOST) PORT=$(PORT) DB=$(DB))"
@@ -35,7 +35,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/scim-harness check
+	$(BIN)/scim-harness check --idp all
 
 serve: $(STAMP)
 	$(BIN)/scim-harness serve --host $(HOST) --port $(PORT) --db $(DB)
