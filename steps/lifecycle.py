@@ -105,29 +105,26 @@ def grants_of(observer: Observer, user_id: str) -> list[dict[str, Any]]:
     if response.status_code == 404:
         return []
     expect_status(response, 200, why="the observer lists the user's effective access")
-    grants = body_of(response).get("grants")
-    check(
-        isinstance(grants, list),
-        "the observer's answer has no grants list",
-        response=response,
-        expected='{"grants": [...]}',
-    )
-    assert isinstance(grants, list)  # narrowed: check() raised otherwise
-    return grants
+    return _listed(response, "grants")
 
 
 def rotations_of(observer: Observer, account: Account) -> list[dict[str, Any]]:
     response = observer.get(f"/accounts/{quote(account.id, safe='')}/rotations")
     expect_status(response, 200, why="the observer lists the account's rotations")
-    rotations = body_of(response).get("rotations")
+    return _listed(response, "rotations")
+
+
+def _listed(response: httpx.Response, key: str) -> list[dict[str, Any]]:
+    """The list an observer answer holds under ``key`` (``grants``, ``rotations``)."""
+    items = body_of(response).get(key)
     check(
-        isinstance(rotations, list),
-        "the observer's answer has no rotations list",
+        isinstance(items, list),
+        f"the observer's answer has no {key} list",
         response=response,
-        expected='{"rotations": [...]}',
+        expected=f'{{"{key}": [...]}}',
     )
-    assert isinstance(rotations, list)  # narrowed: check() raised otherwise
-    return rotations
+    assert isinstance(items, list)  # narrowed: check() raised otherwise
+    return items
 
 
 def _rotations_within(
