@@ -17,7 +17,18 @@ _STEPS = Path(__file__).resolve().parent / "steps"
 
 # The shared modules first: the area modules import them, and pytest can only rewrite the
 # asserts of a module it imports itself.
-_FIRST = ["features", "failures", "wire", "target", "common", "directory", "profile", "idp", "idp_events"]
+_FIRST = [
+    "features",
+    "failures",
+    "wire",
+    "target",
+    "common",
+    "directory",
+    "profile",
+    "idp",
+    "idp_diagnosis",
+    "idp_events",
+]
 
 pytest_plugins = [f"steps.{name}" for name in _FIRST] + [
     f"steps.{path.stem}"

@@ -30,7 +30,7 @@ _TRUE = frozenset({"true"})
 _FALSE = frozenset({"false"})
 
 
-IDP_SCHEMAS = frozenset({"http://schemas.microsoft.com/2006/11/resourcemanagement/adscim/2.0/group"})
+IDP_SCHEMAS = frozenset({urns.ENTRA_ADSCIM_GROUP.lower()})
 """Schema URNs an IdP declares beside the core one and the server may ignore: Entra's ADSCIM
 Group URN (other-idps.md, Entra: groups are created with it). Lower-case."""
 

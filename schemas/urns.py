@@ -16,6 +16,10 @@ SEARCH_REQUEST = "urn:ietf:params:scim:api:messages:2.0:SearchRequest"
 BULK_REQUEST = "urn:ietf:params:scim:api:messages:2.0:BulkRequest"
 BULK_RESPONSE = "urn:ietf:params:scim:api:messages:2.0:BulkResponse"
 
+# Microsoft Entra ID declares this beside the core Group URN when it creates a group
+# (other-idps.md, Entra): an IdP's own schema, which a server may ignore or refuse (RFC 7643 §3).
+ENTRA_ADSCIM_GROUP = "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"
+
 # What OneLogin's default template and older connectors send instead of the RFC URNs
 # (onelogin-profile.md, "Templates"). Servers normalise them on the way in.
 LEGACY_USER = ("urn:scim:schemas:core:2.0", "urn:scim:schemas:core:1.0")

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from schemas import urns
 from simulator.profile import AcceptedStatuses, Profile
 from simulator.settings import AppSettings
 from simulator.template import TemplateChoice
 
 __all__ = ["ADSCIM_GROUP", "ENTRA", "ENTRA_FLAGGED", "ENTRA_FLAG_KNOBS", "ENTRA_SETTINGS", "ENTRA_TEMPLATE"]
 
-ADSCIM_GROUP = "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"
+ADSCIM_GROUP = urns.ENTRA_ADSCIM_GROUP
 
 ENTRA = Profile(
     name="entra",

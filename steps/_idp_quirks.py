@@ -16,14 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from schemas import urns
 from simulator import WireRequest
 from steps.failures import Basis, Failure, sent
 from steps.idp import Conversation, OneLogin, Sent
+from steps.idp_diagnosis import NOT_ABOUT_THE_BODY
 from steps.wire import ScimClient
 
 Body = dict[str, Any]
-_NOT_ABOUT_THE_BODY = (401, 403, 404, 409, 412, 429)
-ADSCIM = "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"
 
 
 @dataclass(frozen=True)
@@ -137,11 +137,11 @@ def _drop_ref(body: Body) -> Body:
 
 
 def _adscim(body: Body) -> bool:
-    return ADSCIM in (body.get("schemas") or [])
+    return urns.ENTRA_ADSCIM_GROUP in (body.get("schemas") or [])
 
 
 def _drop_adscim(body: Body) -> Body:
-    body["schemas"] = [s for s in body.get("schemas") or [] if s != ADSCIM]
+    body["schemas"] = [s for s in body.get("schemas") or [] if s != urns.ENTRA_ADSCIM_GROUP]
     return body
 
 
@@ -197,7 +197,7 @@ def _probe(request: WireRequest, body: Body, scim: ScimClient) -> bool:
 
 def diagnose(failing: Sent, scim: ScimClient) -> str | None:
     """The quirk whose correction alone gets the request accepted, as ``fact: words``; or None."""
-    if failing.status < 400 or failing.status in _NOT_ABOUT_THE_BODY:
+    if failing.status < 400 or failing.status in NOT_ABOUT_THE_BODY:
         return None
     body = failing.request.json()
     if not isinstance(body, dict):

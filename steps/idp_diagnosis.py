@@ -27,7 +27,8 @@ from steps.idp import Conversation, OneLogin, Sent
 from steps.wire import ScimClient
 
 Body = dict[str, Any]
-_NOT_ABOUT_THE_BODY = (401, 403, 404, 409, 412, 429)
+NOT_ABOUT_THE_BODY = (401, 403, 404, 409, 412, 429)
+"""Refusals that are about the token, the id, a conflict, a version or the rate, not the body."""
 
 
 @dataclass(frozen=True)
@@ -260,7 +261,7 @@ def explain(conversation: Conversation, scim: ScimClient, onelogin: OneLogin) ->
     operation = failing.request.operation if failing is not None else None
     accepted = ACCEPTED_BY.get(operation or "")
     basis = Basis.fact(accepted) if accepted else Basis()
-    if failing is None or failing.status < 400 or failing.status in _NOT_ABOUT_THE_BODY:
+    if failing is None or failing.status < 400 or failing.status in NOT_ABOUT_THE_BODY:
         return Diagnosis(what, None, basis, failing)
     found = _diagnose(failing, scim, onelogin)
     if found is None:
@@ -367,4 +368,4 @@ def assert_accepted(conversation: Conversation, scim: ScimClient, onelogin: OneL
     )
 
 
-__all__ = ["QUIRKS", "Diagnosis", "Quirk", "assert_accepted", "explain"]
+__all__ = ["NOT_ABOUT_THE_BODY", "QUIRKS", "Diagnosis", "Quirk", "assert_accepted", "explain"]

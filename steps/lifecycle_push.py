@@ -24,7 +24,7 @@ from pytest_bdd import given
 from simulator import EffectiveProfile, Template, load_profile
 from steps.failures import Failure, sent
 from steps.idp import Conversation, OneLogin, converse, phrase
-from steps.idp_diagnosis import assert_accepted, explain
+from steps.idp_diagnosis import NOT_ABOUT_THE_BODY, assert_accepted, explain
 from steps.wire import ScimClient
 
 RFC_CLEAN_RECIPE = Path(__file__).resolve().parents[1] / "docs" / "profiles" / "vendor-rfc-clean.toml"
@@ -32,7 +32,6 @@ RFC_CLEAN_RECIPE = Path(__file__).resolve().parents[1] / "docs" / "profiles" / "
 FINDING = "template_refused"
 """The id of the finding: the app refuses the template the run's profile renders."""
 _BODY_WRITES = ("create_user", "replace_user")
-_NOT_ABOUT_THE_TEMPLATE = (401, 403, 404, 409, 412, 429)
 
 
 @cache
@@ -46,7 +45,7 @@ def _template_refused(conversation: Conversation) -> bool:
     if conversation.outcome is None or conversation.outcome.ok or not conversation.exchanges:
         return False
     last = conversation.exchanges[-1]
-    about_body = 400 <= last.status < 500 and last.status not in _NOT_ABOUT_THE_TEMPLATE
+    about_body = 400 <= last.status < 500 and last.status not in NOT_ABOUT_THE_BODY
     return last.request.operation in _BODY_WRITES and about_body
 
 

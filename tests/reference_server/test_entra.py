@@ -12,10 +12,11 @@ from typing import Any
 import httpx
 import pytest
 
+from schemas import urns
 from tests.support.scimtest import ENTERPRISE_URN, USER_URN, assert_same_resource, client_as, unique
 
 GROUP_URN = "urn:ietf:params:scim:schemas:core:2.0:Group"
-ADSCIM = "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"
+ADSCIM = urns.ENTRA_ADSCIM_GROUP
 PATCH_URN = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 
 

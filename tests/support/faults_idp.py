@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from schemas import urns
 from tests.support.faults import Fault, Request, Response, fault, scim_error
 
-ADSCIM = "http://schemas.microsoft.com/2006/11/resourcemanagement/adscim/2.0/group"
+ADSCIM = urns.ENTRA_ADSCIM_GROUP.lower()
 
 
 def _operations(request: Request) -> list[dict[str, Any]]:
