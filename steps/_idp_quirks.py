@@ -11,7 +11,6 @@ scenario's client, so the report shows them on the wire after the failing reques
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +19,7 @@ from schemas import urns
 from simulator import WireRequest
 from steps.failures import Basis, Failure, sent
 from steps.idp import Conversation, OneLogin, Sent
-from steps.idp_diagnosis import NOT_ABOUT_THE_BODY
+from steps.idp_diagnosis import NOT_ABOUT_THE_BODY, resend
 from steps.wire import ScimClient
 
 Body = dict[str, Any]
@@ -183,16 +182,7 @@ QUIRKS: tuple[IdpQuirk, ...] = (
 
 def _probe(request: WireRequest, body: Body, scim: ScimClient) -> bool:
     headers = {k: v for k, v in request.headers if k.lower() != "authorization"}
-    response = scim.request(
-        request.method,
-        request.target,
-        raw_url=None,
-        headers=headers,
-        content=json.dumps(body).encode("utf-8"),
-        validate_body=False,
-        exact_headers=True,
-    )
-    return response.status_code < 400
+    return resend(scim, request, body, headers=headers, exact_headers=True).status_code < 400
 
 
 def diagnose(failing: Sent, scim: ScimClient) -> str | None:

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
+import httpx
+
 from schemas import urns
 from simulator import WireRequest
 from steps.failures import Basis, Failure, sent
@@ -303,15 +305,25 @@ def _diagnose(failing: Sent, scim: ScimClient, onelogin: OneLogin) -> tuple[list
     return causes, facts
 
 
-def _probe(request: WireRequest, body: Body, content_type: str, scim: ScimClient, onelogin: OneLogin) -> bool:
-    """Resend ``request`` with ``body``; a user a POST probe creates is deleted at once."""
+def resend(
+    scim: ScimClient,
+    request: WireRequest,
+    body: Body,
+    *,
+    headers: dict[str, str],
+    raw_url: str | None = None,
+    exact_headers: bool = False,
+) -> httpx.Response:
+    """A diagnosis probe: ``request`` sent again with ``body``. A resource a POST probe creates is
+    deleted at once, so a diagnosis leaves the app as it found it."""
     response = scim.request(
         request.method,
         request.target,
-        raw_url=request.url(onelogin.base_url),
-        headers={"Content-Type": content_type},
+        raw_url=raw_url,
+        headers=headers,
         content=json.dumps(body).encode(),
         validate_body=False,
+        exact_headers=exact_headers,
     )
     if request.method == "POST" and response.status_code == 201:
         try:
@@ -320,6 +332,14 @@ def _probe(request: WireRequest, body: Body, content_type: str, scim: ScimClient
             created = None
         if isinstance(created, str):
             scim.request("DELETE", f"{request.path}/{quote(created, safe='')}", validate_body=False)
+    return response
+
+
+def _probe(request: WireRequest, body: Body, content_type: str, scim: ScimClient, onelogin: OneLogin) -> bool:
+    """Whether ``request`` passes with ``body`` and ``content_type``."""
+    response = resend(
+        scim, request, body, headers={"Content-Type": content_type}, raw_url=request.url(onelogin.base_url)
+    )
     return response.status_code < 300
 
 
@@ -368,4 +388,4 @@ def assert_accepted(conversation: Conversation, scim: ScimClient, onelogin: OneL
     )
 
 
-__all__ = ["NOT_ABOUT_THE_BODY", "QUIRKS", "Diagnosis", "Quirk", "assert_accepted", "explain"]
+__all__ = ["NOT_ABOUT_THE_BODY", "QUIRKS", "Diagnosis", "Quirk", "assert_accepted", "explain", "resend"]
