@@ -183,16 +183,12 @@ class Requests:
     ) -> WireRequest:
         """``PATCH /Users/{id}`` with ``{"op": "replace", "value": {"active": …}}`` (no path), or
         ``{"op": "Replace", "path": "active", "value": …}`` when the profile addresses it (Entra)."""
-        operation: dict[str, Any] = {
-            "op": self.profile.op("replace"),
-            "value": {"active": self.profile.active(active)},
-        }
-        if self.profile.active_patch_path:
-            operation = {
-                "op": self.profile.op("replace"),
-                "path": "active",
-                "value": self.profile.active(active),
-            }
+        value = self.profile.active(active)
+        operation: dict[str, Any] = (
+            {"op": self.profile.op("replace"), "path": "active", "value": value}
+            if self.profile.active_patch_path
+            else {"op": self.profile.op("replace"), "value": {"active": value}}
+        )
         return self._request(
             "PATCH",
             f"/Users/{_id(scim_id)}",
@@ -213,11 +209,13 @@ class Requests:
             operations = [{"op": self.profile.op("replace"), "value": dict(pairs)}]
         else:
             operations = [{"op": self.profile.op("replace"), "path": p, "value": v} for p, v in pairs]
-        body_out: dict[str, Any] = {"Operations": operations}
-        if self.profile.patch_schemas:
-            body_out = {"schemas": [urns.PATCH_OP], **body_out}
         return self._request(
-            "PATCH", f"/Users/{_id(scim_id)}", "patch_user", body=body_out, event=event, user_id=user_id
+            "PATCH",
+            f"/Users/{_id(scim_id)}",
+            "patch_user",
+            body=self._patch(*operations),
+            event=event,
+            user_id=user_id,
         )
 
     def delete_user(self, scim_id: str, event: str = "", user_id: int | None = None) -> WireRequest:
@@ -321,8 +319,8 @@ class Requests:
             user_id=user_id,
         )
 
-    def _patch(self, operation: dict[str, Any]) -> dict[str, Any]:
-        body: dict[str, Any] = {"Operations": [operation]}
+    def _patch(self, *operations: dict[str, Any]) -> dict[str, Any]:
+        body: dict[str, Any] = {"Operations": list(operations)}
         if self.profile.patch_schemas:
             body = {"schemas": [urns.PATCH_OP], **body}
         return body

@@ -220,8 +220,6 @@ def assert_idp_accepted(conversation: Conversation, scim: ScimClient, side: OneL
         detail = outcome.detail
         if failing is not None:
             detail = detail.replace(str(failing.request), sent(failing.response), 1)
-        # the simulator's wording names OneLogin: the scenario is about another IdP
-        detail = detail.replace("OneLogin", side.idp_name)
     found = None if failing is None else diagnose(failing, scim)
     quirk = next((q for q in QUIRKS if q.fact == found), None)
     raise Failure(

@@ -8,14 +8,11 @@ from __future__ import annotations
 
 from pytest_bdd import given, then, when
 
-from simulator import ENTRA_FLAGGED
+from simulator import ENTRA_FLAG_KNOBS, ENTRA_FLAGGED
 from steps.failures import Basis, SuiteError, check, sent
 from steps.idp import Conversation, OneLogin, linked_id, phrase, send_one
 from steps.idp_events import group_id
 from steps.wire import ScimClient
-
-FLAG_KNOBS = ("patch_op_case", "active_as_string", "update_style", "member_remove_style")
-"""The knobs ``aadOptscim062020`` changes (simulator.ENTRA_FLAG_KNOBS)."""
 
 
 def _entra(onelogin: OneLogin) -> OneLogin:
@@ -27,7 +24,7 @@ def _entra(onelogin: OneLogin) -> OneLogin:
 @given("Entra's tenant URL carries the aadOptscim062020 flag", target_fixture="onelogin")
 def _(onelogin: OneLogin) -> OneLogin:
     """entra_flag_forms [doc]: lower-case ops, boolean active, path-less multi-replace, path-filter remove."""
-    return _entra(onelogin).with_profile(**{k: getattr(ENTRA_FLAGGED, k) for k in FLAG_KNOBS})
+    return _entra(onelogin).with_profile(**{k: getattr(ENTRA_FLAGGED, k) for k in ENTRA_FLAG_KNOBS})
 
 
 @when("Entra sends its periodic update setting active to true", target_fixture="conversation")

@@ -26,7 +26,6 @@ import httpx
 import pytest
 from pytest_bdd import given, then, when
 
-from simulator import OneLoginUser
 from steps.common import body_of
 from steps.failures import Basis, Failure, SuiteError, check, expect_status, sent
 from steps.idp import Conversation, OneLogin, linked_id, phrase, who
@@ -61,10 +60,6 @@ def _account(accounts: Accounts, name: str) -> Account:
     if name not in accounts:
         raise SuiteError(f"the scenario has no account {name!r} (it has: {', '.join(accounts) or 'none'})")
     return accounts[name]
-
-
-def _user_id(onelogin: OneLogin, user: OneLoginUser) -> str:
-    return linked_id(onelogin, user)
 
 
 def _create(
@@ -160,7 +155,7 @@ def _for_user(
     observer: Observer, onelogin: OneLogin, accounts: Accounts, name: str, privileged: bool
 ) -> Accounts:
     account = _create(observer, onelogin, accounts, name, privileged)
-    granted = _grant(observer, account, {"userId": _user_id(onelogin, onelogin.user)})
+    granted = _grant(observer, account, {"userId": linked_id(onelogin, onelogin.user)})
     expect_status(granted, 201, basis=NO_ACCESS_WHILE_INACTIVE, why="an active user can receive a grant")
     return {**accounts, name: account}
 
@@ -205,13 +200,13 @@ def _(observer: Observer, onelogin: OneLogin, accounts: Accounts, name: str, rol
 
 @when(phrase('the observer grants the user access to "{name:Q}"'), target_fixture="response")
 def _(observer: Observer, onelogin: OneLogin, accounts: Accounts, name: str) -> httpx.Response:
-    return _grant(observer, _account(accounts, name), {"userId": _user_id(onelogin, onelogin.user)})
+    return _grant(observer, _account(accounts, name), {"userId": linked_id(onelogin, onelogin.user)})
 
 
 @when("the app's user is deactivated with this PATCH", target_fixture="response")
 def _(scim: ScimClient, onelogin: OneLogin, docstring: str) -> httpx.Response:
     """Another IdP's deactivation, written out as it sends it (RFC 7644 §3.5.2, IdP variants)."""
-    user_id = _user_id(onelogin, onelogin.user)
+    user_id = linked_id(onelogin, onelogin.user)
     return scim.request("PATCH", f"/Users/{quote(user_id, safe='')}", content=docstring.encode())
 
 
@@ -225,7 +220,7 @@ def _(
     user = who(onelogin, person)
     rows = datatable[1:] if datatable and datatable[0] == ["account", "via"] else datatable
     expected = {(account, via) for account, via in rows}
-    actual = _access(accounts, grants_of(observer, _user_id(onelogin, user)))
+    actual = _access(accounts, grants_of(observer, linked_id(onelogin, user)))
     check(
         actual == expected,
         f"the observer shows {user.display_name} with access {_shown(actual)}",
@@ -235,7 +230,7 @@ def _(
 
 @then(phrase('the observer shows the user with direct access to "{name:Q}"'))
 def _(observer: Observer, onelogin: OneLogin, accounts: Accounts, name: str) -> None:
-    actual = _access(accounts, grants_of(observer, _user_id(onelogin, onelogin.user)))
+    actual = _access(accounts, grants_of(observer, linked_id(onelogin, onelogin.user)))
     check(
         (name, "direct") in actual,
         f"the observer shows the user with access {_shown(actual)}",
@@ -247,7 +242,7 @@ def _(observer: Observer, onelogin: OneLogin, accounts: Accounts, name: str) -> 
 def _(observer: Observer, onelogin: OneLogin, accounts: Accounts, person: str) -> None:
     """Suspension, deletion or leaving the only team removes every grant, direct and through teams."""
     user = who(onelogin, person)
-    left = _access(accounts, grants_of(observer, _user_id(onelogin, user)))
+    left = _access(accounts, grants_of(observer, linked_id(onelogin, user)))
     check(
         not left, f"the observer shows {user.display_name} still with access {_shown(left)}", expected="none"
     )
@@ -259,7 +254,7 @@ def _(
 ) -> None:
     """One rotation per privileged account, pending or already completed (it may run asynchronously)."""
     account = _account(accounts, name)
-    user_id = _user_id(onelogin, who(onelogin, person))
+    user_id = linked_id(onelogin, who(onelogin, person))
     rotations = _rotations_within(observer, account, APPEAR_WITHIN, done=False)
     summary = [(r.get("reason"), r.get("triggeredBy"), r.get("status")) for r in rotations]
     check(
@@ -345,7 +340,7 @@ def _(observer: Observer, onelogin: OneLogin, accounts: Accounts, conversation: 
         expected="a 4xx refusal, or 200/204 and no access through the team",
         basis=NO_ACCESS_WHILE_INACTIVE,
     )
-    left = _access(accounts, grants_of(observer, _user_id(onelogin, onelogin.user)))
+    left = _access(accounts, grants_of(observer, linked_id(onelogin, onelogin.user)))
     if left:
         raise Failure(
             f"the app let the suspended user join the team, and the observer shows access {_shown(left)}",
