@@ -122,9 +122,14 @@ def _scim_error(_: Request[Any, Any, Any], exc: ScimError) -> Response[bytes]:
     return error_response(exc)
 
 
-def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
-    log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path, exc_info=exc)
+def _internal_error(method: str, path: str, exc: Exception) -> Response[bytes]:
+    """A 500 for an exception nothing else handled, logged with its traceback (never sent)."""
+    log.error("unhandled %s on %s %s", type(exc).__name__, method, path, exc_info=exc)
     return error_response(ScimError(500, "internal server error"))
+
+
+def _unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
+    return _internal_error(request.method, request.url.path, exc)
 
 
 @route(["/Me", "/Me/{rest:path}"], http_method=_ALL_METHODS)
@@ -264,10 +269,7 @@ class ScimApp(Litestar):
         except ScimError as exc:
             answer = error_response(exc)
         except Exception as exc:
-            log.error(
-                "unhandled %s on %s %s", type(exc).__name__, scope["method"], scope["path"], exc_info=exc
-            )
-            answer = error_response(ScimError(500, "internal server error"))
+            answer = _internal_error(scope["method"], scope["path"], exc)
         await answer.to_asgi_response(None, None)(scope, receive, send)  # type: ignore[arg-type]
 
 

@@ -50,17 +50,10 @@ def call_of(request: AnyRequest) -> Call:
     return Call(state, request.query_params, request.headers.get, state.base_url(request))
 
 
-def single(
-    request: AnyRequest, doc: Doc, rtype: ResourceType, status: int = 200, *, created: bool = False
-) -> Response[bytes]:
-    """One resource, with ``ETag`` (= ``meta.version``) and ``Location`` on a create (RFC 7644 §3.3)."""
-    return answer_one(call_of(request), doc, rtype, status, created=created)
-
-
 def answer_one(
     call: Call, doc: Doc, rtype: ResourceType, status: int = 200, *, created: bool = False
 ) -> Response[bytes]:
-    """:func:`single` for a :class:`Call`."""
+    """One resource, with ``ETag`` (= ``meta.version``) and ``Location`` on a create (RFC 7644 §3.3)."""
     base = call.base
     body = render(
         doc,
