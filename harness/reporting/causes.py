@@ -29,12 +29,12 @@ from typing import TYPE_CHECKING, Any
 from harness.reporting.signature import Signature, path_pattern, signature_of, text_pattern
 from harness.reporting.verdicts import SCOPES, Scope
 from schemas import requirement
-from simulator import fact
+from simulator import Fact, fact
 
 if TYPE_CHECKING:
     from harness.reporting.model import RunResult, ScenarioResult
 
-__all__ = ["Basis", "Cause", "CauseGroup", "basis_of", "cause_of", "group_causes", "resolve"]
+__all__ = ["Basis", "Cause", "CauseGroup", "basis_of", "cause_of", "cited_fact", "group_causes", "resolve"]
 
 FACT_PREFIX = "fact:"
 _QUOTED = re.compile(r'"[^"]*"')
@@ -58,6 +58,12 @@ class Basis:
     """Short: ``R-11, RFC 7643 §7`` or ``OneLogin fact onelogin_legacy_urns [seen]``."""
     text: str
     """In full: the row or the fact, with its source."""
+
+
+def cited_fact(ref: object) -> Fact | None:
+    """The IdP fact a basis reference ``fact:<id>`` cites (None for a checklist id or an unknown fact)."""
+    text = str(ref)
+    return fact(text.removeprefix(FACT_PREFIX)) if text.startswith(FACT_PREFIX) else None
 
 
 def resolve(ref: str) -> Basis:

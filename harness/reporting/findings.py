@@ -20,8 +20,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from harness.reporting.causes import cited_fact
 from harness.reporting.model import RunResult
-from simulator import IDPS, fact
+from simulator import IDPS
 
 _IDP_NAMES = dict(IDPS)
 
@@ -53,16 +54,11 @@ class Finding:
     @property
     def gating(self) -> bool:
         """It rests on an IdP fact known as [doc] or [seen]."""
-        facts = [fact(b.removeprefix("fact:")) for b in self.basis if b.startswith("fact:")]
-        return any(f is not None and f.gates for f in facts)
+        return any(f is not None and f.gates for f in map(cited_fact, self.basis))
 
     def basis_text(self) -> list[str]:
         """Each basis in words (``OneLogin fact [seen]: … (source)``), unknown ids as they are."""
-        out = []
-        for key in self.basis:
-            known = fact(key.removeprefix("fact:")) if key.startswith("fact:") else None
-            out.append(known.basis if known is not None else key)
-        return out
+        return [known.basis if (known := cited_fact(key)) is not None else key for key in self.basis]
 
     def as_json(self) -> dict[str, Any]:
         """As summary.json lists it."""

@@ -12,9 +12,10 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+from harness.reporting.causes import cited_fact
 from harness.reporting.model import RunResult, ScenarioResult
 from harness.reporting.verdicts import scope
-from simulator import IDPS, Fact, fact, facts_of
+from simulator import IDPS, Fact, facts_of
 
 __all__ = ["IdpRow", "idp_rows", "idp_table_html", "idp_table_json", "idp_table_markdown"]
 
@@ -41,7 +42,7 @@ class IdpRow:
 
 def _first_fact(scenario: ScenarioResult, idp: str) -> Fact | None:
     cited = (scenario.failure or {}).get("basis") or []
-    named = [fact(str(key).removeprefix("fact:")) for key in cited if str(key).startswith("fact:")]
+    named = [cited_fact(key) for key in cited]
     tagged = facts_of(scenario.tags)
     found = [f for f in (*named, *tagged) if f is not None]
     return next((f for f in found if f.idp == idp), found[0] if found else None)
