@@ -160,7 +160,7 @@ def check(
             tempfile.TemporaryDirectory(prefix="scim-check-") as work,
             LiveProgress(console, strict, gate.lower(), report_dir / "report.html") as live,
         ):
-            environment = {**_profile_environment(effective), "SCIM_IDP": ",".join(chosen)}
+            environment = _profile_environment(effective)
             outcome = run_suite(root, target, marker_expression, jobs, live, Path(work), environment)
     if outcome.stopped:
         raise TargetError(outcome.stopped)
