@@ -74,15 +74,15 @@ def replace(
         expect(c, request, response)
         return scim_id
     body = c.requests.user_body(user, c.tenant, c.links, active)
-    if c.profile.update_style == "put" and c.profile.update_reads_user:
-        read = c.requests.read_user(scim_id, event, user.id)
-        answer = yield read
-        expect(c, read, answer)
-        body = _over(body_object(read, answer), body)
-    if c.profile.update_style == "put":
-        request = c.requests.replace_user(scim_id, body, event, user.id)
-    else:
+    if c.profile.update_style != "put":
         request = c.requests.patch_user(scim_id, body, event, user.id)
+    else:
+        if c.profile.update_reads_user:
+            read = c.requests.read_user(scim_id, event, user.id)
+            answer = yield read
+            expect(c, read, answer)
+            body = _over(body_object(read, answer), body)
+        request = c.requests.replace_user(scim_id, body, event, user.id)
     response = yield request
     expect(c, request, response)
     return scim_id
