@@ -347,6 +347,18 @@ def created_elsewhere(scim: ScimClient, state: OneLogin) -> None:
     assert_status(scim.post("/Users", body), 201, basis=Basis.rfc("C-01"))
 
 
+def assert_user_unreadable(scim: ScimClient, onelogin: OneLogin) -> None:
+    """RFC 7644 §3.6: after DELETE, reading the current user's app id answers 404."""
+    response = app_user(scim, onelogin, onelogin.user)
+    check(
+        response.status_code == 404,
+        f"the deleted user can still be read: {sent(response)} answered {response.status_code}",
+        response=response,
+        expected="404: a deleted resource is gone for every operation",
+        basis=Basis.rfc("X-01"),
+    )
+
+
 def app_user(scim: ScimClient, onelogin: OneLogin, user: OneLoginUser) -> httpx.Response:
     """``GET /Users/{id}`` of the user's app id (a plain client request, not OneLogin's)."""
     return scim.get(f"/Users/{quote(linked_id(onelogin, user), safe='')}")
@@ -380,6 +392,7 @@ __all__ = [
     "OneLogin",
     "Sent",
     "app_user",
+    "assert_user_unreadable",
     "converse",
     "linked_id",
     "phrase",

@@ -12,7 +12,6 @@ has an inactive user …", "the app's group for the role … has … as a member
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from pytest_bdd import given, then, when
 
@@ -23,9 +22,9 @@ from steps.idp import (
     Conversation,
     OneLogin,
     app_user,
+    assert_user_unreadable,
     converse,
     created_elsewhere,
-    linked_id,
     phrase,
     send_one,
 )
@@ -275,12 +274,4 @@ def _(scim: ScimClient, onelogin: OneLogin, name: str) -> None:
 
 @then("the app's user can no longer be read")
 def _(scim: ScimClient, onelogin: OneLogin) -> None:
-    scim_id = linked_id(onelogin, onelogin.user)
-    response = scim.get(f"/Users/{quote(scim_id, safe='')}")
-    check(
-        response.status_code == 404,
-        f"the deleted user can still be read: {sent(response)} answered {response.status_code}",
-        response=response,
-        expected="404: a deleted resource is gone (RFC 7644 §3.6)",
-        basis=Basis.rfc("X-01"),
-    )
+    assert_user_unreadable(scim, onelogin)

@@ -7,7 +7,6 @@ simulator's profile, so "the app has the user" means what it means to OneLogin.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from pytest_bdd import then
 
@@ -22,8 +21,8 @@ from simulator import (
     Tenant,
 )
 from steps.common import assert_status, body_of
-from steps.failures import Basis, SuiteError, check, note_origin, origin_of, sent
-from steps.idp import Conversation, OneLogin, app_user, linked_id, phrase, send_one
+from steps.failures import Basis, SuiteError, check, note_origin, origin_of
+from steps.idp import Conversation, OneLogin, app_user, assert_user_unreadable, phrase, send_one
 from steps.idp_diagnosis import assert_accepted
 from steps.profile import require, skip_if_set
 from steps.wire import ScimClient
@@ -133,17 +132,8 @@ def _lookup(scim: ScimClient, onelogin: OneLogin, user: OneLoginUser) -> list[di
 
 def _gone(scim: ScimClient, onelogin: OneLogin) -> None:
     """RFC 7644 §3.6: after DELETE the resource answers 404 and is omitted from queries."""
-    user = onelogin.user
-    scim_id = linked_id(onelogin, user)
-    response = scim.get(f"/Users/{quote(scim_id, safe='')}")
-    check(
-        response.status_code == 404,
-        f"the deleted user can still be read: {sent(response)} answered {response.status_code}",
-        response=response,
-        expected="404: a deleted resource is gone for every operation",
-        basis=Basis.rfc("X-01"),
-    )
-    found = _lookup(scim, onelogin, user)
+    assert_user_unreadable(scim, onelogin)
+    found = _lookup(scim, onelogin, onelogin.user)
     check(
         not found,
         "OneLogin's userName lookup still finds the deleted user",
