@@ -8,6 +8,7 @@ so a single connection serialises writers without locks, and a read never sees h
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -27,9 +28,12 @@ from reference_server.storage.base import (
     iter_member_ids,
     member_displays,
 )
+from reference_server.storage.checkpoint import INTERVAL as CHECKPOINT_INTERVAL
 from reference_server.storage.checkpoint import Checkpointer
 from reference_server.storage.sqlite_records import SqliteRecords
 from schemas import GROUP_TYPE, USER_TYPE
+
+log = logging.getLogger("reference_server.storage")
 
 _TABLE: dict[Kind, str] = {"User": "users", "Group": "groups"}
 _RTYPE = {"User": USER_TYPE, "Group": GROUP_TYPE}
@@ -420,8 +424,9 @@ class SqliteTransaction(SqliteRecords):
 class SqliteStore:
     """The reference server's store: a SQLite file (or ``:memory:``) in WAL mode."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, checkpoint_interval: float = CHECKPOINT_INTERVAL) -> None:
         self.path = str(path)
+        self._checkpointer: Checkpointer | None = None
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE ... COMMIT) below.
@@ -434,12 +439,11 @@ class SqliteStore:
         with self._transaction("BEGIN IMMEDIATE") as tx:
             for statement in ddl.STATEMENTS:
                 tx.conn.execute(statement)
-        self._checkpointer: Checkpointer | None = None
         if self.path != ":memory:":
             # The WAL is copied into the file by a thread of its own (storage/checkpoint.py),
             # not inside a request's commit.
             self.conn.execute("PRAGMA wal_autocheckpoint=0")
-            self._checkpointer = Checkpointer(self.path)
+            self._checkpointer = Checkpointer(self.path, checkpoint_interval)
 
     @contextmanager
     def _transaction(self, begin: str) -> Iterator[SqliteTransaction]:
@@ -450,6 +454,22 @@ class SqliteStore:
             self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+        checkpointer = self._checkpointer
+        if checkpointer is not None and checkpointer.due:
+            self._finish_checkpoint(checkpointer)
+
+    def _finish_checkpoint(self, checkpointer: Checkpointer) -> None:
+        """Copy what the checkpointer's last pass left (the frames written meanwhile) on this
+        connection, outside any transaction, so that the next write starts the WAL over
+        (storage/checkpoint.py). A busy or failed one is left for the next commit: the data is
+        committed either way."""
+        try:
+            busy, _, _ = self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        except sqlite3.Error as exc:
+            log.debug("WAL checkpoint not finished: %s", exc)
+            return
+        if not busy:
+            checkpointer.due = False
 
     def read(self) -> AbstractContextManager[SqliteTransaction]:
         """A read transaction: a consistent snapshot."""
