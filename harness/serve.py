@@ -10,7 +10,7 @@ import sqlite3
 import click
 import uvicorn
 
-from reference_server import BASE_PATH, OBSERVER_PATH, ServerConfig, build_server, new_token
+from reference_server import BASE_PATH, OBSERVER_PATH, OneWriteProtocol, ServerConfig, build_server, new_token
 
 
 def _check_port(host: str, port: int) -> None:
@@ -89,4 +89,12 @@ def serve(
     if not observer_token:
         click.echo(f"Observer token (generated, shown once): {config.observer_token}")
     click.echo(f"Database: {os.path.abspath(db_path) if db_path != ':memory:' else ':memory:'}", nl=True)
-    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=False, lifespan="on")
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=False,
+        lifespan="on",
+        http=OneWriteProtocol,  # each response in one socket write (reference_server/protocol.py)
+    )

@@ -6,12 +6,14 @@ from reference_server.app import create_app
 from reference_server.config import BASE_PATH, OBSERVER_PATH, ServerConfig, new_token
 from reference_server.embedded import EmbeddedServer
 from reference_server.errors import ScimError
+from reference_server.protocol import OneWriteProtocol
 from reference_server.server import build_server
 
 __all__ = [
     "BASE_PATH",
     "OBSERVER_PATH",
     "EmbeddedServer",
+    "OneWriteProtocol",
     "ScimError",
     "ServerConfig",
     "build_server",

@@ -16,6 +16,7 @@ import uvicorn
 from litestar import Litestar
 
 from reference_server.config import BASE_PATH, OBSERVER_PATH, ServerConfig
+from reference_server.protocol import OneWriteProtocol
 from reference_server.server import build_server
 
 
@@ -35,7 +36,9 @@ class EmbeddedServer:
         self.host = host
         self.port: int = self._sock.getsockname()[1]
         self._server = uvicorn.Server(
-            uvicorn.Config(self.app, log_level="warning", access_log=False, lifespan="on")
+            uvicorn.Config(
+                self.app, log_level="warning", access_log=False, lifespan="on", http=OneWriteProtocol
+            )
         )
         self._thread = threading.Thread(target=self._run, name=f"scim-reference-{self.port}", daemon=True)
 

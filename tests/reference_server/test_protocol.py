@@ -1,0 +1,168 @@
+"""Each response in one socket write (reference_server/protocol.py), and nothing lost or held.
+
+Over a raw keep-alive socket to the embedded server (which runs the protocol, as ``serve`` does):
+responses with and without a body keep their framing, and a write that stays alone (uvicorn's
+``100 Continue``, written before the body is read) still goes out. Then the joining itself, on a
+real event loop with a transport that records what it is given.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from typing import Any
+
+from reference_server.embedded import EmbeddedServer
+from reference_server.protocol import _JoinedWrites
+from tests.support.scimtest import TOKEN, USER_URN
+
+
+class RawConnection:
+    """HTTP/1.1 by hand on one socket: requests as bytes, responses read by their framing."""
+
+    def __init__(self, server: EmbeddedServer) -> None:
+        self.sock = socket.create_connection((server.host, server.port), timeout=10)
+        self.buffer = b""
+
+    def send(self, data: bytes) -> None:
+        self.sock.sendall(data)
+
+    def _read_until(self, marker: bytes) -> bytes:
+        while marker not in self.buffer:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise ConnectionError(f"closed before {marker!r}; got {self.buffer!r}")
+            self.buffer += chunk
+        head, _, self.buffer = self.buffer.partition(marker)
+        return head
+
+    def response(self) -> tuple[int, dict[str, str], bytes]:
+        head = self._read_until(b"\r\n\r\n").decode("latin-1")
+        status_line, *lines = head.split("\r\n")
+        headers = {k.strip().lower(): v.strip() for k, v in (line.split(":", 1) for line in lines)}
+        length = int(headers.get("content-length", "0"))
+        while len(self.buffer) < length:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("closed inside a body")
+            self.buffer += chunk
+        body, self.buffer = self.buffer[:length], self.buffer[length:]
+        return int(status_line.split()[1]), headers, body
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def _request(method: str, path: str, body: bytes = b"", extra: str = "") -> bytes:
+    head = (
+        f"{method} /scim/v2{path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {TOKEN}\r\n"
+        f"Content-Type: application/scim+json\r\nContent-Length: {len(body)}\r\n{extra}\r\n"
+    )
+    return head.encode() + body
+
+
+def test_responses_keep_their_framing_on_one_connection(server: EmbeddedServer) -> None:
+    conn = RawConnection(server)
+    try:
+        body = json.dumps({"schemas": [USER_URN], "userName": "raw.socket@example.com"}).encode()
+        # Two requests in one segment: the second is answered after the first, each whole.
+        conn.send(
+            _request("POST", "/Users", body)
+            + _request("GET", "/Users?filter=userName+eq+%22raw.socket%40example.com%22")
+        )
+        status, headers, created = conn.response()
+        assert status == 201, created
+        user = json.loads(created)
+        assert headers["location"].endswith(f"/Users/{user['id']}")
+        status, _, found = conn.response()
+        assert status == 200 and json.loads(found)["totalResults"] == 1
+        conn.send(_request("DELETE", f"/Users/{user['id']}"))
+        status, headers, empty = conn.response()
+        assert (status, empty) == (204, b"")
+        conn.send(_request("GET", f"/Users/{user['id']}"))
+        status, _, gone = conn.response()
+        assert status == 404 and json.loads(gone)["status"] == "404"
+    finally:
+        conn.close()
+
+
+def test_a_lone_write_goes_out_without_waiting_for_another(server: EmbeddedServer) -> None:
+    """uvicorn writes ``100 Continue`` alone and then waits for the body: held back for a second
+    write, it would never be sent, and the client would never send the body."""
+    conn = RawConnection(server)
+    try:
+        body = json.dumps({"schemas": [USER_URN], "userName": "expects.continue@example.com"}).encode()
+        head, _, rest = _request("POST", "/Users", body, extra="Expect: 100-continue\r\n").partition(
+            b"\r\n\r\n"
+        )
+        conn.send(head + b"\r\n\r\n")
+        assert conn._read_until(b"\r\n\r\n").startswith(b"HTTP/1.1 100")
+        conn.send(rest)
+        status, _, created = conn.response()
+        assert status == 201, created
+    finally:
+        conn.close()
+
+
+class _Recording:
+    """The transport under the proxy: what it was given, and whether it was closed."""
+
+    def __init__(self) -> None:
+        self.writes: list[bytes] = []
+        self.closed = False
+        self.aborted = False
+
+    def write(self, data: bytes) -> None:
+        self.writes.append(bytes(data))
+
+    def is_closing(self) -> bool:
+        return self.closed or self.aborted
+
+    def close(self) -> None:
+        self.closed = True
+
+    def abort(self) -> None:
+        self.aborted = True
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return ("127.0.0.1", 1) if name == "peername" else default
+
+
+def test_two_writes_go_as_one_and_a_lone_one_at_the_next_turn() -> None:
+    async def scenario() -> list[list[bytes]]:
+        recording = _Recording()
+        proxy = _JoinedWrites(recording, asyncio.get_running_loop())  # type: ignore[arg-type]
+        seen = []
+        proxy.write(b"HTTP/1.1 200 OK\r\n\r\n")
+        seen.append(list(recording.writes))  # held back
+        proxy.write(memoryview(b"body"))
+        seen.append(list(recording.writes))  # both, in one write
+        proxy.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+        await asyncio.sleep(0)
+        seen.append(list(recording.writes))  # alone, at the loop's next turn
+        assert proxy.get_extra_info("peername") == ("127.0.0.1", 1)  # the rest is the transport's
+        proxy.write(b"last")
+        proxy.close()
+        seen.append(list(recording.writes))  # flushed before closing
+        assert recording.closed
+        return seen
+
+    held, joined, lone, closing = asyncio.run(scenario())
+    assert held == []
+    assert joined == [b"HTTP/1.1 200 OK\r\n\r\nbody"]
+    assert lone == [*joined, b"HTTP/1.1 100 Continue\r\n\r\n"]
+    assert closing == [*lone, b"last"]
+
+
+def test_an_aborted_connection_drops_what_was_held() -> None:
+    async def scenario() -> _Recording:
+        recording = _Recording()
+        proxy = _JoinedWrites(recording, asyncio.get_running_loop())  # type: ignore[arg-type]
+        proxy.write(b"HTTP/1.1 200 OK\r\n\r\n")
+        proxy.abort()
+        await asyncio.sleep(0)  # the flush the write scheduled finds nothing
+        return recording
+
+    recording = asyncio.run(scenario())
+    assert recording.aborted and recording.writes == []
