@@ -7,12 +7,21 @@ its URN key, ``meta`` without ``location``, which depends on the base URL); grou
 ``group_members`` only, never in ``doc``. Timestamps are UTC ``YYYY-MM-DDTHH:MM:SS.fffZ`` so that
 text order is time order.
 
-Derived tables, kept by triggers so that every writer (the store, tests, a SQL shell) keeps them
-right: ``row_counts`` (the rows of ``users`` and ``groups``, so an unfiltered list does not count
-the table) and the *suffix indexes* behind ``co`` / ``ew`` (see :class:`SuffixIndex`).
+Derived tables: ``row_counts`` (the rows of ``users`` and ``groups``, so an unfiltered list does
+not count the table) and the *suffix indexes* behind ``co`` / ``ew`` (see :class:`SuffixIndex`).
+They live in the connection's own memory (the ``temp`` schema, ``temp_store=MEMORY``), kept by
+TEMP triggers on the tables. On disk, a user's suffix rows landed on pages all over the indexes:
+about half the WAL frames of a user's create and a sixth of its delete, each written again when
+checkpointed (issue 17). The counts are taken at every open (:data:`COUNT_FILL`, the last of
+:data:`STATEMENTS`); the suffix indexes are filled from the rows before the first lookup that
+reads them (:data:`SUFFIX_FILL`: about 11 s at 100,000 users on the 2-core dev machine, paid
+only by a server asked a ``co``/``sw``/``ew`` on such an attribute). Every write on the opening
+connection keeps them right; another connection's writes (a SQL shell, a second server on the
+file) run none of its triggers, so the store fills them again when ``PRAGMA data_version`` says
+the file changed under it (``SqliteStore``).
 
-``STATEMENTS`` run in order on every open; each is idempotent. A derived table added to an
-existing database is filled from its rows once, in the same transaction (``derived_tables``).
+``STATEMENTS`` run in order on every open; each is idempotent. An earlier version's on-disk
+derived tables and triggers are dropped.
 """
 
 from __future__ import annotations
@@ -215,13 +224,26 @@ def _drop_suffixes(
     )
 
 
-def _trigger(name: str, event: str, *body: str, when: str = "") -> tuple[str, str]:
-    """Drop and create: a database made by an earlier version gets this version's trigger."""
+def _trigger(name: str, event: str, *body: str, when: str = "") -> tuple[str, ...]:
+    """A TEMP trigger (the derived tables it keeps are the connection's own, see the module
+    docstring), and the removal of the on-disk one of that name an earlier version made."""
     condition = f"\n    WHEN {when}" if when else ""
     statements = "".join(f"\n        {statement};" for statement in body)
     return (
-        f"DROP TRIGGER IF EXISTS {name}",
-        f"CREATE TRIGGER {name} {event}{condition} BEGIN{statements}\n    END",
+        f"DROP TRIGGER IF EXISTS main.{name}",
+        f"DROP TRIGGER IF EXISTS temp.{name}",
+        f"CREATE TEMP TRIGGER {name} {event}{condition} BEGIN{statements}\n    END",
+    )
+
+
+def _suffix_table(name: str, key: str) -> tuple[str, ...]:
+    return (
+        f"DROP TABLE IF EXISTS main.{name}",  # an earlier version kept it on disk
+        f"""CREATE TABLE IF NOT EXISTS temp.{name} (
+        suffix BLOB NOT NULL,
+        {key} {"BLOB" if key == "tail" else "INTEGER"} NOT NULL,
+        PRIMARY KEY (suffix, {key})
+    ) WITHOUT ROWID""",
     )
 
 
@@ -230,28 +252,12 @@ def _suffix_statements(index: SuffixIndex) -> tuple[str, ...]:
     split = index.tails is not None
     insert = f"INSERT OR IGNORE INTO {name} (suffix, {key})"
     add_new = f"{insert} {_suffix_rows(f'new.{column}', f'new.{owner}', before_at=split)}"
-    # Filling an existing table once; the empty guard row set first, so later opens read nothing.
-    guard = f"(SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM derived_tables WHERE name = '{name}')) AS g"
-    fill = _suffix_rows(
-        f"s.{column}", f"s.{owner}", f"{guard} CROSS JOIN {source} AS s", index.kept("s"), before_at=split
-    )
     tails: tuple[str, ...] = ()
     if index.tails is not None:
-        # Before the triggers below: a table filled here, once, gets the later rows from them.
         add_tail = f"INSERT OR IGNORE INTO {index.tails} (suffix, tail) {_tail_rows(f'new.{column}')}"
-        tail_guard = (
-            f"(SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM derived_tables WHERE name = '{index.tails}'))"
-        )
         tails = (
-            f"""CREATE TABLE IF NOT EXISTS {index.tails} (
-        suffix BLOB NOT NULL,
-        tail BLOB NOT NULL,
-        PRIMARY KEY (suffix, tail)
-    ) WITHOUT ROWID""",
+            *_suffix_table(index.tails, "tail"),
             f"CREATE INDEX IF NOT EXISTS {tail_index(index)} ON {index.table}({tail(column)})",
-            f"INSERT OR IGNORE INTO {index.tails} (suffix, tail) "
-            f"{_tail_rows(f's.{column}', f'{tail_guard} AS g CROSS JOIN {source} AS s')}",
-            f"INSERT OR IGNORE INTO derived_tables (name) VALUES ('{index.tails}')",
             # Triggers of their own, so that the check runs once (WHEN), before any row is added.
             *_trigger(
                 f"{index.tails}_insert",
@@ -294,13 +300,7 @@ def _suffix_statements(index: SuffixIndex) -> tuple[str, ...]:
             f"WHERE {owner} = new.pk AND {column} = old.{other.column})",
         )
     return (
-        f"""CREATE TABLE IF NOT EXISTS {name} (
-        suffix BLOB NOT NULL,
-        {key} INTEGER NOT NULL,
-        PRIMARY KEY (suffix, {key})
-    ) WITHOUT ROWID""",
-        f"{insert} {fill}",
-        f"INSERT OR IGNORE INTO derived_tables (name) VALUES ('{name}')",
+        *_suffix_table(name, key),
         *tails,
         *_trigger(f"{name}_insert", f"AFTER INSERT ON {source}", add_new, when=kept),
         *updated,
@@ -309,11 +309,30 @@ def _suffix_statements(index: SuffixIndex) -> tuple[str, ...]:
     )
 
 
+def _suffix_fill(index: SuffixIndex) -> tuple[str, ...]:
+    """Fill ``index`` (and its tails) from the rows, sorted: inserting in key order is the
+    quickest way to build a B-tree."""
+    split = index.tails is not None
+    rows = _suffix_rows(
+        f"s.{index.column}", f"s.{index.owner}", f"{index.source} AS s", index.kept("s"), before_at=split
+    )
+    fill = (
+        f"DELETE FROM {index.name}",
+        f"INSERT OR IGNORE INTO {index.name} (suffix, {index.key}) SELECT * FROM ({rows}) ORDER BY 1, 2",
+    )
+    if index.tails is None:
+        return fill
+    tails = _tail_rows(f"s.{index.column}", f"{index.source} AS s")
+    return (
+        *fill,
+        f"DELETE FROM {index.tails}",
+        f"INSERT OR IGNORE INTO {index.tails} (suffix, tail) SELECT * FROM ({tails}) ORDER BY 1, 2",
+    )
+
+
 def _count_statements(table: str) -> tuple[str, ...]:
     count = f"UPDATE row_counts SET n = n {{}} 1 WHERE name = '{table}'"
     return (
-        f"INSERT INTO row_counts (name, n) SELECT '{table}', (SELECT count(*) FROM {table}) "
-        f"WHERE NOT EXISTS (SELECT 1 FROM row_counts WHERE name = '{table}')",
         *_trigger(f"{table}_count_insert", f"AFTER INSERT ON {table}", count.format("+")),
         *_trigger(f"{table}_count_delete", f"AFTER DELETE ON {table}", count.format("-")),
     )
@@ -321,8 +340,11 @@ def _count_statements(table: str) -> tuple[str, ...]:
 
 def _derived_statements() -> tuple[str, ...]:
     return (
-        "CREATE TABLE IF NOT EXISTS derived_tables (name TEXT PRIMARY KEY) WITHOUT ROWID",
-        "CREATE TABLE IF NOT EXISTS row_counts (name TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID",
+        # Where an earlier version kept the derived tables and the record of their first fill.
+        "DROP TABLE IF EXISTS main.row_counts",
+        "DROP TABLE IF EXISTS main.derived_tables",
+        "CREATE TABLE IF NOT EXISTS temp.row_counts "
+        "(name TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID",
         *_count_statements("users"),
         *_count_statements("groups"),
         "CREATE TABLE IF NOT EXISTS suffix_starts (n INTEGER PRIMARY KEY)",
@@ -331,6 +353,33 @@ def _derived_statements() -> tuple[str, ...]:
         f"WHERE NOT EXISTS (SELECT 1 FROM suffix_starts WHERE n = {SUFFIX_VALUE_BYTES})",
         *(statement for index in SUFFIX_INDEXES for statement in _suffix_statements(index)),
     )
+
+
+SUFFIX_TABLES: tuple[str, ...] = (
+    *(index.name for index in SUFFIX_INDEXES),
+    *(index.tails for index in SUFFIX_INDEXES if index.tails is not None),
+)
+DERIVED_TABLES: tuple[str, ...] = ("row_counts", *SUFFIX_TABLES)
+
+
+def reads_suffixes(sql: str) -> bool:
+    """Whether ``sql`` (a compiled filter) reads a suffix index."""
+    return any(name in sql for name in SUFFIX_TABLES)
+
+
+COUNT_FILL: tuple[str, ...] = (
+    "DELETE FROM row_counts",
+    "INSERT INTO row_counts (name, n) "
+    "SELECT 'users', count(*) FROM users UNION ALL SELECT 'groups', count(*) FROM groups",
+)
+"""Count the rows: at every open (the last of :data:`STATEMENTS`), and again whenever another
+connection changed the file (``SqliteStore``)."""
+
+SUFFIX_FILL: tuple[str, ...] = tuple(
+    statement for index in SUFFIX_INDEXES for statement in _suffix_fill(index)
+)
+"""Fill the suffix indexes from the rows: before the first lookup that reads them after an open,
+or after another connection changed the file (``SqliteStore``)."""
 
 
 STATEMENTS: tuple[str, ...] = (
@@ -445,4 +494,5 @@ STATEMENTS: tuple[str, ...] = (
         id TEXT PRIMARY KEY,
         deleted TEXT NOT NULL
     ) WITHOUT ROWID""",
+    *COUNT_FILL,
 )

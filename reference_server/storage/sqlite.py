@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -61,8 +62,9 @@ def _folded(value: Any) -> str | None:
 class SqliteTransaction(SqliteRecords):
     """A transaction on the store's connection (see :class:`reference_server.storage.base.Transaction`)."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, derived: DerivedTables | None = None) -> None:
         self.conn = conn
+        self._derived = derived
 
     # -- reads -----------------------------------------------------------------------------------
 
@@ -83,6 +85,11 @@ class SqliteTransaction(SqliteRecords):
         where, params = (
             ("1", []) if query.filter is None else compile_filter(query.filter, _RTYPE[kind], unknown=unknown)
         )
+        if self._derived is not None:
+            if query.filter is None:
+                self._derived.check(suffixes=False)
+            elif ddl.reads_suffixes(where):
+                self._derived.check(suffixes=True)
         order = "r.pk"
         if query.sort_by is not None:
             direction = "DESC" if query.descending else "ASC"
@@ -421,12 +428,53 @@ class SqliteTransaction(SqliteRecords):
         return exc
 
 
+class DerivedTables:
+    """The connection's derived tables (``storage/ddl.py``: row counts and suffix indexes, in its
+    memory). The suffix indexes are filled before their first read, and both again after another
+    connection changed the file, since its writes ran none of this connection's triggers.
+    ``PRAGMA data_version`` tells; this connection's own commits and the checkpointer's PASSIVE
+    passes leave it as it is."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.version = self._version()
+        self.suffixes_filled = False
+        self.suffix_fills = 0
+        """Fills of the suffix indexes since the open (for the tests)."""
+
+    def _version(self) -> int:
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def check(self, *, suffixes: bool) -> None:
+        """Within a transaction, before the counts (and with ``suffixes`` the suffix indexes) are
+        read: make them right if the file changed or the suffix indexes were never filled."""
+        version = self._version()
+        if version != self.version:
+            self._run(ddl.COUNT_FILL)
+            self.suffixes_filled = False
+            self.version = version
+        if suffixes and not self.suffixes_filled:
+            started = time.perf_counter()
+            self._run(ddl.SUFFIX_FILL)
+            self.suffixes_filled = True
+            self.suffix_fills += 1
+            seconds = time.perf_counter() - started
+            if seconds >= 1:
+                log.info("filled the co/sw/ew lookup indexes from the database in %.1f s", seconds)
+
+    def _run(self, statements: Sequence[str]) -> None:
+        for statement in statements:
+            self.conn.execute(statement)
+
+
 class SqliteStore:
     """The reference server's store: a SQLite file (or ``:memory:``) in WAL mode."""
 
     def __init__(self, path: str | Path, *, checkpoint_interval: float = CHECKPOINT_INTERVAL) -> None:
         self.path = str(path)
         self._checkpointer: Checkpointer | None = None
+        self.derived: DerivedTables | None = None
+        """Set once the schema is in place (the first transaction makes it)."""
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: transactions are explicit (BEGIN IMMEDIATE ... COMMIT) below.
@@ -439,6 +487,7 @@ class SqliteStore:
         with self._transaction("BEGIN IMMEDIATE") as tx:
             for statement in ddl.STATEMENTS:
                 tx.conn.execute(statement)
+        self.derived = DerivedTables(self.conn)
         if self.path != ":memory:":
             # The WAL is copied into the file by a thread of its own (storage/checkpoint.py),
             # not inside a request's commit.
@@ -449,7 +498,7 @@ class SqliteStore:
     def _transaction(self, begin: str) -> Iterator[SqliteTransaction]:
         self.conn.execute(begin)
         try:
-            yield SqliteTransaction(self.conn)
+            yield SqliteTransaction(self.conn, self.derived)
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise

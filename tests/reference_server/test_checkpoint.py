@@ -48,7 +48,7 @@ def test_the_wal_starts_over_while_writes_never_stop(tmp_path: Path) -> None:
     assert len(salts) >= PASSES // 2, (
         f"the WAL started over {len(salts) - 1} times in {checkpointer.passes} passes"
     )
-    # Each insert appends its dirty pages (the row, its indexes, its suffix rows): a WAL never
+    # Each insert appends its dirty pages (the row and its indexes): a WAL never
     # started over grew to about 25 frames a write here, one started over stays near 1.
     assert frames < 5 * written, f"the WAL grew to {frames} frames in {written} writes"
     again = SqliteStore(db)

@@ -31,7 +31,7 @@ def open_db(path: str | Path) -> sqlite3.Connection:
     for pragma in ddl.PRAGMAS:
         conn.execute(pragma)
     register_functions(conn)
-    for statement in ddl.STATEMENTS:
+    for statement in (*ddl.STATEMENTS, *ddl.SUFFIX_FILL):
         conn.execute(statement)
     return conn
 

@@ -1,0 +1,147 @@
+"""The derived tables (row counts, suffix indexes) live in the store's connection, not the file
+(storage/ddl.py): counted at open, the suffix indexes filled before their first read, kept by the
+connection's triggers, both made right again when another connection changed the file, and gone
+from a database an earlier version kept them in."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from reference_server.filters import parse_filter
+from reference_server.storage import ddl
+from reference_server.storage.base import Query
+from reference_server.storage.sqlite import SqliteStore
+from tests.reference_server.test_storage_contract import user
+
+
+def _ids(store: SqliteStore, text: str | None) -> tuple[int, set[str]]:
+    query = Query(filter=None if text is None else parse_filter(text))
+    with store.read() as tx:
+        total, docs = tx.search("User", query)
+    return total, {doc["id"] for doc in docs}
+
+
+def _on_disk(path: Path) -> set[str]:
+    """The tables and triggers the file itself holds, read by a connection of its own."""
+    conn = sqlite3.connect(path)
+    try:
+        return {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+    finally:
+        conn.close()
+
+
+def _store_with_users(path: Path, n: int) -> SqliteStore:
+    store = SqliteStore(path)
+    with store.write() as tx:
+        for i in range(n):
+            tx.insert("User", user(f"u{i}", f"person.{i}@example.com", externalId=f"E-{i}"))
+    return store
+
+
+def test_the_derived_tables_are_the_connections_own(tmp_path: Path) -> None:
+    db = tmp_path / "scim.db"
+    store = _store_with_users(db, 3)
+    try:
+        assert _ids(store, 'userName co "son.1"') == (1, {"u1"})
+        assert _ids(store, 'externalId ew "-2"') == (1, {"u2"})
+        assert _ids(store, None)[0] == 3
+        temp = {name for (name,) in store.conn.execute("SELECT name FROM sqlite_temp_master")}
+        assert set(ddl.DERIVED_TABLES) <= temp
+        on_disk = _on_disk(db)
+        assert not on_disk & set(ddl.DERIVED_TABLES)
+        assert not {name for name in on_disk if name.endswith(("_insert", "_update", "_delete"))}
+    finally:
+        store.close()
+    # At the next open: counted at once, the suffix indexes filled when a lookup first needs them.
+    again = SqliteStore(db)
+    assert again.derived is not None
+    try:
+        assert _ids(again, None)[0] == 3
+        assert _ids(again, 'userName eq "person.1@example.com"') == (1, {"u1"})
+        assert again.derived.suffix_fills == 0
+        with again.write() as tx:
+            tx.insert("User", user("u3", "person.3@example.com"))
+        assert _ids(again, 'userName co "son."') == (4, {"u0", "u1", "u2", "u3"})
+        assert _ids(again, 'userName sw "person.3"') == (1, {"u3"})
+        assert again.derived.suffix_fills == 1
+    finally:
+        again.close()
+
+
+def test_another_connections_writes_are_seen(tmp_path: Path) -> None:
+    """A SQL shell or a second server writing the file runs none of the store's triggers: the
+    store fills its derived tables again before it next reads them."""
+    db = tmp_path / "scim.db"
+    store = _store_with_users(db, 3)
+    try:
+        assert _ids(store, 'userName co "renamed"') == (0, set())
+        other = sqlite3.connect(db, isolation_level=None)
+        other.execute("UPDATE users SET user_name = 'renamed.1@example.org' WHERE id = 'u1'")
+        other.execute("DELETE FROM users WHERE id = 'u2'")
+        other.close()
+        assert _ids(store, 'userName co "renamed"') == (1, {"u1"})
+        assert _ids(store, 'userName ew "@example.org"') == (1, {"u1"})
+        assert _ids(store, None) == (2, {"u0", "u1"})
+        assert store.derived is not None and store.derived.suffix_fills == 2
+    finally:
+        store.close()
+
+
+def test_own_writes_and_checkpoints_fill_nothing_again(tmp_path: Path) -> None:
+    """The connection's own commits and the checkpointer's passes leave ``data_version`` as it
+    is: reading after them fills nothing again."""
+    store = SqliteStore(tmp_path / "scim.db", checkpoint_interval=0.001)
+    checkpointer = store._checkpointer
+    assert checkpointer is not None and store.derived is not None
+    try:
+        written = 0
+        while (checkpointer.passes < 5 or written < 50) and written < 5_000:
+            with store.write() as tx:
+                tx.insert("User", user(f"u{written}", f"user.{written}@example.com"))
+            written += 1
+            assert _ids(store, f'userName co "user.{written - 1}@"')[1] == {f"u{written - 1}"}
+        assert checkpointer.passes >= 5
+        assert store.derived.suffix_fills == 1
+    finally:
+        store.close()
+
+
+def test_an_earlier_versions_on_disk_derived_tables_are_dropped(tmp_path: Path) -> None:
+    """Earlier versions kept the derived tables in the file, with triggers there; an open drops
+    them (their triggers would write pages nobody reads) and fills the connection's own."""
+    db = tmp_path / "old.db"
+    _store_with_users(db, 2).close()
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.executescript(
+        """
+        CREATE TABLE derived_tables (name TEXT PRIMARY KEY) WITHOUT ROWID;
+        CREATE TABLE row_counts (name TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+        INSERT INTO row_counts VALUES ('users', 99), ('groups', 99);
+        CREATE TABLE users_user_name_suffixes (
+            suffix BLOB NOT NULL, user_pk INTEGER NOT NULL, PRIMARY KEY (suffix, user_pk)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER users_user_name_suffixes_insert AFTER INSERT ON users BEGIN
+            INSERT INTO users_user_name_suffixes VALUES (CAST(new.user_name AS BLOB), new.pk);
+        END;
+        CREATE TRIGGER users_count_insert AFTER INSERT ON users BEGIN
+            UPDATE row_counts SET n = n + 1 WHERE name = 'users';
+        END;
+        """
+    )
+    conn.close()
+    store = SqliteStore(db)
+    try:
+        assert not _on_disk(db) & {
+            "derived_tables",
+            "row_counts",
+            "users_user_name_suffixes",
+            "users_user_name_suffixes_insert",
+            "users_count_insert",
+        }
+        with store.write() as tx:
+            tx.insert("User", user("u9", "later.9@example.com"))
+        assert _ids(store, None)[0] == 3
+        assert _ids(store, 'userName co "ater.9"') == (1, {"u9"})
+    finally:
+        store.close()
