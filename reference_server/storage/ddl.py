@@ -13,9 +13,10 @@ They live in the connection's own memory (the ``temp`` schema, ``temp_store=MEMO
 TEMP triggers on the tables. On disk, a user's suffix rows landed on pages all over the indexes:
 about half the WAL frames of a user's create and a sixth of its delete, each written again when
 checkpointed (issue 17). The counts are taken at every open (:data:`COUNT_FILL`, the last of
-:data:`STATEMENTS`); the suffix indexes are filled from the rows before the first lookup that
-reads them (:data:`SUFFIX_FILL`: about 11 s at 100,000 users on the 2-core dev machine, paid
-only by a server asked a ``co``/``sw``/``ew`` on such an attribute). Every write on the opening
+:data:`STATEMENTS`); the suffix indexes of a database that had rows at open are filled from
+them before the first lookup that reads them (:data:`SUFFIX_FILL`: about 11 s at 100,000 users
+on the 2-core dev machine, paid only by a server asked a ``co`` or ``ew`` on such an attribute).
+Every write on the opening
 connection keeps them right; another connection's writes (a SQL shell, a second server on the
 file) run none of its triggers, so the store fills them again when ``PRAGMA data_version`` says
 the file changed under it (``SqliteStore``).

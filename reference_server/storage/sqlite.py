@@ -438,7 +438,8 @@ class DerivedTables:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.version = self._version()
-        self.suffixes_filled = False
+        # An empty database's are full already: its first rows will come through the triggers.
+        self.suffixes_filled = not conn.execute("SELECT sum(n) FROM row_counts").fetchone()[0]
         self.suffix_fills = 0
         """Fills of the suffix indexes since the open (for the tests)."""
 
@@ -460,7 +461,7 @@ class DerivedTables:
             self.suffix_fills += 1
             seconds = time.perf_counter() - started
             if seconds >= 1:
-                log.info("filled the co/sw/ew lookup indexes from the database in %.1f s", seconds)
+                log.info("filled the co/ew lookup indexes from the database in %.1f s", seconds)
 
     def _run(self, statements: Sequence[str]) -> None:
         for statement in statements:
