@@ -147,7 +147,8 @@ def _rows(merged: dict[str, Any]) -> list[tuple[str, str, str]]:
                 )
         for goal in throughput["goals"]:
             verdict = "met" if goal["met"] else "MISSED"
-            rows.append(("throughput", f"goal {goal['goal']}", f"{goal['value']} ({verdict})"))
+            note = f" {goal['note']}" if "note" in goal else ""
+            rows.append(("throughput", f"goal {goal['goal']}", f"{goal['value']} ({verdict}){note}"))
         ceiling = throughput["load_generator_ceiling"]
         rows.append(
             (
