@@ -16,10 +16,9 @@ checkpointed (issue 17). The counts are taken at every open (:data:`COUNT_FILL`,
 :data:`STATEMENTS`); the suffix indexes of a database that had rows at open are filled from
 them before the first lookup that reads them (:data:`SUFFIX_FILL`: about 11 s at 100,000 users
 on the 2-core dev machine, paid only by a server asked a ``co`` or ``ew`` on such an attribute).
-Every write on the opening
-connection keeps them right; another connection's writes (a SQL shell, a second server on the
-file) run none of its triggers, so the store fills them again when ``PRAGMA data_version`` says
-the file changed under it (``SqliteStore``).
+Every write on the opening connection keeps them right; another connection's writes (a SQL shell,
+a second server on the file) run none of its triggers, so the store fills them again when
+``PRAGMA data_version`` says the file changed under it (``SqliteStore``).
 
 ``STATEMENTS`` run in order on every open; each is idempotent. An earlier version's on-disk
 derived tables and triggers are dropped.

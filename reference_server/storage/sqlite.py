@@ -442,6 +442,8 @@ class DerivedTables:
         self.suffixes_filled = not conn.execute("SELECT sum(n) FROM row_counts").fetchone()[0]
         self.suffix_fills = 0
         """Fills of the suffix indexes since the open (for the tests)."""
+        self.uncommitted = False
+        """A fill ran in the transaction under way: a rollback undoes it (:meth:`rolled_back`)."""
 
     def _version(self) -> int:
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
@@ -454,14 +456,26 @@ class DerivedTables:
             self._run(ddl.COUNT_FILL)
             self.suffixes_filled = False
             self.version = version
+            self.uncommitted = True
         if suffixes and not self.suffixes_filled:
             started = time.perf_counter()
             self._run(ddl.SUFFIX_FILL)
             self.suffixes_filled = True
+            self.uncommitted = True
             self.suffix_fills += 1
             seconds = time.perf_counter() - started
             if seconds >= 1:
                 log.info("filled the co/ew lookup indexes from the database in %.1f s", seconds)
+
+    def committed(self) -> None:
+        self.uncommitted = False
+
+    def rolled_back(self) -> None:
+        """The transaction's fills are undone with it: the next read makes them again."""
+        if self.uncommitted:
+            self.version = -1
+            self.suffixes_filled = False
+            self.uncommitted = False
 
     def _run(self, statements: Sequence[str]) -> None:
         for statement in statements:
@@ -502,8 +516,12 @@ class SqliteStore:
             yield SqliteTransaction(self.conn, self.derived)
         except BaseException:
             self.conn.execute("ROLLBACK")
+            if self.derived is not None:
+                self.derived.rolled_back()
             raise
         self.conn.execute("COMMIT")
+        if self.derived is not None:
+            self.derived.committed()
         checkpointer = self._checkpointer
         if checkpointer is not None and checkpointer.due:
             self._finish_checkpoint(checkpointer)

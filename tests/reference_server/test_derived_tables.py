@@ -146,3 +146,34 @@ def test_an_earlier_versions_on_disk_derived_tables_are_dropped(tmp_path: Path) 
         assert _ids(store, 'userName co "ater.9"') == (1, {"u9"})
     finally:
         store.close()
+
+
+def test_a_fill_undone_by_a_rollback_is_made_again(tmp_path: Path) -> None:
+    """A fill runs inside the reading transaction: if that transaction rolls back, so does the
+    fill, and the next read fills again instead of trusting empty tables."""
+    db = tmp_path / "scim.db"
+    _store_with_users(db, 3).close()
+    store = SqliteStore(db)
+    assert store.derived is not None
+    try:
+        try:
+            with store.read() as tx:
+                assert tx.search("User", Query(filter=parse_filter('userName co "son.2"')))[0] == 1
+                raise RuntimeError("the request failed after its lookup")
+        except RuntimeError:
+            pass
+        assert _ids(store, 'userName co "son.2"') == (1, {"u2"})
+        assert _ids(store, None)[0] == 3
+        assert store.derived.suffix_fills == 2
+        with store.write() as tx:  # a rollback with no fill in it leaves the tables as they are
+            tx.insert("User", user("u3", "person.3@example.com"))
+        try:
+            with store.write() as tx:
+                tx.insert("User", user("u4", "person.4@example.com"))
+                raise RuntimeError("a conflict")
+        except RuntimeError:
+            pass
+        assert _ids(store, 'userName co "son."') == (4, {"u0", "u1", "u2", "u3"})
+        assert store.derived.suffix_fills == 2
+    finally:
+        store.close()
