@@ -41,11 +41,24 @@ def _scim_present(text: object) -> int:
         return 0
 
 
+def _scim_text(text: object) -> str | None:
+    """The string a JSON text holds, whole: ``json_extract`` stops at an escaped U+0000."""
+    if not isinstance(text, str):
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, str) else None
+
+
 def register_functions(conn: sqlite3.Connection) -> None:
     """Register the deterministic SQL functions compiled filters use, on ``conn``:
     ``scim_fold(x)`` (case folding of text, NULL otherwise), ``scim_sw(x, p)``, ``scim_ew(x, s)``
-    (exact prefix / suffix tests, NUL-safe), ``scim_present(json)`` (the ``pr`` rule)."""
+    (exact prefix / suffix tests, NUL-safe), ``scim_present(json)`` (the ``pr`` rule),
+    ``scim_text(json)`` (the string of a JSON text, NUL-safe; NULL for any other value)."""
     conn.create_function("scim_fold", 1, _scim_fold, deterministic=True)
     conn.create_function("scim_sw", 2, _scim_sw, deterministic=True)
     conn.create_function("scim_ew", 2, _scim_ew, deterministic=True)
     conn.create_function("scim_present", 1, _scim_present, deterministic=True)
+    conn.create_function("scim_text", 1, _scim_text, deterministic=True)

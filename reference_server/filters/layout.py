@@ -174,8 +174,8 @@ MEMBERS = Derived(
         "value": "{o}.id",
         # The display given when the member joined, else the user's (storage/ddl.py, member_display).
         "display": "coalesce((SELECT d.display FROM member_display AS d WHERE d.group_pk = {m}.group_pk "
-        "AND d.user_pk = {m}.user_pk), json_extract({o}.doc, '$.displayName'), "
-        "json_extract({o}.doc, '$.userName'))",
+        "AND d.user_pk = {m}.user_pk), scim_text({o}.doc -> '$.displayName'), "
+        "scim_text({o}.doc -> '$.userName'))",
         "type": "'User'",
     },
     guarded=frozenset({"display"}),
@@ -184,7 +184,12 @@ GROUPS = Derived(
     from_sql="group_members AS {m} JOIN groups AS {o} ON {o}.pk = {m}.group_pk",
     correlate="{m}.user_pk = r.pk",
     order="{o}.pk",
-    subs={"value": "{o}.id", "display": "json_extract({o}.doc, '$.displayName')", "type": "'direct'"},
+    subs={
+        "value": "{o}.id",
+        # Not json_extract: it stops at an escaped U+0000, so "\u0000x" would read as "".
+        "display": "scim_text({o}.doc -> '$.displayName')",
+        "type": "'direct'",
+    },
     guarded=frozenset({"display"}),
 )
 

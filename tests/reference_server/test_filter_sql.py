@@ -608,3 +608,19 @@ def test_a_domain_shared_by_many_users_is_still_looked_up_by_its_tail(tmp_path):
         assert not [line for line in plan.splitlines() if line.startswith("SCAN")], plan
     assert d.select('userName co "son.0042@exam"') == {"u42"}
     assert d.select('userName ew "2@example.com"') == {f"u{i}" for i in range(300) if i % 10 == 2}
+
+
+def test_a_display_beginning_with_u0000_is_whole(tmp_path):
+    """Found by test_filter_property: json_extract stops at an escaped U+0000, so a group named
+    "\\u0000#0" read as "" and its members' groups.display as absent."""
+    d = Directory(open_db(tmp_path / "nul.db"))
+    d.add_user({"id": "u1", "userName": "\u0000lead"})
+    d.add_user({"id": "u2", "userName": "plain"})
+    d.add_group({"id": "g1", "displayName": "\u0000#0"}, ["u1", "u2"])
+    assert d.select("groups.display eq null") == d.expected("groups.display eq null") == set()
+    for text in ("groups.display pr", 'groups.display ew "#0"'):
+        assert d.select(text) == d.expected(text) == {"u1", "u2"}, text
+    assert (
+        d.select("members.display pr", GROUP_TYPE) == d.expected("members.display pr", GROUP_TYPE) == {"g1"}
+    )
+    d.conn.close()
