@@ -42,7 +42,7 @@ CPU_GOAL_US = {"users": 250}
 CPU_GOAL_BARE_US = 75
 """Bare Litestar's server CPU per request (µs) on the user-only mix in the runs the CPU goal was
 set from (CHANGELOG, issue 17: the reference then cost ~400). This machine's speed moves with the
-day (bare Litestar has cost 75 to 131 µs/req here), so the goal line also gives the limit scaled
+day (bare Litestar has cost 75 to 135 µs/req here), so the goal line also gives the limit scaled
 by this run's bare-Litestar figure: a reading, not a second goal."""
 LOOKUP_OPS = ("lookup_miss", "lookup_hit")
 """Lookups: the reference's p50 in the mix must be no higher than scim2-server's."""

@@ -359,7 +359,6 @@ SUFFIX_TABLES: tuple[str, ...] = (
     *(index.name for index in SUFFIX_INDEXES),
     *(index.tails for index in SUFFIX_INDEXES if index.tails is not None),
 )
-DERIVED_TABLES: tuple[str, ...] = ("row_counts", *SUFFIX_TABLES)
 
 
 def reads_suffixes(sql: str) -> bool:
