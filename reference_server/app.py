@@ -47,7 +47,14 @@ from reference_server.handlers.root import root_router
 from reference_server.service import Effects, resources_for
 from reference_server.storage.base import Store
 from reference_server.storage.sqlite import SqliteStore
-from reference_server.wire import SCIM_MEDIA_TYPE, bearer_matches, error_response, scim_response, unauthorized
+from reference_server.wire import (
+    SCIM_MEDIA_TYPE,
+    ScimAnswer,
+    bearer_matches,
+    error_response,
+    scim_response,
+    unauthorized,
+)
 from schemas import RESOURCE_TYPES, ResourceType
 
 log = logging.getLogger("reference_server")
@@ -122,7 +129,7 @@ def _scim_error(_: Request[Any, Any, Any], exc: ScimError) -> Response[bytes]:
     return error_response(exc)
 
 
-def _internal_error(method: str, path: str, exc: Exception) -> Response[bytes]:
+def _internal_error(method: str, path: str, exc: Exception) -> ScimAnswer:
     """A 500 for an exception nothing else handled, logged with its traceback (never sent)."""
     log.error("unhandled %s on %s %s", type(exc).__name__, method, path, exc_info=exc)
     return error_response(ScimError(500, "internal server error"))
@@ -174,6 +181,9 @@ _DIRECT = {
 }
 """The routes :class:`ScimApp` answers itself: (with a resource id, method) -> operation."""
 
+DirectRoute = tuple[str, ResourceType, str]
+"""A request :class:`ScimApp` answers itself: the operation, the resource type, the id (or "")."""
+
 
 class ScimApp(Litestar):
     """The Litestar app, answering its busiest routes directly.
@@ -195,15 +205,18 @@ class ScimApp(Litestar):
     async def __call__(
         self, scope: Scope | LifeSpanScope, receive: Receive | LifeSpanReceive, send: Send | LifeSpanSend
     ) -> None:
-        if scope["type"] == ScopeType.HTTP and self.direct:
+        if scope["type"] == ScopeType.HTTP:
             http = cast("HTTPScope", scope)
-            direct = self._direct(http)
+            direct = self.direct_route(http)
             if direct is not None:
-                await self._answer(http, cast("Receive", receive), cast("Send", send), *direct)
+                await self._answer(http, cast("Receive", receive), cast("Send", send), direct)
                 return
         await super().__call__(scope, receive, send)
 
-    def _direct(self, scope: HTTPScope) -> tuple[str, ResourceType, str] | None:
+    def direct_route(self, scope: HTTPScope) -> DirectRoute | None:
+        """The operation :meth:`respond` performs for a request, or None if Litestar answers it."""
+        if not self.direct:
+            return None
         path: str = scope["path"]
         if not path.startswith(_BASE_SLASH) or scope.get("root_path"):
             return None
@@ -232,21 +245,25 @@ class ScimApp(Litestar):
             return None
         return operation, rtype, rest
 
-    async def _answer(
-        self, scope: HTTPScope, receive: Receive, send: Send, operation: str, rtype: ResourceType, rest: str
-    ) -> None:
+    async def _answer(self, scope: HTTPScope, receive: Receive, send: Send, route: DirectRoute) -> None:
+        body = b""
+        if route[0] in ("create", "replace", "modify"):
+            chunks: list[bytes] = []
+            while True:
+                message = await receive()
+                if message["type"] != "http.request":
+                    return  # the client went away: nothing to answer
+                chunks.append(message["body"])
+                if not message.get("more_body", False):
+                    break
+            body = b"".join(chunks)
+        await self.respond(scope, route, body)(scope, receive, send)
+
+    def respond(self, scope: HTTPScope, route: DirectRoute, body: bytes) -> ScimAnswer:
+        """The answer to a request :meth:`direct_route` took, whose whole body is ``body``: what
+        the Litestar route and exception handlers would answer."""
+        operation, rtype, rest = route
         try:
-            body = b""
-            if operation in ("create", "replace", "modify"):
-                chunks: list[bytes] = []
-                while True:
-                    message = await receive()
-                    if message["type"] != "http.request":
-                        return  # the client went away: nothing to answer
-                    chunks.append(message["body"])
-                    if not message.get("more_body", False):
-                        break
-                body = b"".join(chunks)
             call = Call(
                 self.state,
                 MultiDict(parse_query_string(scope.get("query_string", b""))),
@@ -254,23 +271,21 @@ class ScimApp(Litestar):
                 self.base_urls.of(scope),
             )
             if operation == "query":
-                answer = do_query(call, rtype)
-            elif operation == "create":
-                answer = do_create(call, rtype, body)
-            elif operation == "read":
-                answer = do_read(call, rtype, rest)
-            elif operation == "replace":
-                answer = do_replace(call, rtype, rest, body)
-            elif operation == "modify":
-                answer = do_modify(call, rtype, rest, body)
-            else:
-                do_delete(call, rtype, rest)
-                answer = scim_response(None, 204)
+                return do_query(call, rtype)
+            if operation == "create":
+                return do_create(call, rtype, body)
+            if operation == "read":
+                return do_read(call, rtype, rest)
+            if operation == "replace":
+                return do_replace(call, rtype, rest, body)
+            if operation == "modify":
+                return do_modify(call, rtype, rest, body)
+            do_delete(call, rtype, rest)
+            return scim_response(None, 204)
         except ScimError as exc:
-            answer = error_response(exc)
+            return error_response(exc)
         except Exception as exc:
-            answer = _internal_error(scope["method"], scope["path"], exc)
-        await answer.to_asgi_response(None, None)(scope, receive, send)  # type: ignore[arg-type]
+            return _internal_error(scope["method"], scope["path"], exc)
 
 
 _BASE_SLASH = BASE_PATH + "/"

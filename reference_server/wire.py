@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hmac
 import json
-from typing import Any
+from typing import Any, cast
 
 import msgspec
 from litestar import Request, Response
@@ -45,32 +45,33 @@ class ScimAnswer(Response[bytes]):
     def to_asgi_response(self, *args: Any, **kwargs: Any) -> ScimAnswer:  # type: ignore[override]
         return self
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def encode(self, method: str) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        """The status, raw headers and body sent in answer to a ``method`` request."""
         given: dict[str, str] = self.headers
         raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in given.items()]
         body: bytes = self.content
-        if self.status_code in _NO_BODY or scope.get("method") == "HEAD":
+        if self.status_code in _NO_BODY or method == "HEAD":
             body = b""
         else:
             raw.append(_SCIM_CONTENT_TYPE)
             raw.append((b"content-length", str(len(body)).encode()))
-        start: HTTPResponseStartEvent = {
-            "type": "http.response.start",
-            "status": self.status_code or 200,
-            "headers": raw,
-        }
+        return self.status_code or 200, raw, body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        status, raw, body = self.encode(cast("str", scope.get("method", "GET")))
+        start: HTTPResponseStartEvent = {"type": "http.response.start", "status": status, "headers": raw}
         await send(start)
         end: HTTPResponseBodyEvent = {"type": "http.response.body", "body": body, "more_body": False}
         await send(end)
 
 
-def scim_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response[bytes]:
+def scim_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> ScimAnswer:
     """A response with a SCIM JSON body (or none for 204/304)."""
     # msgspec (Litestar's own JSON library) encodes ~5x faster than the stdlib; same UTF-8 output.
     return ScimAnswer(b"" if body is None else _encode(body), status, headers)
 
 
-def error_response(error: ScimError) -> Response[bytes]:
+def error_response(error: ScimError) -> ScimAnswer:
     return scim_response(error.body(), error.status, error.headers or None)
 
 

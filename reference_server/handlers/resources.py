@@ -20,7 +20,7 @@ from reference_server.projection import parse_attribute_list
 from reference_server.render import list_response, render
 from reference_server.service import Resources, etag, version_of
 from reference_server.storage.base import Doc, Query
-from reference_server.wire import parse_json, read_json, scim_response
+from reference_server.wire import ScimAnswer, parse_json, read_json, scim_response
 from schemas import GROUP_TYPE, ResourceType, urns
 
 AnyRequest = Request[Any, Any, Any]
@@ -52,7 +52,7 @@ def call_of(request: AnyRequest) -> Call:
 
 def answer_one(
     call: Call, doc: Doc, rtype: ResourceType, status: int = 200, *, created: bool = False
-) -> Response[bytes]:
+) -> ScimAnswer:
     """One resource, with ``ETag`` (= ``meta.version``) and ``Location`` on a create (RFC 7644 §3.3)."""
     base = call.base
     body = render(
@@ -106,18 +106,18 @@ def _run_query(call: Call, service: Resources, params: ListParams) -> dict[str, 
 # -- the operations, on a Call: one implementation for Litestar's routes and the direct path -------
 
 
-def do_create(call: Call, rtype: ResourceType, body: bytes) -> Response[bytes]:
+def do_create(call: Call, rtype: ResourceType, body: bytes) -> ScimAnswer:
     doc = call.state.resources[rtype.name].create(parse_json(body, call.header("content-type")))
     return answer_one(call, doc, rtype, 201, created=True)
 
 
-def do_query(call: Call, rtype: ResourceType) -> Response[bytes]:
+def do_query(call: Call, rtype: ResourceType) -> ScimAnswer:
     cfg = call.state.config
     params = list_params(call.query, default_count=cfg.default_count, max_results=cfg.max_results)
     return scim_response(_run_query(call, call.state.resources[rtype.name], params))
 
 
-def do_read(call: Call, rtype: ResourceType, resource_id: str) -> Response[bytes]:
+def do_read(call: Call, rtype: ResourceType, resource_id: str) -> ScimAnswer:
     doc = call.state.resources[rtype.name].get(resource_id)
     if_none_match = call.header("if-none-match")
     if if_none_match is not None and _matches_any(if_none_match, etag(version_of(doc))):
@@ -126,13 +126,13 @@ def do_read(call: Call, rtype: ResourceType, resource_id: str) -> Response[bytes
     return answer_one(call, doc, rtype)
 
 
-def do_replace(call: Call, rtype: ResourceType, resource_id: str, body: bytes) -> Response[bytes]:
+def do_replace(call: Call, rtype: ResourceType, resource_id: str, body: bytes) -> ScimAnswer:
     parsed = parse_json(body, call.header("content-type"))
     doc = call.state.resources[rtype.name].replace(resource_id, parsed, call.header("if-match"))
     return answer_one(call, doc, rtype)
 
 
-def do_modify(call: Call, rtype: ResourceType, resource_id: str, body: bytes) -> Response[bytes]:
+def do_modify(call: Call, rtype: ResourceType, resource_id: str, body: bytes) -> ScimAnswer:
     """RFC 7644 §3.5.2: answered 200 with the resource (or the requested attributes)."""
     service: Resources = call.state.resources[rtype.name]
     operations = parse_patch_request(parse_json(body, call.header("content-type")))

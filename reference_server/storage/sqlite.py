@@ -482,8 +482,30 @@ class DerivedTables:
             self.conn.execute(statement)
 
 
+class WriteGroup:
+    """Transactions committed together (:meth:`SqliteStore.grouped`)."""
+
+    __slots__ = ("committed", "members")
+
+    def __init__(self, *, committed: bool = False) -> None:
+        self.committed = committed
+        """Whether the group's writes are committed: False until :meth:`SqliteStore.end_group`,
+        and after it if the commit failed."""
+        self.members = 0
+        """Transactions run in the group (for the log and the tests)."""
+
+
 class SqliteStore:
     """The reference server's store: a SQLite file (or ``:memory:``) in WAL mode."""
+
+    _group: WriteGroup | None = None
+    """The open write group (:meth:`grouped`)."""
+    _in_group = False
+    """Inside a :meth:`grouped` block."""
+    group_commits = 0
+    """Write groups committed since the open (for the tests)."""
+    largest_group = 0
+    """The most transactions one of them held."""
 
     def __init__(self, path: str | Path, *, checkpoint_interval: float = CHECKPOINT_INTERVAL) -> None:
         self.path = str(path)
@@ -511,6 +533,13 @@ class SqliteStore:
 
     @contextmanager
     def _transaction(self, begin: str) -> Iterator[SqliteTransaction]:
+        group = self._group
+        if group is not None:
+            if self._in_group:
+                with self._member(group) as tx:
+                    yield tx
+                return
+            self.end_group()  # a transaction of its own: the group's writes commit first
         self.conn.execute(begin)
         try:
             yield SqliteTransaction(self.conn, self.derived)
@@ -520,11 +549,92 @@ class SqliteStore:
                 self.derived.rolled_back()
             raise
         self.conn.execute("COMMIT")
+        self._committed()
+
+    def _committed(self) -> None:
         if self.derived is not None:
             self.derived.committed()
         checkpointer = self._checkpointer
         if checkpointer is not None and checkpointer.due:
             self._finish_checkpoint(checkpointer)
+
+    # -- group commit ------------------------------------------------------------------------------
+
+    @contextmanager
+    def grouped(self) -> Iterator[WriteGroup]:
+        """Run the block's transactions in the open write group (beginning one if none is):
+        each is a savepoint of the group's one SQLite transaction, rolled back alone if it
+        fails; none is committed before :meth:`end_group`. Whoever answers for them must hold
+        the answers until then and send them only if :attr:`WriteGroup.committed`.
+
+        A commit costs the same fixed work (and writes the pages several transactions share
+        once): a server answering many clients at once groups the requests that arrive together
+        (``reference_server/protocol.py``). A transaction outside any ``grouped`` block commits
+        the open group first, so nothing answered elsewhere sees or depends on uncommitted data.
+        """
+        group = self._group
+        if group is None:
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error:
+                # The file is locked (another writer past busy_timeout) or unwritable: no group;
+                # each transaction begins and fails on its own, as without one.
+                yield WriteGroup(committed=True)
+                return
+            group = self._group = WriteGroup()
+        self._in_group = True
+        try:
+            yield group
+        finally:
+            self._in_group = False
+
+    def end_group(self) -> None:
+        """Commit the open write group, if any; its :attr:`WriteGroup.committed` tells whether
+        its writes are durable (a failed commit rolls them all back)."""
+        group, self._group = self._group, None
+        if group is None:
+            return
+        try:
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            log.error("a group of %d transactions could not be committed: %s", group.members, exc)
+            self._lose(group)
+            return
+        group.committed = True
+        self.group_commits += 1
+        self.largest_group = max(self.largest_group, group.members)
+        self._committed()
+
+    @contextmanager
+    def _member(self, group: WriteGroup) -> Iterator[SqliteTransaction]:
+        group.members += 1
+        self.conn.execute("SAVEPOINT member")
+        try:
+            yield SqliteTransaction(self.conn, self.derived)
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK TO member")
+                self.conn.execute("RELEASE member")
+                if self.derived is not None:
+                    self.derived.rolled_back()
+            elif self._group is group:
+                # SQLite rolled the whole transaction back (an I/O error, a full disk): the
+                # group's other writes are gone too, and must not be acknowledged.
+                log.error("a group of %d transactions was rolled back by SQLite", group.members)
+                self._group = None
+                self._lose(group)
+            raise
+        self.conn.execute("RELEASE member")
+
+    def _lose(self, group: WriteGroup) -> None:
+        group.committed = False
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error as exc:
+                log.error("rolling back a lost group failed: %s", exc)
+        if self.derived is not None:
+            self.derived.rolled_back()
 
     def _finish_checkpoint(self, checkpointer: Checkpointer) -> None:
         """Copy what the checkpointer's last pass left (the frames written meanwhile) on this
@@ -548,6 +658,7 @@ class SqliteStore:
         return self._transaction("BEGIN IMMEDIATE")
 
     def close(self) -> None:
+        self.end_group()
         if self._checkpointer is not None:
             self._checkpointer.stop()
             self._checkpointer = None
