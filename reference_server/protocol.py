@@ -12,7 +12,7 @@ own request cycle (so pipelining, keep-alive, its timeout and graceful shutdown 
 The bytes are those the ASGI path sends (``tests/reference_server/test_protocol.py``).
 
 Anything else goes through ASGI as uvicorn does it: another app or route, a ``503`` under
-``limit_concurrency``, an access log to write, ``Expect: 100-continue``, a body larger than
+``limit_concurrency``, ``Expect: 100-continue``, a body larger than
 uvicorn's read buffer (it pauses reading there until the app asks for more), or proxy headers
 (uvicorn's ``ProxyHeadersMiddleware`` rewrites the scheme and client the app sees).
 
@@ -36,6 +36,7 @@ from uvicorn.protocols.http.httptools_impl import (
     HttpToolsProtocol,
     RequestResponseCycle,
 )
+from uvicorn.protocols.utils import get_client_addr, get_path_with_query_string
 
 from reference_server.app import DirectRoute, ScimApp
 from reference_server.errors import ScimError
@@ -124,7 +125,6 @@ class OneWriteProtocol(HttpToolsProtocol):
         if (
             app is not self.app  # uvicorn's 503 under limit_concurrency
             or not isinstance(scim, ScimApp)
-            or self.access_log
             or cycle.waiting_for_100_continue
         ):
             return None
@@ -158,6 +158,15 @@ class OneWriteProtocol(HttpToolsProtocol):
             return
         scope = cycle.scope
         status, headers, body = answer.encode(scope["method"])
+        if self.access_log:  # uvicorn's access line, as RequestResponseCycle.send writes it
+            self.access_logger.info(
+                '%s - "%s %s HTTP/%s" %d',
+                get_client_addr(scope),
+                scope["method"],
+                get_path_with_query_string(scope),
+                scope["http_version"],
+                status,
+            )
         content = [STATUS_LINE[status]]
         for name, value in (*cycle.default_headers, *headers):
             if HEADER_VALUE_RE.search(value):

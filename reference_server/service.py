@@ -7,10 +7,10 @@ layer answer. Versions are integer counters exposed as weak ETags ``W/"<n>"`` (R
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from reference_server.errors import ScimError, bad_request, conflict, not_found
@@ -27,10 +27,22 @@ from reference_server.storage.base import (
 )
 from schemas import GROUP_TYPE, USER_TYPE, ResourceType
 
+_second: tuple[int, str] = (-1, "")
+"""The last whole second :func:`utc_now` formatted, and its text up to the milliseconds."""
+
 
 def utc_now() -> str:
-    """Now as the stored timestamp format: UTC, milliseconds, ``Z`` (text order is time order)."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds")[:-6] + "Z"  # "+00:00" -> "Z"
+    """Now as the stored timestamp format: UTC, milliseconds, ``Z`` (text order is time order).
+
+    The text of ``datetime.now(UTC).isoformat(timespec="milliseconds")`` with ``Z``, from the same
+    clock, at a third of the cost: the date and time of day are formatted once a second."""
+    global _second
+    now = time.time()
+    second = int(now)
+    cached = _second
+    if cached[0] != second:
+        cached = _second = (second, time.strftime("%Y-%m-%dT%H:%M:%S.", time.gmtime(second)))
+    return f"{cached[1]}{int((now - second) * 1000):03d}Z"
 
 
 def etag(version: int) -> str:

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import socket
 from typing import Any
+
+import pytest
 
 from reference_server.embedded import EmbeddedServer
 from reference_server.protocol import _JoinedWrites
@@ -103,6 +106,53 @@ def test_a_lone_write_goes_out_without_waiting_for_another(server: EmbeddedServe
         assert status == 201, created
     finally:
         conn.close()
+
+
+def test_a_direct_answer_honours_connection_close_and_proxy_headers(server: EmbeddedServer) -> None:
+    """Answered without ASGI, a request still gets what uvicorn would do: ``Connection: close``
+    closes after the answer, and ``X-Forwarded-Proto`` from a trusted proxy (127.0.0.1, uvicorn's
+    default) makes the URLs ``https`` (that request goes through ASGI and uvicorn's middleware)."""
+    body = json.dumps({"schemas": [USER_URN], "userName": "closing@example.com"}).encode()
+    conn = RawConnection(server)
+    try:
+        conn.send(_request("POST", "/Users", body, extra="Connection: close\r\n"))
+        status, headers, created = conn.response()
+        assert status == 201 and headers["connection"] == "close"
+        assert conn.sock.recv(1) == b""  # closed by the server
+    finally:
+        conn.close()
+    conn = RawConnection(server)
+    try:
+        user_id = json.loads(created)["id"]
+        conn.send(_request("GET", f"/Users/{user_id}", extra="X-Forwarded-Proto: https\r\n"))
+        status, _, found = conn.response()
+        assert status == 200
+        assert json.loads(found)["meta"]["location"] == f"https://127.0.0.1/scim/v2/Users/{user_id}"
+        conn.send(_request("GET", f"/Users/{user_id}"))
+        status, _, plain = conn.response()
+        assert json.loads(plain)["meta"]["location"] == f"http://127.0.0.1/scim/v2/Users/{user_id}"
+    finally:
+        conn.close()
+
+
+def test_a_direct_answer_writes_uvicorns_access_line(
+    server: EmbeddedServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """With an access log configured (here pytest's capture), a request answered without ASGI
+    gets the line uvicorn writes for every answer, and nothing else changes."""
+    caplog.set_level(logging.INFO, logger="uvicorn.access")
+    conn = RawConnection(server)  # a new connection: uvicorn checks for the log at connect
+    try:
+        conn.send(_request("GET", "/Users?filter=userName+eq+%22nobody%40example.com%22"))
+        status, _, found = conn.response()
+        assert status == 200 and json.loads(found)["totalResults"] == 0
+    finally:
+        conn.close()
+    lines = [r.getMessage() for r in caplog.records if r.name == "uvicorn.access"]
+    assert any(
+        line.endswith('"GET /scim/v2/Users?filter=userName+eq+%22nobody%40example.com%22 HTTP/1.1" 200')
+        for line in lines
+    ), lines
 
 
 class _Recording:
