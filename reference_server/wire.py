@@ -76,16 +76,22 @@ def error_response(error: ScimError) -> ScimAnswer:
 
 
 def _reject_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise ScimError(400, f"duplicate JSON member {key!r}", "invalidSyntax")
-        out[key] = value
+    out = dict(pairs)
+    if len(out) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ScimError(400, f"duplicate JSON member {key!r}", "invalidSyntax")
+            seen.add(key)
     return out
 
 
 def _reject_constant(name: str) -> Any:
     raise ScimError(400, f"{name} is not valid JSON", "invalidSyntax")
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant)
+"""One decoder for every body: ``json.loads`` with hooks builds a new one each call."""
 
 
 def parse_json(raw: bytes, content_type: str | None) -> Any:
@@ -101,7 +107,7 @@ def parse_json(raw: bytes, content_type: str | None) -> Any:
     except UnicodeDecodeError:
         raise ScimError(400, "the request body is not valid UTF-8", "invalidSyntax") from None
     try:
-        return json.loads(text, object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant)
+        return _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         raise ScimError(
             400, f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", "invalidSyntax"

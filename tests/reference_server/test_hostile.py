@@ -34,6 +34,12 @@ HOSTILE_BODIES = {
         400,
         "invalidSyntax",
     ),
+    "duplicate keys in a nested object": (
+        b'{"schemas": ["' + USER_URN.encode() + b'"], "userName": "n@x", '
+        b'"name": {"givenName": "A", "familyName": "B", "givenName": "C"}}',
+        400,
+        "invalidSyntax",
+    ),
     "wrong type for userName": (
         json.dumps({"schemas": [USER_URN], "userName": 42}).encode(),
         400,
