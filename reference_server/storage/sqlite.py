@@ -4,6 +4,8 @@ The SCIM resources are here; the domain's records in :mod:`reference_server.stor
 
 The server runs every transaction to completion on the event loop without awaiting inside it,
 so a single connection serialises writers without locks, and a read never sees half a write.
+Inside a write group (:meth:`SqliteStore.grouped`) each transaction is a savepoint of the
+group's one SQLite transaction: all or nothing on its own, durable when the group commits.
 """
 
 from __future__ import annotations
