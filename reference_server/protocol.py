@@ -11,10 +11,11 @@ gives the answer and the protocol writes it at once, head and body in one write,
 own request cycle (so pipelining, keep-alive, its timeout and graceful shutdown stay uvicorn's).
 The bytes are those the ASGI path sends (``tests/reference_server/test_protocol.py``).
 
-Anything else goes through ASGI as uvicorn does it: another app or route, a ``503`` under
-``limit_concurrency``, ``Expect: 100-continue``, a body larger than
-uvicorn's read buffer (it pauses reading there until the app asks for more), or proxy headers
-(uvicorn's ``ProxyHeadersMiddleware`` rewrites the scheme and client the app sees).
+Answers wait for the commit of their writes (:class:`_HeldAnswers`, group commit). Anything
+else goes through ASGI as uvicorn does it: another app or route, a ``503`` under
+``limit_concurrency``, ``Expect: 100-continue``, a body larger than uvicorn's read buffer (it
+pauses reading there until the app asks for more), or proxy headers (uvicorn's
+``ProxyHeadersMiddleware`` rewrites the scheme and client the app sees).
 
 On that path, the first write of a response waits and goes out with the second in one ``send``
 (in a CPU profile of the server under the bench's user-only mix, socket writes took 11.6% of
