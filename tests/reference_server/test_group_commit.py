@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import sqlite3
 import threading
 import time
@@ -27,8 +26,9 @@ from reference_server.embedded import EmbeddedServer
 from reference_server.protocol import _HeldAnswers
 from reference_server.storage.sqlite import SqliteStore
 from reference_server.wire import ScimAnswer, scim_response
+from tests.reference_server.test_protocol import RawConnection, _request
 from tests.reference_server.test_storage_contract import user
-from tests.support.scimtest import TOKEN, USER_URN, make_config
+from tests.support.scimtest import USER_URN, make_config
 
 
 @pytest.fixture
@@ -145,30 +145,8 @@ def test_held_answers_go_after_the_commit_and_a_lost_group_answers_503(store: Sq
     assert _seen(store) == {"u1"}
 
 
-def _post(sock: socket.socket, name: str) -> None:
-    body = json.dumps({"schemas": [USER_URN], "userName": name}).encode()
-    sock.sendall(
-        f"POST /scim/v2/Users HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {TOKEN}\r\n"
-        f"Content-Type: application/scim+json\r\nContent-Length: {len(body)}\r\n\r\n".encode()
-        + body
-    )
-
-
-def _answer(sock: socket.socket) -> tuple[int, dict[str, Any]]:
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = sock.recv(65536)
-        assert chunk, f"closed early: {data!r}"
-        data += chunk
-    head, _, rest = data.partition(b"\r\n\r\n")
-    length = next(
-        int(line.split(b":", 1)[1])
-        for line in head.split(b"\r\n")
-        if line.lower().startswith(b"content-length:")
-    )
-    while len(rest) < length:
-        rest += sock.recv(65536)
-    return int(head.split()[1]), json.loads(rest[:length])
+def _create(name: str) -> bytes:
+    return _request("POST", "/Users", json.dumps({"schemas": [USER_URN], "userName": name}).encode())
 
 
 def test_requests_that_arrive_together_commit_once_each_with_its_answer(tmp_path: Path) -> None:
@@ -176,27 +154,27 @@ def test_requests_that_arrive_together_commit_once_each_with_its_answer(tmp_path
     with EmbeddedServer(make_config(db)) as server:
         store = server.app.state.store
         assert isinstance(store, SqliteStore)
-        socks = [socket.create_connection((server.host, server.port), timeout=15) for _ in range(6)]
+        conns = [RawConnection(server) for _ in range(6)]
         try:
-            for i, sock in enumerate(socks):  # each connection accepted and answering
-                _post(sock, f"before{i}@example.com")
-                assert _answer(sock)[0] == 201
+            for i, conn in enumerate(conns):  # each connection accepted and answering
+                conn.send(_create(f"before{i}@example.com"))
+                assert conn.response()[0] == 201
             # Another connection holds the write lock: the server's first request waits for it
             # (busy_timeout) inside its BEGIN, and the others queue up meanwhile.
             locker = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
             locker.execute("BEGIN IMMEDIATE")
-            for i, sock in enumerate(socks):
-                _post(sock, f"together{i}@example.com")
+            for i, conn in enumerate(conns):
+                conn.send(_create(f"together{i}@example.com"))
             release = threading.Timer(0.5, lambda: locker.execute("COMMIT"))
             release.start()
             started = time.monotonic()
-            answers = [_answer(sock) for sock in socks]
+            answers = [(status, json.loads(body)) for status, _, body in (c.response() for c in conns)]
             release.join()
             locker.close()
             assert time.monotonic() - started < 10
         finally:
-            for sock in socks:
-                sock.close()
+            for conn in conns:
+                conn.close()
         assert [status for status, _ in answers] == [201] * 6
         assert sorted(body["userName"] for _, body in answers) == [
             f"together{i}@example.com" for i in range(6)
