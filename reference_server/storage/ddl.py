@@ -13,12 +13,14 @@ They live in the connection's own memory (the ``temp`` schema, ``temp_store=MEMO
 TEMP triggers on the tables. On disk, a user's suffix rows landed on pages all over the indexes:
 about half the WAL frames of a user's create and a sixth of its delete, each written again when
 checkpointed (issue 17). The counts are taken at every open (:data:`COUNT_FILL`, the last of
-:data:`STATEMENTS`); the suffix indexes of a database that had rows at open are filled from
-them before the first lookup that reads them (:data:`SUFFIX_FILL`: about 11 s at 100,000 users
-on the 2-core dev machine, paid only by a server asked a ``co`` or ``ew`` on such an attribute).
-Every write on the opening connection keeps them right; another connection's writes (a SQL shell,
-a second server on the file) run none of its triggers, so the store fills them again when
-``PRAGMA data_version`` says the file changed under it (``SqliteStore``).
+:data:`STATEMENTS`) and kept by triggers from then on. The suffix indexes are filled from the rows
+before the first lookup that reads them (:data:`SUFFIX_FILL`: about 11 s at 100,000 users on the
+2-core dev machine), and only then are their triggers made: a server never asked a ``co`` or
+``ew`` on such an attribute (identity providers look users up with ``eq``) writes no suffix rows
+at all: that was a fifth of the instructions of a user's create and over a quarter of its delete
+(issue 17). Every write on the opening connection keeps them right; another connection's writes
+(a SQL shell, a second server on the file) run none of its triggers, so the store fills them
+again when ``PRAGMA data_version`` says the file changed under it (``SqliteStore``).
 
 ``STATEMENTS`` run in order on every open; each is idempotent. An earlier version's on-disk
 derived tables and triggers are dropped.
@@ -26,6 +28,7 @@ derived tables and triggers are dropped.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 PRAGMAS: tuple[str, ...] = (
@@ -226,14 +229,17 @@ def _drop_suffixes(
 
 def _trigger(name: str, event: str, *body: str, when: str = "") -> tuple[str, ...]:
     """A TEMP trigger (the derived tables it keeps are the connection's own, see the module
-    docstring), and the removal of the on-disk one of that name an earlier version made."""
+    docstring), made again if it is there already."""
     condition = f"\n    WHEN {when}" if when else ""
     statements = "".join(f"\n        {statement};" for statement in body)
     return (
-        f"DROP TRIGGER IF EXISTS main.{name}",
         f"DROP TRIGGER IF EXISTS temp.{name}",
         f"CREATE TEMP TRIGGER {name} {event}{condition} BEGIN{statements}\n    END",
     )
+
+
+def _trigger_names(statements: Sequence[str]) -> tuple[str, ...]:
+    return tuple(s.split()[3] for s in statements if s.startswith("CREATE TEMP TRIGGER "))
 
 
 def _suffix_table(name: str, key: str) -> tuple[str, ...]:
@@ -247,7 +253,19 @@ def _suffix_table(name: str, key: str) -> tuple[str, ...]:
     )
 
 
-def _suffix_statements(index: SuffixIndex) -> tuple[str, ...]:
+def _suffix_tables(index: SuffixIndex) -> tuple[str, ...]:
+    """The index's tables (empty until :data:`SUFFIX_FILL`) and its tails' expression index."""
+    if index.tails is None:
+        return _suffix_table(index.name, index.key)
+    return (
+        *_suffix_table(index.name, index.key),
+        *_suffix_table(index.tails, "tail"),
+        f"CREATE INDEX IF NOT EXISTS {tail_index(index)} ON {index.table}({tail(index.column)})",
+    )
+
+
+def _suffix_triggers(index: SuffixIndex) -> tuple[str, ...]:
+    """The triggers keeping the index (and its tails) right on every write, once filled."""
     name, column, owner, source, key = index.name, index.column, index.owner, index.source, index.key
     split = index.tails is not None
     insert = f"INSERT OR IGNORE INTO {name} (suffix, {key})"
@@ -256,8 +274,6 @@ def _suffix_statements(index: SuffixIndex) -> tuple[str, ...]:
     if index.tails is not None:
         add_tail = f"INSERT OR IGNORE INTO {index.tails} (suffix, tail) {_tail_rows(f'new.{column}')}"
         tails = (
-            *_suffix_table(index.tails, "tail"),
-            f"CREATE INDEX IF NOT EXISTS {tail_index(index)} ON {index.table}({tail(column)})",
             # Triggers of their own, so that the check runs once (WHEN), before any row is added.
             *_trigger(
                 f"{index.tails}_insert",
@@ -300,7 +316,6 @@ def _suffix_statements(index: SuffixIndex) -> tuple[str, ...]:
             f"WHERE {owner} = new.pk AND {column} = old.{other.column})",
         )
     return (
-        *_suffix_table(name, key),
         *tails,
         *_trigger(f"{name}_insert", f"AFTER INSERT ON {source}", add_new, when=kept),
         *updated,
@@ -338,20 +353,30 @@ def _count_statements(table: str) -> tuple[str, ...]:
     )
 
 
+SUFFIX_TRIGGERS: tuple[str, ...] = tuple(
+    statement for index in SUFFIX_INDEXES for statement in _suffix_triggers(index)
+)
+"""Make the triggers that keep the suffix indexes (idempotent): the first statements of
+:data:`SUFFIX_FILL`, so a connection that never reads a suffix index never pays for one."""
+SUFFIX_TRIGGER_NAMES: frozenset[str] = frozenset(_trigger_names(SUFFIX_TRIGGERS))
+
+
 def _derived_statements() -> tuple[str, ...]:
+    counts = (*_count_statements("users"), *_count_statements("groups"))
     return (
         # Where an earlier version kept the derived tables and the record of their first fill.
         "DROP TABLE IF EXISTS main.row_counts",
         "DROP TABLE IF EXISTS main.derived_tables",
+        # An earlier version's on-disk triggers: they would write pages nobody reads.
+        *(f"DROP TRIGGER IF EXISTS main.{name}" for name in _trigger_names((*counts, *SUFFIX_TRIGGERS))),
         "CREATE TABLE IF NOT EXISTS temp.row_counts "
         "(name TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID",
-        *_count_statements("users"),
-        *_count_statements("groups"),
+        *counts,
         "CREATE TABLE IF NOT EXISTS suffix_starts (n INTEGER PRIMARY KEY)",
         f"WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < {SUFFIX_VALUE_BYTES}) "
         f"INSERT INTO suffix_starts (n) SELECT n FROM k "
         f"WHERE NOT EXISTS (SELECT 1 FROM suffix_starts WHERE n = {SUFFIX_VALUE_BYTES})",
-        *(statement for index in SUFFIX_INDEXES for statement in _suffix_statements(index)),
+        *(statement for index in SUFFIX_INDEXES for statement in _suffix_tables(index)),
     )
 
 
@@ -374,11 +399,13 @@ COUNT_FILL: tuple[str, ...] = (
 """Count the rows: at every open (the last of :data:`STATEMENTS`), and again whenever another
 connection changed the file (``SqliteStore``)."""
 
-SUFFIX_FILL: tuple[str, ...] = tuple(
-    statement for index in SUFFIX_INDEXES for statement in _suffix_fill(index)
+SUFFIX_FILL: tuple[str, ...] = (
+    *SUFFIX_TRIGGERS,
+    *(statement for index in SUFFIX_INDEXES for statement in _suffix_fill(index)),
 )
-"""Fill the suffix indexes from the rows: before the first lookup that reads them after an open,
-or after another connection changed the file (``SqliteStore``)."""
+"""Fill the suffix indexes from the rows, and from then on keep them by triggers: before the
+first lookup that reads them after an open, and again after another connection changed the file
+(``SqliteStore``)."""
 
 
 STATEMENTS: tuple[str, ...] = (

@@ -432,16 +432,16 @@ class SqliteTransaction(SqliteRecords):
 
 class DerivedTables:
     """The connection's derived tables (``storage/ddl.py``: row counts and suffix indexes, in its
-    memory). The suffix indexes are filled before their first read, and both again after another
-    connection changed the file, since its writes ran none of this connection's triggers.
-    ``PRAGMA data_version`` tells; this connection's own commits and the checkpointer's PASSIVE
-    passes leave it as it is."""
+    memory). The suffix indexes are filled (and their triggers made) before their first read, and
+    both again after another connection changed the file, since its writes ran none of this
+    connection's triggers. ``PRAGMA data_version`` tells; this connection's own commits and the
+    checkpointer's PASSIVE passes leave it as it is."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.version = self._version()
-        # An empty database's are full already: its first rows will come through the triggers.
-        self.suffixes_filled = not conn.execute("SELECT sum(n) FROM row_counts").fetchone()[0]
+        self.suffixes_filled = False
+        """Whether the suffix indexes are filled and kept by their triggers."""
         self.suffix_fills = 0
         """Fills of the suffix indexes since the open (for the tests)."""
         self.uncommitted = False

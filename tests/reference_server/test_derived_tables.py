@@ -47,8 +47,12 @@ def test_the_derived_tables_are_the_connections_own(tmp_path: Path) -> None:
     try:
         assert _ids(store, 'userName co "son.1"') == (1, {"u1"})
         assert _ids(store, 'externalId ew "-2"') == (1, {"u2"})
-        assert store.derived is not None and store.derived.suffix_fills == 0  # empty at its open
-        assert _ids(store, None)[0] == 3
+        assert store.derived is not None and store.derived.suffix_fills == 1  # at the first co
+        with store.write() as tx:  # kept by the triggers from then on
+            tx.insert("User", user("u3", "person.3@example.com", externalId="E-3"))
+        assert _ids(store, 'externalId ew "E-3"') == (1, {"u3"})
+        assert store.derived.suffix_fills == 1
+        assert _ids(store, None)[0] == 4
         temp = {name for (name,) in store.conn.execute("SELECT name FROM sqlite_temp_master")}
         assert temp >= DERIVED
         on_disk = _on_disk(db)
@@ -60,16 +64,55 @@ def test_the_derived_tables_are_the_connections_own(tmp_path: Path) -> None:
     again = SqliteStore(db)
     assert again.derived is not None
     try:
-        assert _ids(again, None)[0] == 3
+        assert _ids(again, None)[0] == 4
         assert _ids(again, 'userName eq "person.1@example.com"') == (1, {"u1"})
         assert again.derived.suffix_fills == 0
         with again.write() as tx:
-            tx.insert("User", user("u3", "person.3@example.com"))
-        assert _ids(again, 'userName co "son."') == (4, {"u0", "u1", "u2", "u3"})
-        assert _ids(again, 'userName sw "person.3"') == (1, {"u3"})
+            tx.insert("User", user("u4", "person.4@example.com"))
+        assert _ids(again, 'userName co "son."') == (5, {"u0", "u1", "u2", "u3", "u4"})
+        assert _ids(again, 'userName sw "person.4"') == (1, {"u4"})
         assert again.derived.suffix_fills == 1
     finally:
         again.close()
+
+
+def _suffix_rows(store: SqliteStore) -> int:
+    return sum(
+        store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] for table in ddl.SUFFIX_TABLES
+    )
+
+
+def _suffix_triggers(store: SqliteStore) -> set[str]:
+    made = store.conn.execute("SELECT name FROM sqlite_temp_master WHERE type = 'trigger'")
+    return {name for (name,) in made} & ddl.SUFFIX_TRIGGER_NAMES
+
+
+def test_no_suffix_index_is_kept_until_a_lookup_reads_one(tmp_path: Path) -> None:
+    """Identity providers look users up with ``eq``: until a ``co``/``ew``/``sw`` reads a suffix
+    index, writes keep none (no triggers, no rows); the first such read fills them all from the
+    rows and makes their triggers, which keep them from then on (inserts, renames, deletes)."""
+    store = _store_with_users(tmp_path / "scim.db", 3)
+    try:
+        with store.write() as tx:
+            tx.delete("User", "u0")
+        assert _ids(store, 'userName eq "person.1@example.com"') == (1, {"u1"})
+        assert _ids(store, None)[0] == 2
+        assert _suffix_rows(store) == 0 and not _suffix_triggers(store)
+        assert _ids(store, 'externalId ew "E-1"') == (1, {"u1"})
+        assert _suffix_triggers(store) == ddl.SUFFIX_TRIGGER_NAMES
+        filled = _suffix_rows(store)
+        assert filled > 0
+        with store.write() as tx:
+            tx.insert("User", user("u5", "new.5@example.com", externalId="E-5"))
+        assert _suffix_rows(store) > filled
+        with store.write() as tx:
+            tx.delete("User", "u5")
+        assert _suffix_rows(store) == filled
+        assert _ids(store, 'userName co "new."') == (0, set())
+        assert _ids(store, 'userName co "son."') == (2, {"u1", "u2"})
+        assert store.derived is not None and store.derived.suffix_fills == 1
+    finally:
+        store.close()
 
 
 def test_another_connections_writes_are_seen(tmp_path: Path) -> None:
@@ -86,7 +129,7 @@ def test_another_connections_writes_are_seen(tmp_path: Path) -> None:
         assert _ids(store, 'userName co "renamed"') == (1, {"u1"})
         assert _ids(store, 'userName ew "@example.org"') == (1, {"u1"})
         assert _ids(store, None) == (2, {"u0", "u1"})
-        assert store.derived is not None and store.derived.suffix_fills == 1
+        assert store.derived is not None and store.derived.suffix_fills == 2  # first read, and again
     finally:
         store.close()
 
@@ -105,7 +148,7 @@ def test_own_writes_and_checkpoints_fill_nothing_again(tmp_path: Path) -> None:
             written += 1
             assert _ids(store, f'userName co "user.{written - 1}@"')[1] == {f"u{written - 1}"}
         assert checkpointer.passes >= 5
-        assert store.derived.suffix_fills == 0
+        assert store.derived.suffix_fills == 1  # the first co; the triggers kept them after it
     finally:
         store.close()
 
