@@ -538,7 +538,7 @@ class SqliteStore:
         group = self._group
         if group is not None:
             if self._in_group:
-                with self._member(group) as tx:
+                with self._member(group, savepoint=begin != "BEGIN") as tx:
                     yield tx
                 return
             self.end_group()  # a transaction of its own: the group's writes commit first
@@ -608,17 +608,21 @@ class SqliteStore:
         self._committed()
 
     @contextmanager
-    def _member(self, group: WriteGroup) -> Iterator[SqliteTransaction]:
+    def _member(self, group: WriteGroup, *, savepoint: bool) -> Iterator[SqliteTransaction]:
+        """A transaction of the group; a read (no ``savepoint``) writes nothing of its own to
+        undo, only derived-table fills, which are right whether the read fails or not."""
         group.members += 1
-        self.conn.execute("SAVEPOINT member")
+        if savepoint:
+            self.conn.execute("SAVEPOINT member")
         try:
             yield SqliteTransaction(self.conn, self.derived)
         except BaseException:
             if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK TO member")
-                self.conn.execute("RELEASE member")
-                if self.derived is not None:
-                    self.derived.rolled_back()
+                if savepoint:
+                    self.conn.execute("ROLLBACK TO member")
+                    self.conn.execute("RELEASE member")
+                    if self.derived is not None:
+                        self.derived.rolled_back()
             elif self._group is group:
                 # SQLite rolled the whole transaction back (an I/O error, a full disk): the
                 # group's other writes are gone too, and must not be acknowledged.
@@ -626,7 +630,8 @@ class SqliteStore:
                 self._group = None
                 self._lose(group)
             raise
-        self.conn.execute("RELEASE member")
+        if savepoint:
+            self.conn.execute("RELEASE member")
 
     def _lose(self, group: WriteGroup) -> None:
         group.committed = False

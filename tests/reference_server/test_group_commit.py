@@ -70,6 +70,27 @@ def test_a_group_commits_at_its_end_and_keeps_the_members_that_succeeded(store: 
     assert store.group_commits == 1 and store.largest_group == 3
 
 
+def test_a_read_in_a_group_takes_no_savepoint_and_its_failure_undoes_nothing(store: SqliteStore) -> None:
+    """A lookup writes nothing to undo: it runs in the group without a savepoint of its own, and
+    a read that fails (a bad filter found late, say) leaves the other members' writes in place."""
+    traced: list[str] = []
+    store.conn.set_trace_callback(traced.append)
+    try:
+        with store.grouped() as group, store.write() as tx:
+            tx.insert("User", user("u1", "ann@example.com"))
+        with store.grouped(), pytest.raises(_Refused), store.read() as tx:
+            assert tx.get("User", "u1") is not None  # the group's own write, not yet committed
+            raise _Refused
+        with store.grouped(), store.read() as tx:
+            assert tx.get("User", "u1") is not None
+    finally:
+        store.conn.set_trace_callback(None)
+    assert group.members == 3
+    assert sum(sql.startswith("SAVEPOINT") for sql in traced) == 1  # the write's alone
+    store.end_group()
+    assert group.committed and _seen(store) == {"u1"}
+
+
 def test_a_transaction_outside_the_group_commits_the_group_first(store: SqliteStore) -> None:
     with store.grouped() as group, store.write() as tx:
         tx.insert("User", user("u1", "ann@example.com"))
