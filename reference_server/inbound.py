@@ -17,7 +17,7 @@ import base64
 import binascii
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeGuard
 
 from reference_server.errors import ScimError, bad_request
 from schemas import Attribute, AttrPath, ResourceSchema, ResourceType, urns
@@ -35,6 +35,11 @@ IDP_SCHEMAS = frozenset({urns.ENTRA_ADSCIM_GROUP.lower()})
 Group URN (other-idps.md, Entra: groups are created with it). Lower-case."""
 
 
+def _is_object(value: object) -> TypeGuard[Mapping[Any, Any]]:
+    """A JSON object: a dict (what the decoder makes) without the ABC check, or any Mapping."""
+    return type(value) is dict or isinstance(value, Mapping)
+
+
 def canonical_schema(urn: str) -> str:
     """The RFC URN for ``urn`` (legacy OneLogin URNs mapped; others returned unchanged)."""
     return _SCHEMA_ALIASES.get(urn.lower(), urn)
@@ -46,7 +51,7 @@ def normalize(body: object, rtype: ResourceType) -> dict[str, Any]:
     ``id``, ``meta`` and other readOnly attributes are dropped (the caller owns them).
     Raises :class:`ScimError` 400 for a body that is not a resource of this type.
     """
-    if not isinstance(body, Mapping):
+    if not _is_object(body):
         raise ScimError(400, "the request body must be a JSON object", "invalidSyntax")
     declared = _declared_schemas(body, rtype)
     out: dict[str, Any] = {}
@@ -58,7 +63,7 @@ def normalize(body: object, rtype: ResourceType) -> dict[str, Any]:
         if ext is not None:
             if value is None:
                 continue
-            if not isinstance(value, Mapping):
+            if not _is_object(value):
                 raise bad_request(f"{ext.id} must be an object")
             attrs = _attributes(value, ext.attribute, path=ext.id + ":")
             if attrs:
@@ -110,7 +115,9 @@ def _top_level(rtype: ResourceType, key: str) -> tuple[ResourceSchema | None, At
 
 def _declared_schemas(body: Mapping[str, Any], rtype: ResourceType) -> list[str]:
     """RFC 7643 §3: ``schemas`` is REQUIRED and names the core schema and any extensions."""
-    raw = next((v for k, v in body.items() if isinstance(k, str) and k.lower() == "schemas"), None)
+    raw = body.get("schemas")
+    if raw is None:
+        raw = next((v for k, v in body.items() if isinstance(k, str) and k.lower() == "schemas"), None)
     if raw is None:
         raise ScimError(400, "schemas is required (RFC 7643 §3)", "invalidSyntax")
     if not isinstance(raw, list) or not raw or not all(isinstance(s, str) for s in raw):
@@ -134,10 +141,16 @@ def _attributes(value: Mapping[str, Any], lookup: Any, path: str) -> dict[str, A
     return out
 
 
+_TEXT = frozenset({"string", "reference"})
+
+
 def _put(out: dict[str, Any], attribute: Attribute, value: Any, path: str) -> None:
     if attribute.mutability == "readOnly" or attribute.returned == "never":
         # readOnly values are the server's; writeOnly/never ones (password) are accepted and,
         # since this server keeps no credentials for users, discarded.
+        return
+    if type(value) is str and not attribute.multi_valued and attribute.type in _TEXT and "\x00" not in value:
+        out[attribute.name] = value  # most values: what coerce_single returns for them, sooner
         return
     coerced = coerce(attribute, value, path + attribute.name)
     if coerced is not None:
@@ -149,7 +162,7 @@ def coerce(attribute: Attribute, value: Any, where: str) -> Any:
     if value is None:
         return None
     if attribute.multi_valued:
-        if isinstance(value, Mapping) or not isinstance(value, list):
+        if not isinstance(value, list):
             # OneLogin's enterprise template sends "emails" as one object.
             value = [value]
         items = [coerce_single(attribute, v, f"{where}[{i}]") for i, v in enumerate(value)]
@@ -171,7 +184,7 @@ def coerce_single(attribute: Attribute, value: Any, where: str) -> Any:
         if attribute.name == "manager" and isinstance(value, str):
             # Entra sends the manager as the bare id of the manager's user.
             value = {"value": value}
-        if not isinstance(value, Mapping):
+        if not _is_object(value):
             raise bad_request(f"{where} must be an object")
         value = dict(value)
         if attribute.name == "manager" and "value" not in value and "managerId" in value:

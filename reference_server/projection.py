@@ -139,13 +139,20 @@ def project(
     """
     wanted = _Names.of(rtype, attributes) if attributes is not None else None
     unwanted = _Names.of(rtype, excluded) if excluded else _NOTHING
+    default = wanted is None and unwanted is _NOTHING
     out: dict[str, Any] = {}
     for key, value in resource.items():
         kind, what = _key(rtype, key)
-        if kind == _SCHEMAS:
+        if kind == _ATTRIBUTE and default:
+            # What _project_attribute comes to for the default set (most requests), inlined.
+            if what.returned == "default" or what.returned == "always":
+                kept = _trim(what, value, None, _NO_SUBS)
+                if kept is not None:
+                    out[what.name] = kept
+        elif kind == _SCHEMAS:
             out["schemas"] = value
         elif kind == _EXTENSION:
-            if isinstance(value, Mapping):
+            if type(value) is dict or isinstance(value, Mapping):
                 inner = _project_object(value, what, wanted, unwanted)
                 if inner:
                     out[what.id] = inner
@@ -211,7 +218,7 @@ def _trim(attribute: Attribute, value: Any, subs: set[str] | None, dropped: set[
 
 
 def _trim_element(attribute: Attribute, element: Any, subs: set[str] | None, dropped: set[str]) -> Any:
-    if not isinstance(element, Mapping):
+    if type(element) is not dict and not isinstance(element, Mapping):
         return element
     if subs is None and not dropped and attribute.returns_every_sub:
         # Nothing to leave out, and sub-attribute values are never complex (RFC 7643 §2.3.8):
