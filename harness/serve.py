@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import gc
 import os
 import socket
 import sqlite3
@@ -89,6 +90,11 @@ def serve(
     if not observer_token:
         click.echo(f"Observer token (generated, shown once): {config.observer_token}")
     click.echo(f"Database: {os.path.abspath(db_path) if db_path != ':memory:' else ':memory:'}", nl=True)
+    # Everything loaded so far (modules, schemas, the app) lives as long as the process: out of
+    # the collector's reach, the full collections that requests' garbage sets off no longer walk
+    # it (issue 17: about 5% of the server's CPU on the user lifecycle).
+    gc.collect()
+    gc.freeze()
     uvicorn.run(
         app,
         host=host,
