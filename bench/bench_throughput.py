@@ -339,7 +339,9 @@ def table(results: dict[str, Any]) -> str:
         + " req/s per client core"
     )
     for goal in results["goals"]:
-        line = f"goal {goal['goal']}: {goal['value']} {'met' if goal['met'] else 'MISSED'}"
+        value = goal["value"]
+        shown = f"{value:.2f}" if isinstance(value, float) else value  # 5.19, not 5.1899999999999995
+        line = f"goal {goal['goal']}: {shown} {'met' if goal['met'] else 'MISSED'}"
         lines.append(f"{line} {goal['note']}" if "note" in goal else line)
     return "\n".join(lines)
 
