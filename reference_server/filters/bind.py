@@ -168,12 +168,29 @@ class _Unassigned(Exception):
     """The path names no attribute of the type, and that is to be read as "unassigned"."""
 
 
+_TARGETS: dict[tuple[int, str], tuple[ResourceType, AttributeRef]] = {}
+"""The target of a top-level path that binds, by (resource type, path as written): a client looks
+resources up by the same few paths, and resolving one goes through case-folded lookups."""
+
+
 class _Binder:
     def __init__(self, rtype: ResourceType | None, unknown: Unknown = "error") -> None:
         self.rtype = rtype
         self.unknown = unknown
 
     def target(self, path: str, element_of: AttributeRef | None) -> AttributeRef:
+        if element_of is None:
+            known = _TARGETS.get((id(self.rtype), path))
+            if known is not None and known[0] is self.rtype:
+                return known[1]
+        target = self._target(path, element_of)
+        if element_of is None and self.rtype is not None:
+            if len(_TARGETS) >= 4096:
+                _TARGETS.clear()  # the paths are the client's: keep the cache bounded
+            _TARGETS[(id(self.rtype), path)] = (self.rtype, target)
+        return target
+
+    def _target(self, path: str, element_of: AttributeRef | None) -> AttributeRef:
         if element_of is not None:
             sub = element_of.attribute.sub(path) if "." not in path and ":" not in path else None
             if sub is None:

@@ -373,6 +373,20 @@ def test_compile_rejects_filters_that_do_not_fit(directory):
         assert caught.value.scim_type == "invalidFilter"
 
 
+def test_a_path_bound_once_binds_again_for_its_own_type_only():
+    """Bound paths are remembered per resource type: the same text again gives the same SQL, and
+    neither another type nor another rule (``unknown``) reuses what one type resolved."""
+    tree = parse_filter('userName eq "Ann@Example.com"')
+    first = compile_filter(tree, USER_TYPE)
+    assert compile_filter(tree, USER_TYPE) == first == ("r.user_name = ?", ["ann@example.com"])
+    with pytest.raises(ScimError):
+        compile_filter(tree, GROUP_TYPE)
+    assert compile_filter(tree, GROUP_TYPE, unknown="unassigned")[0] != first[0]
+    for _ in range(2):  # a path that does not bind is refused every time
+        with pytest.raises(ScimError):
+            compile_filter(parse_filter('password eq "x"'), USER_TYPE)
+
+
 def test_sw_ranges_reach_the_ends_of_unicode(tmp_path):
     """sw is a range up to the prefix's successor: past the surrogates, and none after U+10FFFF."""
     d = Directory(open_db(tmp_path / "ends.db"))
