@@ -609,8 +609,9 @@ class SqliteStore:
 
     @contextmanager
     def _member(self, group: WriteGroup, *, savepoint: bool) -> Iterator[SqliteTransaction]:
-        """A transaction of the group; a read (no ``savepoint``) writes nothing of its own to
-        undo, only derived-table fills, which are right whether the read fails or not."""
+        """A transaction of the group. A read (no ``savepoint``) has nothing of its own to undo:
+        at most a derived-table fill, kept if it finished and made again by the next read if not
+        (:class:`DerivedTables` marks a fill done only once it is)."""
         group.members += 1
         if savepoint:
             self.conn.execute("SAVEPOINT member")
