@@ -90,7 +90,7 @@ def _suffix_triggers(store: SqliteStore) -> set[str]:
 def test_no_suffix_index_is_kept_until_a_lookup_reads_one(tmp_path: Path) -> None:
     """Identity providers look users up with ``eq``: until a ``co``/``ew``/``sw`` reads a suffix
     index, writes keep none (no triggers, no rows); the first such read fills them all from the
-    rows and makes their triggers, which keep them from then on (inserts, renames, deletes)."""
+    rows and makes their triggers, which keep them from then on (inserts, deletes)."""
     store = _store_with_users(tmp_path / "scim.db", 3)
     try:
         with store.write() as tx:
