@@ -181,7 +181,8 @@ class Resources:
             before = self._existing(tx, resource_id, if_match)
             if self.kind == "User":
                 self.effects.user_changed(tx, before, None)
-                tx.leave_all_groups(resource_id, utc_now())
+                if before.get("groups"):  # effects only take memberships away
+                    tx.leave_all_groups(resource_id, utc_now())
             else:
                 members = [m["value"] for m in before.get("members") or ()]
                 if members:
