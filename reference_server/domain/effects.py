@@ -37,21 +37,24 @@ class Deprovisioning:
         if before is None:
             return
         if after is None:
-            self._deprovision(tx, before["id"], "user_deleted")
+            self._deprovision(tx, before, "user_deleted")
             tx.mark_deleted(before["id"], self.clock())
         elif before.get("active") is not False and after.get("active") is False:
-            self._deprovision(tx, before["id"], "user_suspended")
+            self._deprovision(tx, before, "user_suspended")
         # Any other update (attributes, reactivation) touches no grant.
 
     def members_removed(self, tx: Transaction, group_id: str, user_ids: Sequence[str]) -> None:
         accounts = tx.accounts_reached(group_id=group_id, privileged=True)
         schedule_rotations(tx, accounts, "removed_from_group", user_ids[0], self.clock())
 
-    def _deprovision(self, tx: Transaction, user_id: str, reason: RotationReason) -> None:
+    def _deprovision(self, tx: Transaction, user: Doc, reason: RotationReason) -> None:
+        """``user`` as stored before the change, with its ``groups``: read in this transaction."""
         now = self.clock()
+        user_id = user["id"]
         # Every privileged account the user could reach, directly or through a team, before the
         # access is cut.
         reachable = tx.accounts_reached(user_id=user_id, privileged=True)
         tx.delete_grants(user_id)
-        tx.leave_all_groups(user_id, now)
+        if user.get("groups"):  # most users an IdP suspends or deletes are in none
+            tx.leave_all_groups(user_id, now)
         schedule_rotations(tx, reachable, reason, user_id, now)

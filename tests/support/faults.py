@@ -891,7 +891,8 @@ class RotationMissing(Fault):
 
 
 class _TeamsKept(Deprovisioning):
-    def _deprovision(self, tx: Transaction, user_id: str, reason: str) -> None:
+    def _deprovision(self, tx: Transaction, user: Doc, reason: str) -> None:
+        user_id = user["id"]
         accounts = [tx.account(g.account_id) for g in _own_grants(tx, user_id)]
         reachable = [a.id for a in accounts if a is not None and a.privileged]
         tx.delete_grants(user_id)
