@@ -55,6 +55,6 @@ class Deprovisioning:
         # access is cut.
         reachable = tx.accounts_reached(user_id=user_id, privileged=True)
         tx.delete_grants(user_id)
-        if user.get("groups"):  # most users an IdP suspends or deletes are in none
+        if user.get("groups"):  # a user in no group has no membership to end
             tx.leave_all_groups(user_id, now)
         schedule_rotations(tx, reachable, reason, user_id, now)
