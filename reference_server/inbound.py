@@ -17,9 +17,10 @@ import base64
 import binascii
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, TypeGuard
+from typing import Any
 
 from reference_server.errors import ScimError, bad_request
+from reference_server.projection import is_object
 from schemas import Attribute, AttrPath, ResourceSchema, ResourceType, urns
 
 _SCHEMA_ALIASES = {
@@ -35,11 +36,6 @@ IDP_SCHEMAS = frozenset({urns.ENTRA_ADSCIM_GROUP.lower()})
 Group URN (other-idps.md, Entra: groups are created with it). Lower-case."""
 
 
-def _is_object(value: object) -> TypeGuard[Mapping[Any, Any]]:
-    """A JSON object: a dict (what the decoder makes) without the ABC check, or any Mapping."""
-    return type(value) is dict or isinstance(value, Mapping)
-
-
 def canonical_schema(urn: str) -> str:
     """The RFC URN for ``urn`` (legacy OneLogin URNs mapped; others returned unchanged)."""
     return _SCHEMA_ALIASES.get(urn.lower(), urn)
@@ -51,7 +47,7 @@ def normalize(body: object, rtype: ResourceType) -> dict[str, Any]:
     ``id``, ``meta`` and other readOnly attributes are dropped (the caller owns them).
     Raises :class:`ScimError` 400 for a body that is not a resource of this type.
     """
-    if not _is_object(body):
+    if not is_object(body):
         raise ScimError(400, "the request body must be a JSON object", "invalidSyntax")
     declared = _declared_schemas(body, rtype)
     out: dict[str, Any] = {}
@@ -63,7 +59,7 @@ def normalize(body: object, rtype: ResourceType) -> dict[str, Any]:
         if ext is not None:
             if value is None:
                 continue
-            if not _is_object(value):
+            if not is_object(value):
                 raise bad_request(f"{ext.id} must be an object")
             attrs = _attributes(value, ext.attribute, path=ext.id + ":")
             if attrs:
@@ -184,7 +180,7 @@ def coerce_single(attribute: Attribute, value: Any, where: str) -> Any:
         if attribute.name == "manager" and isinstance(value, str):
             # Entra sends the manager as the bare id of the manager's user.
             value = {"value": value}
-        if not _is_object(value):
+        if not is_object(value):
             raise bad_request(f"{where} must be an object")
         value = dict(value)
         if attribute.name == "manager" and "value" not in value and "managerId" in value:

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from schemas import Attribute, ResourceSchema, ResourceType, common_attribute
 
@@ -99,6 +99,12 @@ _NOTHING = _Names()
 _NO_SUBS: set[str] = set()
 """No sub-attributes dropped (read only, never filled)."""
 
+
+def is_object(value: object) -> TypeGuard[Mapping[Any, Any]]:
+    """A JSON object: a dict (what JSON decoding makes) without the ABC check, or any Mapping."""
+    return type(value) is dict or isinstance(value, Mapping)
+
+
 _SCHEMAS, _EXTENSION, _ATTRIBUTE, _UNKNOWN = range(4)
 _KEYS: dict[tuple[int, str], tuple[ResourceType, int, Any]] = {}
 """What a top-level key of a resource is, by (resource type, key): the same few keys come in
@@ -152,7 +158,7 @@ def project(
         elif kind == _SCHEMAS:
             out["schemas"] = value
         elif kind == _EXTENSION:
-            if type(value) is dict or isinstance(value, Mapping):
+            if is_object(value):
                 inner = _project_object(value, what, wanted, unwanted)
                 if inner:
                     out[what.id] = inner
@@ -218,7 +224,7 @@ def _trim(attribute: Attribute, value: Any, subs: set[str] | None, dropped: set[
 
 
 def _trim_element(attribute: Attribute, element: Any, subs: set[str] | None, dropped: set[str]) -> Any:
-    if type(element) is not dict and not isinstance(element, Mapping):
+    if not is_object(element):
         return element
     if subs is None and not dropped and attribute.returns_every_sub:
         # Nothing to leave out, and sub-attribute values are never complex (RFC 7643 §2.3.8):
