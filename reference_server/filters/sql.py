@@ -26,8 +26,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+from reference_server.casefold import fold
 from reference_server.errors import ScimError
-from reference_server.filters.ast import Filter
+from reference_server.filters.ast import Comparison, Filter
 from reference_server.filters.bind import (
     AttributeRef,
     BAnd,
@@ -374,6 +375,16 @@ def _absolute(target: AttributeRef, node: Bound) -> Bound:
     raise AssertionError(node)
 
 
+_SHAPE_OPS = frozenset({"eq", "ne", "gt", "ge", "lt", "le"})
+"""The operators whose SQL for a string operand does not depend on the string (``sw``, ``co`` and
+``ew`` may use a suffix index or a range, which do)."""
+
+_SHAPES: dict[tuple[int, str, str, str], tuple[ResourceType, str, bool]] = {}
+"""The SQL of a top-level ``path op "string"`` by (resource type, path as written, op, unknown):
+the type, the expression, and whether the operand is bound folded. Every lookup an identity
+provider sends has one of a few such shapes with a fresh value."""
+
+
 def compile_filter(
     node: Filter, rtype: ResourceType, *, unknown: Unknown = "error"
 ) -> tuple[str, list[object]]:
@@ -383,7 +394,28 @@ def compile_filter(
     Raises 400 ``invalidFilter`` when the filter does not fit ``rtype`` (see
     :func:`~reference_server.filters.bind`, also for ``unknown``).
     """
-    return _Compiler(rtype).compile(bind(node, rtype, unknown=unknown))
+    key = None
+    if isinstance(node, Comparison) and isinstance(node.value, str) and node.op in _SHAPE_OPS:
+        key = (id(rtype), node.path, node.op, unknown)
+        known = _SHAPES.get(key)
+        if known is not None and known[0] is rtype:
+            return known[1], [fold(node.value) if known[2] else node.value]
+    bound = bind(node, rtype, unknown=unknown)
+    sql, params = _Compiler(rtype).compile(bound)
+    if (
+        key is not None
+        and isinstance(node, Comparison)
+        and isinstance(bound, BCompare)
+        and bound.kind == "string"
+        and bound.op == node.op
+        and params == [bound.value]
+    ):
+        # Only a comparison bound as it was written, whose one parameter is its operand: the
+        # SQL holds for any other string (dateTime operands are rewritten, so never kept).
+        if len(_SHAPES) >= 1024:
+            _SHAPES.clear()  # the paths are the client's: keep the cache bounded
+        _SHAPES[key] = (rtype, sql, bound.folded)
+    return sql, params
 
 
 def compile_sort(path: str, rtype: ResourceType) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,34 +55,44 @@ def _text(value: Any, name: str) -> str | None:
     return value
 
 
+_NAMES = frozenset(
+    {"filter", "sortBy", "sortOrder", "startIndex", "count", "attributes", "excludedAttributes"}
+)
+"""The list parameters, as RFC 7644 §3.4.2 spells them."""
+
+
 def list_params(params: Mapping[str, Any], *, default_count: int, max_results: int) -> ListParams:
     """Parse list parameters from a query string or a SearchRequest body.
 
     RFC 7644 §3.4.2.4: ``startIndex`` below 1 is treated as 1; a negative ``count`` as 0; a
     ``count`` above the server's maximum is lowered to it (the response says how many it holds).
     """
-    folded: dict[str, Any] = {}
-    for key, value in params.items():
-        if isinstance(key, str):
-            folded.setdefault(key.lower(), value)
+    get: Callable[[str], Any]
+    if _NAMES.issuperset(params):
+        get = params.get  # every name spelled as the RFC does (the usual case): no folding
+    else:
+        folded: dict[str, Any] = {}
+        for key, value in params.items():
+            if isinstance(key, str):
+                folded.setdefault(key.lower(), value)
 
-    def lookup(_: Mapping[str, Any], name: str) -> Any:
-        # As the module's lookup, with one case-folding pass over the parameters, not one a name.
-        return params[name] if name in params else folded.get(name.lower())
+        def get(name: str) -> Any:
+            # As the module's lookup, with one case-folding pass over the parameters, not one a name.
+            return params[name] if name in params else folded.get(name.lower())
 
-    text = _text(lookup(params, "filter"), "filter")
-    sort_by = _text(lookup(params, "sortBy"), "sortBy")
-    order = (_text(lookup(params, "sortOrder"), "sortOrder") or "ascending").strip().lower()
+    text = _text(get("filter"), "filter")
+    sort_by = _text(get("sortBy"), "sortBy")
+    order = (_text(get("sortOrder"), "sortOrder") or "ascending").strip().lower()
     if order not in ("ascending", "descending"):
         raise bad_request("sortOrder must be 'ascending' or 'descending'")
-    start = _integer(lookup(params, "startIndex"), "startIndex")
-    count = _integer(lookup(params, "count"), "count")
+    start = _integer(get("startIndex"), "startIndex")
+    count = _integer(get("count"), "count")
     return ListParams(
         filter=parse_filter(text) if text is not None and text.strip() else None,
         sort_by=sort_by.strip() if sort_by and sort_by.strip() else None,
         descending=order == "descending",
         start_index=max(1, start if start is not None else 1),
         count=min(max(0, count if count is not None else default_count), max_results),
-        attributes=parse_attribute_list(_text(lookup(params, "attributes"), "attributes")),
-        excluded=parse_attribute_list(_text(lookup(params, "excludedAttributes"), "excludedAttributes")),
+        attributes=parse_attribute_list(_text(get("attributes"), "attributes")),
+        excluded=parse_attribute_list(_text(get("excludedAttributes"), "excludedAttributes")),
     )

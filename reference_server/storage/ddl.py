@@ -28,6 +28,7 @@ derived tables and triggers are dropped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -386,9 +387,12 @@ SUFFIX_TABLES: tuple[str, ...] = (
 )
 
 
+_SUFFIX_TABLE = re.compile("|".join(re.escape(name) for name in SUFFIX_TABLES))
+
+
 def reads_suffixes(sql: str) -> bool:
     """Whether ``sql`` (a compiled filter) reads a suffix index."""
-    return any(name in sql for name in SUFFIX_TABLES)
+    return _SUFFIX_TABLE.search(sql) is not None
 
 
 COUNT_FILL: tuple[str, ...] = (

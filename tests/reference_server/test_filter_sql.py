@@ -8,6 +8,7 @@ import pytest
 
 from reference_server.errors import ScimError
 from reference_server.filters import compile_filter, compile_sort, matches, parse_filter
+from reference_server.filters import sql as filters_sql
 from reference_server.storage import ddl
 from schemas.definitions import GROUP_TYPE, USER_TYPE
 from tests.support.filterdb import ENTERPRISE, Directory, open_db
@@ -638,3 +639,39 @@ def test_a_display_beginning_with_u0000_is_whole(tmp_path):
         d.select("members.display pr", GROUP_TYPE) == d.expected("members.display pr", GROUP_TYPE) == {"g1"}
     )
     d.conn.close()
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        'userName eq "{}"',
+        'externalId eq "{}"',
+        'emails.value eq "{}"',
+        'title ne "{}"',
+        'name.familyName lt "{}"',
+        'meta.lastModified gt "{}"',
+        'meta.created eq "{}"',
+        'userName sw "{}"',
+        'userName co "{}"',
+        'active eq "{}"',
+    ],
+)
+def test_a_comparison_compiled_once_compiles_as_new_for_any_other_operand(template):
+    """The SQL of ``path op "string"`` is remembered by its shape; for every pair of operands, what
+    the second compiles to after the first is what it compiles to on its own: folded where the
+    attribute is case-insensitive, canonical for a dateTime, and an error where it is one."""
+    operands = ["Ann@Example.COM", "ß", "", "2024-01-01T00:00:00Z", "2024-01-01T00:00:00.0005Z"]
+
+    def compiled(operand: str) -> object:
+        try:
+            return compile_filter(parse_filter(template.format(operand)), USER_TYPE)
+        except ScimError as exc:
+            return exc.detail
+
+    for first in operands:
+        for second in operands:
+            filters_sql._SHAPES.clear()
+            compiled(first)
+            warm = compiled(second)
+            filters_sql._SHAPES.clear()
+            assert warm == compiled(second), (first, second)
