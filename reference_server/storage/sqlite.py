@@ -13,14 +13,15 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any, Literal
 
 import msgspec
 
 from reference_server.casefold import fold
+from reference_server.filters import compile_filter, compile_sort, register_functions
 from reference_server.storage import ddl
 from reference_server.storage.base import (
     Doc,
@@ -80,8 +81,6 @@ class SqliteTransaction(SqliteRecords):
         return self._hydrate(kind, [row], members=True)[0]
 
     def search(self, kind: Kind, query: Query) -> tuple[int, list[Doc]]:
-        from reference_server.filters import compile_filter, compile_sort
-
         table = _TABLE[kind]
         unknown: Literal["error", "unassigned"] = "unassigned" if query.lenient else "error"
         where, params = (
@@ -497,6 +496,76 @@ class WriteGroup:
         """Transactions run in the group (for the log and the tests)."""
 
 
+class _Transaction:
+    """The block of :meth:`SqliteStore.read` / :meth:`SqliteStore.write`: a transaction of its own
+    (committed at the end, rolled back on any exception), or, inside :meth:`SqliteStore.grouped`,
+    a member of the open write group (a write is a savepoint of it, see
+    :meth:`SqliteStore._member_ended`). Outside a ``grouped`` block, the open group commits first,
+    so that nothing answered elsewhere depends on uncommitted data.
+
+    A class, not a generator context manager: every request runs one, and contextlib's
+    generator machinery cost more than the rest of it (17% of a lookup's app time in a profile).
+    """
+
+    __slots__ = ("_begin", "_group", "_savepoint", "_store")
+
+    def __init__(self, store: SqliteStore, begin: str) -> None:
+        self._store = store
+        self._begin = begin
+        self._group: WriteGroup | None = None
+        self._savepoint = False
+
+    def __enter__(self) -> SqliteTransaction:
+        store = self._store
+        group = store._group
+        if group is not None:
+            if store._in_group:
+                group.members += 1
+                if self._begin != "BEGIN":
+                    store.conn.execute("SAVEPOINT member")
+                    self._savepoint = True
+                self._group = group
+                return SqliteTransaction(store.conn, store.derived)
+            store.end_group()  # a transaction of its own: the group's writes commit first
+        store.conn.execute(self._begin)
+        return SqliteTransaction(store.conn, store.derived)
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: Any) -> None:
+        group = self._group
+        if group is not None:
+            self._store._member_ended(group, savepoint=self._savepoint, failed=kind is not None)
+        else:
+            self._store._own_ended(failed=kind is not None)
+
+
+class _Grouped:
+    """The block of :meth:`SqliteStore.grouped` (a class for the reason :class:`_Transaction` is)."""
+
+    __slots__ = ("_joined", "_store")
+
+    def __init__(self, store: SqliteStore) -> None:
+        self._store = store
+        self._joined = False
+
+    def __enter__(self) -> WriteGroup:
+        store = self._store
+        group = store._group
+        if group is None:
+            try:
+                store.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error:
+                # The file is locked (another writer past busy_timeout) or unwritable: no group;
+                # each transaction begins and fails on its own, as without one.
+                return WriteGroup(committed=True)
+            group = store._group = WriteGroup()
+        store._in_group = self._joined = True
+        return group
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, tb: Any) -> None:
+        if self._joined:
+            self._store._in_group = False
+
+
 class SqliteStore:
     """The reference server's store: a SQLite file (or ``:memory:``) in WAL mode."""
 
@@ -520,10 +589,8 @@ class SqliteStore:
         self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         for pragma in ddl.PRAGMAS:
             self.conn.execute(pragma)
-        from reference_server.filters import register_functions
-
         register_functions(self.conn)
-        with self._transaction("BEGIN IMMEDIATE") as tx:
+        with _Transaction(self, "BEGIN IMMEDIATE") as tx:
             for statement in ddl.STATEMENTS:
                 tx.conn.execute(statement)
         self.derived = DerivedTables(self.conn)
@@ -533,23 +600,13 @@ class SqliteStore:
             self.conn.execute("PRAGMA wal_autocheckpoint=0")
             self._checkpointer = Checkpointer(self.path, checkpoint_interval)
 
-    @contextmanager
-    def _transaction(self, begin: str) -> Iterator[SqliteTransaction]:
-        group = self._group
-        if group is not None:
-            if self._in_group:
-                with self._member(group, savepoint=begin != "BEGIN") as tx:
-                    yield tx
-                return
-            self.end_group()  # a transaction of its own: the group's writes commit first
-        self.conn.execute(begin)
-        try:
-            yield SqliteTransaction(self.conn, self.derived)
-        except BaseException:
+    def _own_ended(self, failed: bool) -> None:
+        """The end of a transaction of its own (not in a group): rolled back if it failed."""
+        if failed:
             self.conn.execute("ROLLBACK")
             if self.derived is not None:
                 self.derived.rolled_back()
-            raise
+            return
         self.conn.execute("COMMIT")
         self._committed()
 
@@ -562,8 +619,7 @@ class SqliteStore:
 
     # -- group commit ------------------------------------------------------------------------------
 
-    @contextmanager
-    def grouped(self) -> Iterator[WriteGroup]:
+    def grouped(self) -> AbstractContextManager[WriteGroup]:
         """Run the block's transactions in the open write group (beginning one if none is):
         each is a savepoint of the group's one SQLite transaction, rolled back alone if it
         fails; none is committed before :meth:`end_group`. Whoever answers for them must hold
@@ -574,21 +630,7 @@ class SqliteStore:
         (``reference_server/protocol.py``). A transaction outside any ``grouped`` block commits
         the open group first, so nothing answered elsewhere sees or depends on uncommitted data.
         """
-        group = self._group
-        if group is None:
-            try:
-                self.conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error:
-                # The file is locked (another writer past busy_timeout) or unwritable: no group;
-                # each transaction begins and fails on its own, as without one.
-                yield WriteGroup(committed=True)
-                return
-            group = self._group = WriteGroup()
-        self._in_group = True
-        try:
-            yield group
-        finally:
-            self._in_group = False
+        return _Grouped(self)
 
     def end_group(self) -> None:
         """Commit the open write group, if any; its :attr:`WriteGroup.committed` tells whether
@@ -607,32 +649,26 @@ class SqliteStore:
         self.largest_group = max(self.largest_group, group.members)
         self._committed()
 
-    @contextmanager
-    def _member(self, group: WriteGroup, *, savepoint: bool) -> Iterator[SqliteTransaction]:
-        """A transaction of the group. A read (no ``savepoint``) has nothing of its own to undo:
-        at most a derived-table fill, kept if it finished and made again by the next read if not
-        (:class:`DerivedTables` marks a fill done only once it is)."""
-        group.members += 1
-        if savepoint:
-            self.conn.execute("SAVEPOINT member")
-        try:
-            yield SqliteTransaction(self.conn, self.derived)
-        except BaseException:
-            if self.conn.in_transaction:
-                if savepoint:
-                    self.conn.execute("ROLLBACK TO member")
-                    self.conn.execute("RELEASE member")
-                    if self.derived is not None:
-                        self.derived.rolled_back()
-            elif self._group is group:
-                # SQLite rolled the whole transaction back (an I/O error, a full disk): the
-                # group's other writes are gone too, and must not be acknowledged.
-                log.error("a group of %d transactions was rolled back by SQLite", group.members)
-                self._group = None
-                self._lose(group)
-            raise
-        if savepoint:
-            self.conn.execute("RELEASE member")
+    def _member_ended(self, group: WriteGroup, *, savepoint: bool, failed: bool) -> None:
+        """The end of a transaction of the group. A read (no ``savepoint``) has nothing of its own
+        to undo: at most a derived-table fill, kept if it finished and made again by the next
+        read if not (:class:`DerivedTables` marks a fill done only once it is)."""
+        if not failed:
+            if savepoint:
+                self.conn.execute("RELEASE member")
+            return
+        if self.conn.in_transaction:
+            if savepoint:
+                self.conn.execute("ROLLBACK TO member")
+                self.conn.execute("RELEASE member")
+                if self.derived is not None:
+                    self.derived.rolled_back()
+        elif self._group is group:
+            # SQLite rolled the whole transaction back (an I/O error, a full disk): the group's
+            # other writes are gone too, and must not be acknowledged.
+            log.error("a group of %d transactions was rolled back by SQLite", group.members)
+            self._group = None
+            self._lose(group)
 
     def _lose(self, group: WriteGroup) -> None:
         group.committed = False
@@ -659,11 +695,11 @@ class SqliteStore:
 
     def read(self) -> AbstractContextManager[SqliteTransaction]:
         """A read transaction: a consistent snapshot."""
-        return self._transaction("BEGIN")
+        return _Transaction(self, "BEGIN")
 
     def write(self) -> AbstractContextManager[SqliteTransaction]:
         """A write transaction, committed when the block ends and rolled back on any exception."""
-        return self._transaction("BEGIN IMMEDIATE")
+        return _Transaction(self, "BEGIN IMMEDIATE")
 
     def close(self) -> None:
         self.end_group()
