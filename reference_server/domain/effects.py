@@ -53,8 +53,10 @@ class Deprovisioning:
         user_id = user["id"]
         # Every privileged account the user could reach, directly or through a team, before the
         # access is cut.
-        reachable = tx.accounts_reached(user_id=user_id, privileged=True)
-        tx.delete_grants(user_id)
-        if user.get("groups"):  # a user in no group has no membership to end
+        if user.get("groups"):
+            reachable = tx.accounts_reached(user_id=user_id, privileged=True)
+            tx.delete_grants(user_id)
             tx.leave_all_groups(user_id, now)
+        else:  # a user in no group reaches only what its own grants did, and has no team to leave
+            reachable = tx.delete_grants(user_id, privileged=True)
         schedule_rotations(tx, reachable, reason, user_id, now)

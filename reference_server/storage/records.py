@@ -74,8 +74,11 @@ class DomainTransaction(Protocol):
         """The user's effective grants: its own, and those of every group it is a member of."""
         ...
 
-    def delete_grants(self, user_id: str) -> None:
-        """Remove the user's own grants (not those of its groups)."""
+    def delete_grants(self, user_id: str, *, privileged: bool | None = None) -> list[str]:
+        """Remove every grant of the user's own (not those of its groups), and tell the ids of
+        the accounts they granted, each once, in :meth:`accounts_reached`'s order; with
+        ``privileged``, only the privileged (or only the other) ones are told. For a user in no
+        group, that is every account it reached."""
         ...
 
     def accounts_reached(

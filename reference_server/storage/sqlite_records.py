@@ -79,8 +79,18 @@ class SqliteRecords:
         )
         return [Grant(*row) for row in rows]
 
-    def delete_grants(self, user_id: str) -> None:
-        self.conn.execute("DELETE FROM grants WHERE user_id = ?", (user_id,))
+    def delete_grants(self, user_id: str, *, privileged: bool | None = None) -> list[str]:
+        pks = self.conn.execute(
+            "DELETE FROM grants WHERE user_id = ? RETURNING account_pk", (user_id,)
+        ).fetchall()
+        if not pks:
+            return []  # most users: no grant of their own, one statement
+        kind = "" if privileged is None else f" AND privileged = {int(privileged)}"
+        rows = self.conn.execute(
+            f"SELECT id FROM accounts WHERE pk IN ({','.join('?' * len(pks))}){kind} ORDER BY pk",
+            [pk for (pk,) in pks],
+        )
+        return [row[0] for row in rows]
 
     def accounts_reached(
         self, *, user_id: str | None = None, group_id: str | None = None, privileged: bool | None = None

@@ -232,6 +232,27 @@ def test_deleting_grants_leaves_the_groups_ones(store: Store) -> None:
         assert tx.grants("u1") == []
 
 
+def test_deleting_grants_names_the_accounts_they_granted(store: Store) -> None:
+    """What a user in no group reached, from the one statement that removes its grants."""
+    _directory(store)
+    with store.write() as tx:
+        tx.insert_grant(Grant("gr1", "a1", group_id="g1"), T0)
+        for n, account in enumerate(("a3", "a2", "a1")):
+            tx.insert_grant(Grant(f"u1-{n}", account, user_id="u1"), T1)
+            tx.insert_grant(Grant(f"u2-{n}", account, user_id="u2"), T1)
+    with store.write() as tx:
+        assert tx.delete_grants("u2") == ["a1", "a2", "a3"] == tx.accounts_reached(user_id="u1")
+        assert tx.delete_grants("u2") == []
+        assert tx.delete_grants("u1", privileged=True) == ["a1", "a3"]
+    with store.read() as tx:
+        assert tx.grants("u1") == tx.grants("u2") + [Grant("gr1", "a1", group_id="g1")]
+    with store.write() as tx:
+        tx.insert_grant(Grant("u1-again", "a2", user_id="u1"), T2)
+        assert tx.delete_grants("u1", privileged=True) == []
+        assert tx.delete_grants("u1", privileged=False) == []  # deleted all the same
+        assert tx.accounts_reached(user_id="u1") == ["a1"]  # through g1
+
+
 def test_deleting_a_resource_deletes_its_grants(store: Store) -> None:
     _directory(store)
     with store.write() as tx:
