@@ -28,6 +28,8 @@ def lookup(params: Mapping[str, Any], name: str) -> Any:
     """A parameter by name, case-insensitively (clients differ: ``startindex``, ``Filter``)."""
     if name in params:
         return params[name]
+    if not params:
+        return None  # most requests: no query string
     folded = name.lower()
     return next((v for k, v in params.items() if isinstance(k, str) and k.lower() == folded), None)
 
