@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from types import MappingProxyType
 from typing import Any, cast
 
 from litestar import Litestar, Request, Response, Router, route
-from litestar._parsers import parse_query_string
+from litestar._parsers import parse_qsl
 from litestar.datastructures import URL, MultiDict, State
 from litestar.enums import HttpMethod, ScopeType
 from litestar.exceptions import HTTPException
@@ -266,7 +267,7 @@ class ScimApp(Litestar):
         try:
             call = Call(
                 self.state,
-                MultiDict(parse_query_string(scope.get("query_string", b""))),
+                _query_params(scope.get("query_string", b"")),
                 _header_reader(scope),
                 self.base_urls.of(scope),
             )
@@ -290,6 +291,16 @@ class ScimApp(Litestar):
 
 _BASE_SLASH = BASE_PATH + "/"
 _ENDPOINTS = {t.endpoint.strip("/"): t for t in RESOURCE_TYPES}
+
+
+_NO_QUERY: Mapping[str, Any] = MappingProxyType({})
+
+
+def _query_params(raw: bytes) -> Mapping[str, Any]:
+    """The query parameters as Litestar's ``Request.query_params`` has them (``parse_qsl`` on
+    ``&``, in a ``MultiDict``), without ``parse_query_string``'s LRU cache: a lookup's query
+    string is a fresh one each time, so the cache only ever misses and evicts."""
+    return MultiDict(parse_qsl(raw, separator="&")) if raw else _NO_QUERY
 
 
 def _header_reader(scope: HTTPScope) -> Callable[[str], str | None]:

@@ -84,6 +84,9 @@ class _JoinedWrites:
         self._pending = None
         self._transport.abort()
 
+    def is_closing(self) -> bool:  # uvicorn asks before every response: not through __getattr__
+        return self._transport.is_closing()
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._transport, name)
 

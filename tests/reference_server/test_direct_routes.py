@@ -85,6 +85,10 @@ def _script(s: Session) -> Iterator[tuple[str, str]]:
         "query parameters in another case",
         s.send("GET", "/Users?Filter=userName%20pr&COUNT=1&sortby=userName")[1],
     )
+    yield (
+        "repeated, blank and escaped parameters",
+        s.send("GET", "/Users?filter=userName+pr&filter=x&count=&attributes=user%4eame&sortBy=%C3%A9")[1],
+    )
     yield "projection", s.send("GET", "/Users/{uid}?attributes=userName,emails.value")[1]
     yield "exclusion", s.send("GET", "/Users/{uid}?excludedAttributes=emails,meta")[1]
     yield "read", s.send("GET", "/Users/{uid}")[1]
