@@ -62,6 +62,14 @@ def _folded(value: Any) -> str | None:
     return fold(value) if isinstance(value, str) else None
 
 
+_USER_GROUPS = (
+    "SELECT m.user_pk, g.id, json_extract(g.doc, '$.displayName') FROM group_members m "
+    "JOIN groups g ON g.pk = m.group_pk WHERE m.user_pk IN ({}) ORDER BY g.pk"
+)
+"""The groups of the users whose ``pk`` is in the list, in group order."""
+_USER_GROUPS_OF_ONE = _USER_GROUPS.format("?")
+
+
 class SqliteTransaction(SqliteRecords):
     """A transaction on the store's connection (see :class:`reference_server.storage.base.Transaction`)."""
 
@@ -78,7 +86,19 @@ class SqliteTransaction(SqliteRecords):
         ).fetchone()
         if row is None:
             return None
-        return self._hydrate(kind, [row], members=True)[0]
+        if kind != "User":
+            return self._hydrate(kind, [row], members=True)[0]
+        # One user (what every PUT, PATCH and DELETE reads first): _hydrate's work without its
+        # bookkeeping for a page of them.
+        doc: Doc = _decode(row[1])
+        doc.pop("groups", None)
+        groups = [
+            {"value": group_id, "display": display, "type": "direct"}
+            for _, group_id, display in self.conn.execute(_USER_GROUPS_OF_ONE, (row[0],))
+        ]
+        if groups:
+            doc["groups"] = groups
+        return doc
 
     def search(self, kind: Kind, query: Query) -> tuple[int, list[Doc]]:
         table = _TABLE[kind]
@@ -216,11 +236,7 @@ class SqliteTransaction(SqliteRecords):
         if kind == "User":
             for doc in docs.values():
                 doc.pop("groups", None)
-            related = self.conn.execute(
-                "SELECT m.user_pk, g.id, json_extract(g.doc, '$.displayName') FROM group_members m "
-                f"JOIN groups g ON g.pk = m.group_pk WHERE m.user_pk IN ({marks}) ORDER BY g.pk",
-                pks,
-            )
+            related = self.conn.execute(_USER_GROUPS.format(marks), pks)
             for user_pk, group_id, display in related:
                 docs[user_pk].setdefault("groups", []).append(
                     {"value": group_id, "display": display, "type": "direct"}
