@@ -12,7 +12,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 from types import MappingProxyType
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from litestar import Litestar, Request, Response, Router, route
 from litestar._parsers import parse_qsl
@@ -157,8 +157,10 @@ class _BaseUrls:
     def __call__(self, request: Request[Any, Any, Any]) -> str:
         return self.of(request.scope)
 
-    def of(self, scope: Scope) -> str:
-        host = next((v for k, v in scope["headers"] if k == b"host"), b"")
+    def of(self, scope: Scope, host: bytes | None = None) -> str:
+        """The base URL of ``scope``'s request; ``host`` is its Host header if the caller has it."""
+        if host is None:
+            host = next((v for k, v in scope["headers"] if k == b"host"), b"")
         root = scope.get("app_root_path") or scope.get("root_path", "")
         key = (scope.get("scheme"), host, scope.get("server"), root)
         found = self.known.get(key)
@@ -182,8 +184,31 @@ _DIRECT = {
 }
 """The routes :class:`ScimApp` answers itself: (with a resource id, method) -> operation."""
 
-DirectRoute = tuple[str, ResourceType, str]
-"""A request :class:`ScimApp` answers itself: the operation, the resource type, the id (or "")."""
+_READ_HEADERS = frozenset(
+    {
+        b"host",
+        b"authorization",
+        b"content-length",
+        b"content-type",
+        b"if-match",
+        b"if-none-match",
+        b"transfer-encoding",
+        b"x-forwarded-proto",
+        b"x-forwarded-for",
+    }
+)
+"""The headers the direct path reads, taken in one pass over the request's (first values)."""
+
+
+class DirectRoute(NamedTuple):
+    """A request :class:`ScimApp` answers itself."""
+
+    operation: str
+    rtype: ResourceType
+    resource_id: str
+    """The id, or "" for the collection."""
+    headers: dict[bytes, bytes]
+    """The first value of each header of :data:`_READ_HEADERS` the request has."""
 
 
 class ScimApp(Litestar):
@@ -228,23 +253,25 @@ class ScimApp(Litestar):
         operation = _DIRECT.get((bool(rest), scope["method"]))
         if operation is None:
             return None
-        header = None
-        length = None
+        headers: dict[bytes, bytes] = {}
         for name, value in scope["headers"]:
-            if name == b"authorization" and header is None:
-                header = value
-            elif name == b"content-length" and length is None:
-                length = value
-            elif name == b"transfer-encoding":
-                return None
+            if name in _READ_HEADERS:
+                if name in headers:
+                    if name == b"content-length":
+                        return None  # two lengths: left to Litestar, as a chunked body is
+                    continue
+                headers[name] = value
+        if b"transfer-encoding" in headers:
+            return None
+        header = headers.get(b"authorization")
         if not bearer_matches(header.decode("latin-1") if header else None, self.scim_config.token):
             return None  # Litestar's middleware answers 401
-        has_body = operation in ("create", "replace", "modify")
-        if has_body and (
+        length = headers.get(b"content-length")
+        if operation in ("create", "replace", "modify") and (
             length is None or not length.isdigit() or int(length) > self.scim_config.max_body_bytes
         ):
             return None
-        return operation, rtype, rest
+        return DirectRoute(operation, rtype, rest, headers)
 
     async def _answer(self, scope: HTTPScope, receive: Receive, send: Send, route: DirectRoute) -> None:
         body = b""
@@ -263,13 +290,13 @@ class ScimApp(Litestar):
     def respond(self, scope: HTTPScope, route: DirectRoute, body: bytes) -> ScimAnswer:
         """The answer to a request :meth:`direct_route` took, whose whole body is ``body``: what
         the Litestar route and exception handlers would answer."""
-        operation, rtype, rest = route
+        operation, rtype, rest, headers = route
         try:
             call = Call(
                 self.state,
                 _query_params(scope.get("query_string", b"")),
-                _header_reader(scope),
-                self.base_urls.of(scope),
+                _header_reader(scope, headers),
+                self.base_urls.of(scope, headers.get(b"host", b"")),
             )
             if operation == "query":
                 return do_query(call, rtype)
@@ -303,13 +330,16 @@ def _query_params(raw: bytes) -> Mapping[str, Any]:
     return MultiDict(parse_qsl(raw, separator="&")) if raw else _NO_QUERY
 
 
-def _header_reader(scope: HTTPScope) -> Callable[[str], str | None]:
-    """A header's first value by lower-case name (as Litestar's ``Headers.get``)."""
-    headers = scope["headers"]
+def _header_reader(scope: HTTPScope, read: dict[bytes, bytes]) -> Callable[[str], str | None]:
+    """A header's first value by lower-case name (as Litestar's ``Headers.get``), from ``read``
+    (:attr:`DirectRoute.headers`) for the names it holds."""
 
     def header(name: str) -> str | None:
         key = name.encode("latin-1")
-        return next((v.decode("latin-1") for k, v in headers if k == key), None)
+        if key in _READ_HEADERS:
+            value = read.get(key)
+            return None if value is None else value.decode("latin-1")
+        return next((v.decode("latin-1") for k, v in scope["headers"] if k == key), None)
 
     return header
 

@@ -132,13 +132,16 @@ class OneWriteProtocol(HttpToolsProtocol):
             or cycle.waiting_for_100_continue
         ):
             return None
-        scope = cycle.scope
-        for name, value in scope["headers"]:
-            if name in _PROXY_HEADERS or (
-                name == b"content-length" and (not value.isdigit() or int(value) > HIGH_WATER_LIMIT)
-            ):
-                return None
-        return scim.direct_route(cast("HTTPScope", scope))
+        route = scim.direct_route(cast("HTTPScope", cycle.scope))
+        if route is None:
+            return None
+        headers = route.headers
+        if not _PROXY_HEADERS.isdisjoint(headers):
+            return None
+        length = headers.get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > HIGH_WATER_LIMIT):
+            return None
+        return route
 
     def _respond(self, cycle: RequestResponseCycle, route: DirectRoute) -> None:
         """Answer ``cycle``'s request once its writes are committed (:class:`_HeldAnswers`)."""
