@@ -13,6 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from types import MappingProxyType
 from typing import Any, NamedTuple, cast
+from urllib.parse import unquote_to_bytes
 
 from litestar import Litestar, Request, Response, Router, route
 from litestar._parsers import parse_qsl
@@ -325,9 +326,27 @@ _NO_QUERY: Mapping[str, Any] = MappingProxyType({})
 
 def _query_params(raw: bytes) -> Mapping[str, Any]:
     """The query parameters as Litestar's ``Request.query_params`` has them (``parse_qsl`` on
-    ``&``, in a ``MultiDict``), without ``parse_query_string``'s LRU cache: a lookup's query
-    string is a fresh one each time, so the cache only ever misses and evicts."""
-    return MultiDict(parse_qsl(raw, separator="&")) if raw else _NO_QUERY
+    ``&``, blank values kept, in a ``MultiDict``), without ``parse_query_string``'s LRU cache: a
+    lookup's query string is a fresh one each time, so the cache only ever misses and evicts.
+
+    An ASCII query string (what clients send: RFC 3986 percent-encodes the rest) is split here
+    and each part percent-decoded as UTF-8 in one step, which is what ``parse_qsl`` comes to for
+    it at half the cost (``tests/reference_server/test_query_params.py``)."""
+    if not raw:
+        return _NO_QUERY
+    if not raw.isascii():
+        return MultiDict(parse_qsl(raw, separator="&"))
+    pairs = []
+    for part in raw.split(b"&"):
+        if part:
+            name, _, value = part.partition(b"=")
+            pairs.append((_unquote(name), _unquote(value)))
+    return MultiDict(pairs)
+
+
+def _unquote(part: bytes) -> str:
+    """``unquote_plus`` of an ASCII query string part, invalid UTF-8 replaced (as ``parse_qsl``)."""
+    return unquote_to_bytes(part.replace(b"+", b" ")).decode("utf-8", "replace")
 
 
 def _header_reader(scope: HTTPScope, read: dict[bytes, bytes]) -> Callable[[str], str | None]:
