@@ -461,6 +461,8 @@ class DerivedTables:
         """Fills of the suffix indexes since the open (for the tests)."""
         self.uncommitted = False
         """A fill ran in the transaction under way: a rollback undoes it (:meth:`rolled_back`)."""
+        self.checked = False
+        """``PRAGMA data_version`` was read in the transaction under way."""
 
     def _version(self) -> int:
         return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
@@ -468,12 +470,16 @@ class DerivedTables:
     def check(self, *, suffixes: bool) -> None:
         """Within a transaction, before the counts (and with ``suffixes`` the suffix indexes) are
         read: make them right if the file changed or the suffix indexes were never filled."""
-        version = self._version()
-        if version != self.version:
-            self._run(ddl.COUNT_FILL)
-            self.suffixes_filled = False
-            self.version = version
-            self.uncommitted = True
+        if not self.checked:
+            # Once a transaction: in a write one no other connection can commit, and a read one
+            # sees its snapshot whatever they do (a write group's lookups ask once, not each).
+            version = self._version()
+            if version != self.version:
+                self._run(ddl.COUNT_FILL)
+                self.suffixes_filled = False
+                self.version = version
+                self.uncommitted = True
+            self.checked = True
         if suffixes and not self.suffixes_filled:
             started = time.perf_counter()
             self._run(ddl.SUFFIX_FILL)
@@ -485,10 +491,11 @@ class DerivedTables:
                 log.info("filled the co/ew lookup indexes from the database in %.1f s", seconds)
 
     def committed(self) -> None:
-        self.uncommitted = False
+        self.uncommitted = self.checked = False
 
     def rolled_back(self) -> None:
         """The transaction's fills are undone with it: the next read makes them again."""
+        self.checked = False
         if self.uncommitted:
             self.version = -1
             self.suffixes_filled = False

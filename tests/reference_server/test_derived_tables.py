@@ -222,3 +222,25 @@ def test_a_fill_undone_by_a_rollback_is_made_again(tmp_path: Path) -> None:
         assert store.derived.suffix_fills == 2
     finally:
         store.close()
+
+
+def test_a_write_group_reads_the_file_version_once(tmp_path: Path) -> None:
+    """No other connection commits while the group holds the write lock: its lookups ask
+    ``PRAGMA data_version`` once between them, and the next transaction asks again."""
+    db = tmp_path / "scim.db"
+    store = _store_with_users(db, 3)
+    asked: list[str] = []
+    store.conn.set_trace_callback(lambda sql: asked.append(sql) if "data_version" in sql else None)
+    try:
+        with store.grouped():
+            for _ in range(3):
+                assert _ids(store, None) == (3, {"u0", "u1", "u2"})
+        store.end_group()
+        assert len(asked) == 1
+        other = sqlite3.connect(db, isolation_level=None)
+        other.execute("DELETE FROM users WHERE id = 'u2'")
+        other.close()
+        assert _ids(store, None) == (2, {"u0", "u1"})  # seen by the next transaction
+        assert len(asked) == 2
+    finally:
+        store.close()
