@@ -97,6 +97,7 @@ class OneWriteProtocol(HttpToolsProtocol):
 
     _joined: _JoinedWrites
     _waiting: tuple[RequestResponseCycle, DirectRoute] | None = None
+    _held: _HeldAnswers | None = None
     """The request being answered directly, until its body is complete."""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
@@ -151,9 +152,12 @@ class OneWriteProtocol(HttpToolsProtocol):
         if not isinstance(store, SqliteStore):
             self._send(cycle, scim.respond(cast("HTTPScope", cycle.scope), route, bytes(cycle.body)))
             return
-        held = _HELD.get(store)
-        if held is None:
-            held = _HELD[store] = _HeldAnswers(store)
+        held = self._held
+        if held is None or held.store is not store:
+            held = _HELD.get(store)
+            if held is None:
+                held = _HELD[store] = _HeldAnswers(store)
+            self._held = held  # the weak dictionary's lookup once a connection, not a request
         with store.grouped() as group:
             answer = scim.respond(cast("HTTPScope", cycle.scope), route, bytes(cycle.body))
         held.hold(self, cycle, answer, group)
