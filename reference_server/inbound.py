@@ -109,7 +109,12 @@ def _top_level(rtype: ResourceType, key: str) -> tuple[ResourceSchema | None, At
     return ext, resolved
 
 
-def _declared_schemas(body: Mapping[str, Any], rtype: ResourceType) -> list[str]:
+_DECLARED: dict[tuple[int, tuple[str, ...]], tuple[ResourceType, frozenset[str]]] = {}
+"""The schemas a valid ``schemas`` list declares, by (resource type, list): a client sends the
+same list with every request."""
+
+
+def _declared_schemas(body: Mapping[str, Any], rtype: ResourceType) -> frozenset[str]:
     """RFC 7643 §3: ``schemas`` is REQUIRED and names the core schema and any extensions."""
     raw = body.get("schemas")
     if raw is None:
@@ -118,6 +123,18 @@ def _declared_schemas(body: Mapping[str, Any], rtype: ResourceType) -> list[str]
         raise ScimError(400, "schemas is required (RFC 7643 §3)", "invalidSyntax")
     if not isinstance(raw, list) or not raw or not all(isinstance(s, str) for s in raw):
         raise ScimError(400, "schemas must be a non-empty array of URIs", "invalidSyntax")
+    key = (id(rtype), tuple(raw))
+    known = _DECLARED.get(key)
+    if known is not None and known[0] is rtype:
+        return known[1]
+    declared = _checked_schemas(raw, rtype)
+    if len(_DECLARED) >= 1024:
+        _DECLARED.clear()  # the lists are the client's: keep the cache bounded
+    _DECLARED[key] = (rtype, declared)
+    return declared
+
+
+def _checked_schemas(raw: list[str], rtype: ResourceType) -> frozenset[str]:
     declared = [canonical_schema(s) for s in raw if s.lower() not in IDP_SCHEMAS]
     known = {s.id for s in rtype.schemas}
     unknown = [s for s in declared if s not in known]
@@ -125,7 +142,7 @@ def _declared_schemas(body: Mapping[str, Any], rtype: ResourceType) -> list[str]
         raise bad_request(f"unknown schema {unknown[0]!r} for a {rtype.name}")
     if rtype.schema.id not in declared:
         raise bad_request(f"schemas must include {rtype.schema.id}")
-    return declared
+    return frozenset(declared)
 
 
 def _attributes(value: Mapping[str, Any], lookup: Any, path: str) -> dict[str, Any]:
@@ -220,8 +237,19 @@ def coerce_single(attribute: Attribute, value: Any, where: str) -> Any:
 
 def _check_required(out: dict[str, Any], rtype: ResourceType) -> None:
     """RFC 7644 §3.3 / §3.5.1: required attributes MUST be supplied (400 otherwise)."""
-    for attribute in rtype.schema:
-        if attribute.required and attribute.mutability != "readOnly":
-            value = out.get(attribute.name)
-            if value is None or (isinstance(value, str) and not value.strip()):
-                raise bad_request(f"{attribute.name} is required")
+    for attribute in _required(rtype):
+        value = out.get(attribute.name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise bad_request(f"{attribute.name} is required")
+
+
+_REQUIRED: dict[int, tuple[ResourceType, tuple[Attribute, ...]]] = {}
+
+
+def _required(rtype: ResourceType) -> tuple[Attribute, ...]:
+    """The attributes of ``rtype``'s core schema a client must supply."""
+    known = _REQUIRED.get(id(rtype))
+    if known is None or known[0] is not rtype:
+        wanted = tuple(a for a in rtype.schema if a.required and a.mutability != "readOnly")
+        known = _REQUIRED[id(rtype)] = (rtype, wanted)
+    return known[1]
