@@ -86,27 +86,32 @@ def normalize(body: object, rtype: ResourceType) -> dict[str, Any]:
     return out
 
 
-_TOP_LEVEL: dict[tuple[int, str], tuple[ResourceType, ResourceSchema | None, AttrPath | None]] = {}
-"""What a top-level key of a body is, by (resource type, key): a client sends the same keys in
+_KeyKind = tuple[ResourceSchema | None, AttrPath | None]
+_TOP_LEVEL: dict[int, tuple[ResourceType, dict[str, _KeyKind]]] = {}
+"""What a top-level key of a body is, by resource type and key: a client sends the same keys in
 every request, and resolving one goes through several case-folded lookups."""
 
 
-def _top_level(rtype: ResourceType, key: str) -> tuple[ResourceSchema | None, AttrPath | None]:
+def _top_level(rtype: ResourceType, key: str) -> _KeyKind:
     """The extension ``key`` names, or else the attribute (None for ``schemas``, an unknown
     attribute, or a sub-attribute path)."""
-    found = _TOP_LEVEL.get((id(rtype), key))
-    if found is not None and found[0] is rtype:
-        return found[1], found[2]
+    known = _TOP_LEVEL.get(id(rtype))
+    if known is None or known[0] is not rtype:
+        known = _TOP_LEVEL[id(rtype)] = (rtype, {})
+    keys = known[1]
+    found = keys.get(key)
+    if found is not None:
+        return found
     ext = rtype.extension(canonical_schema(key)) if key[:4].lower() == "urn:" else None
     resolved = None
     if ext is None and key.lower() != "schemas":
         resolved = rtype.resolve(key)
         if resolved is not None and resolved.sub is not None:
             resolved = None
-    if len(_TOP_LEVEL) >= 4096:
-        _TOP_LEVEL.clear()  # the keys are the client's: keep the cache bounded
-    _TOP_LEVEL[(id(rtype), key)] = (rtype, ext, resolved)
-    return ext, resolved
+    if len(keys) >= 4096:
+        keys.clear()  # the keys are the client's: keep the cache bounded
+    keys[key] = found = (ext, resolved)
+    return found
 
 
 _DECLARED: dict[tuple[int, tuple[str, ...]], tuple[ResourceType, frozenset[str]]] = {}

@@ -40,7 +40,10 @@ class Attribute:
 
     @cached_property
     def _sub_index(self) -> dict[str, Attribute]:
-        return {a.name.lower(): a for a in self.sub_attributes}
+        # Lower-case names, and the names as spelled (what clients almost always send): one
+        # lookup without lower() for those.
+        subs = self.sub_attributes
+        return {**{a.name.lower(): a for a in subs}, **{a.name: a for a in subs}}
 
     @cached_property
     def returns_every_sub(self) -> bool:
@@ -49,7 +52,9 @@ class Attribute:
 
     def sub(self, name: str) -> Attribute | None:
         """The sub-attribute called ``name`` (case-insensitive), or None."""
-        return self._sub_index.get(name.lower())
+        index = self._sub_index
+        found = index.get(name)
+        return found if found is not None else index.get(name.lower())
 
     def to_scim(self) -> dict[str, Any]:
         """The attribute in the RFC 7643 §7 representation served by ``/Schemas``."""
@@ -84,11 +89,14 @@ class ResourceSchema:
     _index: dict[str, Attribute] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_index", {a.name.lower(): a for a in self.attributes})
+        # Lower-case names, and the names as spelled (see Attribute._sub_index).
+        index = {**{a.name.lower(): a for a in self.attributes}, **{a.name: a for a in self.attributes}}
+        object.__setattr__(self, "_index", index)
 
     def attribute(self, name: str) -> Attribute | None:
         """The top-level attribute called ``name`` (case-insensitive), or None."""
-        return self._index.get(name.lower())
+        found = self._index.get(name)
+        return found if found is not None else self._index.get(name.lower())
 
     def __iter__(self) -> Iterator[Attribute]:
         return iter(self.attributes)
