@@ -106,15 +106,23 @@ def is_object(value: object) -> TypeGuard[Mapping[Any, Any]]:
 
 
 _SCHEMAS, _EXTENSION, _ATTRIBUTE, _UNKNOWN = range(4)
-_KEYS: dict[tuple[int, str], tuple[ResourceType, int, Any]] = {}
-"""What a top-level key of a resource is, by (resource type, key): the same few keys come in
+_KEYS: dict[int, tuple[ResourceType, dict[str, tuple[int, Any]]]] = {}
+"""What a top-level key of a resource is, by resource type and key: the same few keys come in
 every document, and resolving them goes through case-folded lookups each time."""
 
 
-def _key(rtype: ResourceType, key: str) -> tuple[int, Any]:
-    found = _KEYS.get((id(rtype), key))
-    if found is not None and found[0] is rtype:
-        return found[1], found[2]
+def _keys(rtype: ResourceType) -> dict[str, tuple[int, Any]]:
+    known = _KEYS.get(id(rtype))
+    if known is None or known[0] is not rtype:
+        known = _KEYS[id(rtype)] = (rtype, {})
+    return known[1]
+
+
+def _key(rtype: ResourceType, key: str, keys: dict[str, tuple[int, Any]]) -> tuple[int, Any]:
+    """What ``key`` is in ``rtype``'s resources; ``keys`` is :func:`_keys` of it."""
+    found = keys.get(key)
+    if found is not None:
+        return found
     kind: int
     what: Any = None
     if key.lower() == "schemas":
@@ -126,10 +134,10 @@ def _key(rtype: ResourceType, key: str) -> tuple[int, Any]:
         else:
             what = rtype.schema.attribute(key) or common_attribute(key)
             kind = _UNKNOWN if what is None else _ATTRIBUTE
-    if len(_KEYS) >= 4096:
-        _KEYS.clear()  # keys come from stored documents, but keep it bounded all the same
-    _KEYS[(id(rtype), key)] = (rtype, kind, what)
-    return kind, what
+    if len(keys) >= 4096:
+        keys.clear()  # keys come from stored documents, but keep it bounded all the same
+    keys[key] = found = (kind, what)
+    return found
 
 
 def project(
@@ -147,8 +155,9 @@ def project(
     unwanted = _Names.of(rtype, excluded) if excluded else _NOTHING
     default = wanted is None and unwanted is _NOTHING
     out: dict[str, Any] = {}
+    keys = _keys(rtype)
     for key, value in resource.items():
-        kind, what = _key(rtype, key)
+        kind, what = _key(rtype, key, keys)
         if kind == _ATTRIBUTE and default:
             # What _project_attribute comes to for the default set (most requests), inlined.
             if what.returned == "default" or what.returned == "always":
