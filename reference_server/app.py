@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, NamedTuple, cast
 from urllib.parse import unquote_to_bytes
@@ -325,23 +326,27 @@ _NO_QUERY: Mapping[str, Any] = MappingProxyType({})
 
 
 def _query_params(raw: bytes) -> Mapping[str, Any]:
-    """The query parameters as Litestar's ``Request.query_params`` has them (``parse_qsl`` on
-    ``&``, blank values kept, in a ``MultiDict``), without ``parse_query_string``'s LRU cache: a
-    lookup's query string is a fresh one each time, so the cache only ever misses and evicts.
+    """The query parameters as Litestar's ``Request.query_params`` has them: the pairs of
+    ``parse_qsl`` on ``&``, blank values kept, in a ``MultiDict``."""
+    return MultiDict(_query_pairs(raw)) if raw else _NO_QUERY
+
+
+@lru_cache(1024)
+def _query_pairs(raw: bytes) -> tuple[tuple[str, str], ...]:
+    """``parse_qsl``'s pairs, remembered as Litestar's ``parse_query_string`` does (an identity
+    provider looks the same user up more than once: before a create, and again after it).
 
     An ASCII query string (what clients send: RFC 3986 percent-encodes the rest) is split here
     and each part percent-decoded as UTF-8 in one step, which is what ``parse_qsl`` comes to for
     it at half the cost (``tests/reference_server/test_query_params.py``)."""
-    if not raw:
-        return _NO_QUERY
     if not raw.isascii():
-        return MultiDict(parse_qsl(raw, separator="&"))
+        return tuple(parse_qsl(raw, separator="&"))
     pairs = []
     for part in raw.split(b"&"):
         if part:
             name, _, value = part.partition(b"=")
             pairs.append((_unquote(name), _unquote(value)))
-    return MultiDict(pairs)
+    return tuple(pairs)
 
 
 def _unquote(part: bytes) -> str:
