@@ -97,8 +97,9 @@ class OneWriteProtocol(HttpToolsProtocol):
 
     _joined: _JoinedWrites
     _waiting: tuple[RequestResponseCycle, DirectRoute] | None = None
-    _held: _HeldAnswers | None = None
     """The request being answered directly, until its body is complete."""
+    _held: _HeldAnswers | None = None
+    """The holder of the answers to this connection's requests (one per store)."""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         self._joined = _JoinedWrites(transport, self.loop)

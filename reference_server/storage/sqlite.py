@@ -526,8 +526,8 @@ class _Transaction:
     :meth:`SqliteStore._member_ended`). Outside a ``grouped`` block, the open group commits first,
     so that nothing answered elsewhere depends on uncommitted data.
 
-    A class, not a generator context manager: every request runs one, and contextlib's
-    generator machinery cost more than the rest of it (17% of a lookup's app time in a profile).
+    A class, not a generator context manager: every request runs one or two, and contextlib's
+    generator machinery was 17% of a lookup's app time in a profile.
     """
 
     __slots__ = ("_begin", "_group", "_savepoint", "_store")

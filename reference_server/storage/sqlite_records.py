@@ -8,6 +8,7 @@ rotation per account is a partial unique index; a second one is ignored.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
 from typing import Any
@@ -87,8 +88,8 @@ class SqliteRecords:
             return []  # most users: no grant of their own, one statement
         kind = "" if privileged is None else f" AND privileged = {int(privileged)}"
         rows = self.conn.execute(
-            f"SELECT id FROM accounts WHERE pk IN ({','.join('?' * len(pks))}){kind} ORDER BY pk",
-            [pk for (pk,) in pks],
+            f"SELECT id FROM accounts WHERE pk IN (SELECT value FROM json_each(?)){kind} ORDER BY pk",
+            (json.dumps([pk for (pk,) in pks]),),  # one parameter, however many grants
         )
         return [row[0] for row in rows]
 
