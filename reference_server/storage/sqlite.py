@@ -86,19 +86,7 @@ class SqliteTransaction(SqliteRecords):
         ).fetchone()
         if row is None:
             return None
-        if kind != "User":
-            return self._hydrate(kind, [row], members=True)[0]
-        # One user (what every PUT, PATCH and DELETE reads first): _hydrate's work without its
-        # bookkeeping for a page of them.
-        doc: Doc = _decode(row[1])
-        doc.pop("groups", None)
-        groups = [
-            {"value": group_id, "display": display, "type": "direct"}
-            for _, group_id, display in self.conn.execute(_USER_GROUPS_OF_ONE, (row[0],))
-        ]
-        if groups:
-            doc["groups"] = groups
-        return doc
+        return self._hydrate(kind, [row], members=True)[0]
 
     def search(self, kind: Kind, query: Query) -> tuple[int, list[Doc]]:
         table = _TABLE[kind]
@@ -228,6 +216,19 @@ class SqliteTransaction(SqliteRecords):
 
     def _hydrate(self, kind: Kind, rows: Sequence[tuple[int, str]], *, members: bool) -> list[Doc]:
         """Decode documents and attach the derived ``groups`` / ``members`` in one query per page."""
+        if kind == "User" and len(rows) == 1:
+            # One user (what every PUT, PATCH and DELETE reads first, and a lookup finds): the
+            # same, without the bookkeeping for a page of them.
+            pk, text = rows[0]
+            user: Doc = _decode(text)
+            user.pop("groups", None)
+            groups = [
+                {"value": group_id, "display": display, "type": "direct"}
+                for _, group_id, display in self.conn.execute(_USER_GROUPS_OF_ONE, (pk,))
+            ]
+            if groups:
+                user["groups"] = groups
+            return [user]
         docs = {pk: _decode(text) for pk, text in rows}
         if not docs:
             return []
