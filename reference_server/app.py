@@ -213,6 +213,16 @@ class DirectRoute(NamedTuple):
     """The first value of each header of :data:`_READ_HEADERS` the request has."""
 
 
+class AppState(NamedTuple):
+    """What the direct path reads of the app's ``State``, read once: ``State`` finds an attribute
+    through ``__getattr__`` after a miss along its MRO (0.7 µs), and a request read it up to four
+    times. Handlers read ``call.state.config`` / ``.resources`` from either."""
+
+    config: ServerConfig
+    resources: dict[str, Any]
+    store: Store
+
+
 class ScimApp(Litestar):
     """The Litestar app, answering its busiest routes directly.
 
@@ -228,6 +238,7 @@ class ScimApp(Litestar):
     scim_config: ServerConfig
     base_urls: _BaseUrls
     direct: bool = True
+    _app_state: AppState | None = None
     """False sends every request through Litestar (the tests compare both paths)."""
 
     async def __call__(
@@ -289,13 +300,21 @@ class ScimApp(Litestar):
             body = b"".join(chunks)
         await self.respond(scope, route, body)(scope, receive, send)
 
+    def app_state(self) -> AppState:
+        """The app's state as the direct path reads it (set once the app is built)."""
+        known = self._app_state
+        if known is None:
+            state = self.state
+            known = self._app_state = AppState(state.config, state.resources, state.store)
+        return known
+
     def respond(self, scope: HTTPScope, route: DirectRoute, body: bytes) -> ScimAnswer:
         """The answer to a request :meth:`direct_route` took, whose whole body is ``body``: what
         the Litestar route and exception handlers would answer."""
         operation, rtype, rest, headers = route
         try:
             call = Call(
-                self.state,
+                self.app_state(),
                 _query_params(scope.get("query_string", b"")),
                 _header_reader(scope, headers),
                 self.base_urls.of(scope, headers.get(b"host", b"")),

@@ -149,7 +149,7 @@ class OneWriteProtocol(HttpToolsProtocol):
         """Answer ``cycle``'s request once its writes are committed (:class:`_HeldAnswers`)."""
         scim = self.config.app
         assert isinstance(scim, ScimApp)
-        store = scim.state.store
+        store = scim.app_state().store
         if not isinstance(store, SqliteStore):
             self._send(cycle, scim.respond(cast("HTTPScope", cycle.scope), route, bytes(cycle.body)))
             return
