@@ -129,7 +129,7 @@ class Resources:
             if self.kind == "User":
                 self.effects.user_changed(tx, None, doc)
                 # A new user is in no group, so the stored document is what was written.
-                return {k: v for k, v in doc.items() if k != "groups"}
+                return _without_groups(doc)
             stored = tx.get(self.kind, doc["id"])
         assert stored is not None
         return stored
@@ -215,7 +215,7 @@ class Resources:
             if not before.get("groups"):
                 # Updating a user never adds a membership (effects only take them away), so a user
                 # in no group is still in none: the stored document is what was written.
-                return {k: v for k, v in doc.items() if k != "groups"}
+                return _without_groups(doc)
         else:
             kept = {m["value"] for m in doc.get("members") or ()}
             gone = [m["value"] for m in before.get("members") or () if m["value"] not in kept]
@@ -254,6 +254,12 @@ class Resources:
             seen.setdefault(member["value"], member)
         if members:
             doc["members"] = list(seen.values())
+
+
+def _without_groups(doc: Doc) -> Doc:
+    """``doc`` as stored: a User's ``groups`` are derived, so the store keeps none (normalized
+    attributes never carry them, readOnly as they are)."""
+    return {k: v for k, v in doc.items() if k != "groups"} if "groups" in doc else doc
 
 
 def _same(before: Doc, attrs: dict[str, Any], kind: Kind) -> bool:
