@@ -238,8 +238,8 @@ class ScimApp(Litestar):
     scim_config: ServerConfig
     base_urls: _BaseUrls
     direct: bool = True
-    _app_state: AppState | None = None
     """False sends every request through Litestar (the tests compare both paths)."""
+    _app_state: AppState | None = None
 
     async def __call__(
         self, scope: Scope | LifeSpanScope, receive: Receive | LifeSpanReceive, send: Send | LifeSpanSend
