@@ -21,6 +21,7 @@ from typing import Any
 
 from reference_server.errors import ScimError, bad_request
 from reference_server.projection import is_object
+from reference_server.typecache import TypeCache
 from schemas import Attribute, AttrPath, ResourceSchema, ResourceType, urns
 
 _SCHEMA_ALIASES = {
@@ -50,12 +51,13 @@ def normalize(body: object, rtype: ResourceType) -> dict[str, Any]:
     if not is_object(body):
         raise ScimError(400, "the request body must be a JSON object", "invalidSyntax")
     declared = _declared_schemas(body, rtype)
+    keys = _TOP_LEVEL.of(rtype)
     out: dict[str, Any] = {}
     extensions: dict[str, dict[str, Any]] = {}
     for key, value in body.items():
         if not isinstance(key, str):
             continue
-        ext, resolved = _top_level(rtype, key)
+        ext, resolved = _top_level(rtype, key, keys)
         if ext is not None:
             if value is None:
                 continue
@@ -87,18 +89,14 @@ def normalize(body: object, rtype: ResourceType) -> dict[str, Any]:
 
 
 _KeyKind = tuple[ResourceSchema | None, AttrPath | None]
-_TOP_LEVEL: dict[int, tuple[ResourceType, dict[str, _KeyKind]]] = {}
+_TOP_LEVEL: TypeCache[str, _KeyKind] = TypeCache(4096)
 """What a top-level key of a body is, by resource type and key: a client sends the same keys in
 every request, and resolving one goes through several case-folded lookups."""
 
 
-def _top_level(rtype: ResourceType, key: str) -> _KeyKind:
+def _top_level(rtype: ResourceType, key: str, keys: dict[str, _KeyKind]) -> _KeyKind:
     """The extension ``key`` names, or else the attribute (None for ``schemas``, an unknown
-    attribute, or a sub-attribute path)."""
-    known = _TOP_LEVEL.get(id(rtype))
-    if known is None or known[0] is not rtype:
-        known = _TOP_LEVEL[id(rtype)] = (rtype, {})
-    keys = known[1]
+    attribute, or a sub-attribute path); ``keys`` is ``_TOP_LEVEL.of(rtype)``."""
     found = keys.get(key)
     if found is not None:
         return found
@@ -108,14 +106,13 @@ def _top_level(rtype: ResourceType, key: str) -> _KeyKind:
         resolved = rtype.resolve(key)
         if resolved is not None and resolved.sub is not None:
             resolved = None
-    if len(keys) >= 4096:
-        keys.clear()  # the keys are the client's: keep the cache bounded
-    keys[key] = found = (ext, resolved)
+    found = (ext, resolved)
+    _TOP_LEVEL.put(keys, key, found)
     return found
 
 
-_DECLARED: dict[tuple[int, tuple[str, ...]], tuple[ResourceType, frozenset[str]]] = {}
-"""The schemas a valid ``schemas`` list declares, by (resource type, list): a client sends the
+_DECLARED: TypeCache[tuple[str, ...], frozenset[str]] = TypeCache(1024)
+"""The schemas a valid ``schemas`` list declares, by resource type and list: a client sends the
 same list with every request."""
 
 
@@ -128,14 +125,11 @@ def _declared_schemas(body: Mapping[str, Any], rtype: ResourceType) -> frozenset
         raise ScimError(400, "schemas is required (RFC 7643 §3)", "invalidSyntax")
     if not isinstance(raw, list) or not raw or not all(isinstance(s, str) for s in raw):
         raise ScimError(400, "schemas must be a non-empty array of URIs", "invalidSyntax")
-    key = (id(rtype), tuple(raw))
-    known = _DECLARED.get(key)
-    if known is not None and known[0] is rtype:
-        return known[1]
-    declared = _checked_schemas(raw, rtype)
-    if len(_DECLARED) >= 1024:
-        _DECLARED.clear()  # the lists are the client's: keep the cache bounded
-    _DECLARED[key] = (rtype, declared)
+    lists = _DECLARED.of(rtype)
+    declared = lists.get(tuple(raw))
+    if declared is None:
+        declared = _checked_schemas(raw, rtype)
+        _DECLARED.put(lists, tuple(raw), declared)
     return declared
 
 
@@ -242,19 +236,7 @@ def coerce_single(attribute: Attribute, value: Any, where: str) -> Any:
 
 def _check_required(out: dict[str, Any], rtype: ResourceType) -> None:
     """RFC 7644 §3.3 / §3.5.1: required attributes MUST be supplied (400 otherwise)."""
-    for attribute in _required(rtype):
+    for attribute in rtype.schema.supplied:
         value = out.get(attribute.name)
         if value is None or (isinstance(value, str) and not value.strip()):
             raise bad_request(f"{attribute.name} is required")
-
-
-_REQUIRED: dict[int, tuple[ResourceType, tuple[Attribute, ...]]] = {}
-
-
-def _required(rtype: ResourceType) -> tuple[Attribute, ...]:
-    """The attributes of ``rtype``'s core schema a client must supply."""
-    known = _REQUIRED.get(id(rtype))
-    if known is None or known[0] is not rtype:
-        wanted = tuple(a for a in rtype.schema if a.required and a.mutability != "readOnly")
-        known = _REQUIRED[id(rtype)] = (rtype, wanted)
-    return known[1]

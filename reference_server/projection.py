@@ -36,6 +36,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
+from reference_server.typecache import TypeCache
 from schemas import Attribute, ResourceSchema, ResourceType, common_attribute
 
 
@@ -106,20 +107,13 @@ def is_object(value: object) -> TypeGuard[Mapping[Any, Any]]:
 
 
 _SCHEMAS, _EXTENSION, _ATTRIBUTE, _UNKNOWN = range(4)
-_KEYS: dict[int, tuple[ResourceType, dict[str, tuple[int, Any]]]] = {}
+_KEYS: TypeCache[str, tuple[int, Any]] = TypeCache(4096)
 """What a top-level key of a resource is, by resource type and key: the same few keys come in
 every document, and resolving them goes through case-folded lookups each time."""
 
 
-def _keys(rtype: ResourceType) -> dict[str, tuple[int, Any]]:
-    known = _KEYS.get(id(rtype))
-    if known is None or known[0] is not rtype:
-        known = _KEYS[id(rtype)] = (rtype, {})
-    return known[1]
-
-
 def _key(rtype: ResourceType, key: str, keys: dict[str, tuple[int, Any]]) -> tuple[int, Any]:
-    """What ``key`` is in ``rtype``'s resources; ``keys`` is :func:`_keys` of it."""
+    """What ``key`` is in ``rtype``'s resources; ``keys`` is ``_KEYS.of(rtype)``."""
     found = keys.get(key)
     if found is not None:
         return found
@@ -134,9 +128,8 @@ def _key(rtype: ResourceType, key: str, keys: dict[str, tuple[int, Any]]) -> tup
         else:
             what = rtype.schema.attribute(key) or common_attribute(key)
             kind = _UNKNOWN if what is None else _ATTRIBUTE
-    if len(keys) >= 4096:
-        keys.clear()  # keys come from stored documents, but keep it bounded all the same
-    keys[key] = found = (kind, what)
+    found = (kind, what)
+    _KEYS.put(keys, key, found)  # keys come from stored documents, but bounded all the same
     return found
 
 
@@ -155,7 +148,7 @@ def project(
     unwanted = _Names.of(rtype, excluded) if excluded else _NOTHING
     default = wanted is None and unwanted is _NOTHING
     out: dict[str, Any] = {}
-    keys = _keys(rtype)
+    keys = _KEYS.of(rtype)
     for key, value in resource.items():
         kind, what = _key(rtype, key, keys)
         if kind == _ATTRIBUTE and default:

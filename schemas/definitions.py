@@ -98,6 +98,11 @@ class ResourceSchema:
         found = self._index.get(name)
         return found if found is not None else self._index.get(name.lower())
 
+    @cached_property
+    def supplied(self) -> tuple[Attribute, ...]:
+        """The attributes a client must supply: required and not readOnly (RFC 7644 §3.3)."""
+        return tuple(a for a in self.attributes if a.required and a.mutability != "readOnly")
+
     def __iter__(self) -> Iterator[Attribute]:
         return iter(self.attributes)
 

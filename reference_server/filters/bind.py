@@ -39,6 +39,7 @@ from reference_server.filters.ast import (
     Present,
     ValuePath,
 )
+from reference_server.typecache import TypeCache
 from schemas import Attribute, ResourceSchema, ResourceType
 
 Kind = Literal["string", "boolean", "number", "dateTime"]
@@ -168,8 +169,8 @@ class _Unassigned(Exception):
     """The path names no attribute of the type, and that is to be read as "unassigned"."""
 
 
-_TARGETS: dict[tuple[int, str], tuple[ResourceType, AttributeRef]] = {}
-"""The target of a top-level path that binds, by (resource type, path as written): a client looks
+_TARGETS: TypeCache[str, AttributeRef] = TypeCache(4096)
+"""The target of a top-level path that binds, by resource type and path as written: a client looks
 resources up by the same few paths, and resolving one goes through case-folded lookups."""
 
 
@@ -179,15 +180,13 @@ class _Binder:
         self.unknown = unknown
 
     def target(self, path: str, element_of: AttributeRef | None) -> AttributeRef:
-        if element_of is None:
-            known = _TARGETS.get((id(self.rtype), path))
-            if known is not None and known[0] is self.rtype:
-                return known[1]
-        target = self._target(path, element_of)
-        if element_of is None and self.rtype is not None:
-            if len(_TARGETS) >= 4096:
-                _TARGETS.clear()  # the paths are the client's: keep the cache bounded
-            _TARGETS[(id(self.rtype), path)] = (self.rtype, target)
+        if element_of is not None or self.rtype is None:
+            return self._target(path, element_of)
+        targets = _TARGETS.of(self.rtype)
+        target = targets.get(path)
+        if target is None:
+            target = self._target(path, None)
+            _TARGETS.put(targets, path, target)
         return target
 
     def _target(self, path: str, element_of: AttributeRef | None) -> AttributeRef:

@@ -55,6 +55,7 @@ from reference_server.filters.layout import (
 )
 from reference_server.filters.parser import attr_path_syntax_ok
 from reference_server.storage.ddl import SUFFIX_BYTES, SUFFIX_MIN_BYTES, UNINDEXED, tail, tail_index
+from reference_server.typecache import TypeCache
 from schemas import Attribute, ResourceType
 
 Sql = tuple[str, list[object]]
@@ -379,9 +380,9 @@ _SHAPE_OPS = frozenset({"eq", "ne", "gt", "ge", "lt", "le"})
 """The operators whose SQL for a string operand does not depend on the string (``sw``, ``co`` and
 ``ew`` may use a suffix index or a range, which do)."""
 
-_SHAPES: dict[tuple[int, str, str, str], tuple[ResourceType, str, bool]] = {}
-"""The SQL of a top-level ``path op "string"`` by (resource type, path as written, op, unknown):
-the type, the expression, and whether the operand is bound folded. Every lookup an identity
+_SHAPES: TypeCache[tuple[str, str, str], tuple[str, bool]] = TypeCache(1024)
+"""The SQL of a top-level ``path op "string"`` by resource type and (path as written, op,
+unknown): the expression, and whether the operand is bound folded. Every lookup an identity
 provider sends has one of a few such shapes with a fresh value."""
 
 
@@ -394,16 +395,16 @@ def compile_filter(
     Raises 400 ``invalidFilter`` when the filter does not fit ``rtype`` (see
     :func:`~reference_server.filters.bind`, also for ``unknown``).
     """
-    key = None
+    shapes = None
     if isinstance(node, Comparison) and isinstance(node.value, str) and node.op in _SHAPE_OPS:
-        key = (id(rtype), node.path, node.op, unknown)
-        known = _SHAPES.get(key)
-        if known is not None and known[0] is rtype:
-            return known[1], [fold(node.value) if known[2] else node.value]
+        shapes = _SHAPES.of(rtype)
+        known = shapes.get((node.path, node.op, unknown))
+        if known is not None:
+            return known[0], [fold(node.value) if known[1] else node.value]
     bound = bind(node, rtype, unknown=unknown)
     sql, params = _Compiler(rtype).compile(bound)
     if (
-        key is not None
+        shapes is not None
         and isinstance(node, Comparison)
         and isinstance(bound, BCompare)
         and bound.kind == "string"
@@ -412,9 +413,7 @@ def compile_filter(
     ):
         # Only a comparison bound as it was written, whose one parameter is its operand: the
         # SQL holds for any other string (dateTime operands are rewritten, so never kept).
-        if len(_SHAPES) >= 1024:
-            _SHAPES.clear()  # the paths are the client's: keep the cache bounded
-        _SHAPES[key] = (rtype, sql, bound.folded)
+        _SHAPES.put(shapes, (node.path, node.op, unknown), (sql, bound.folded))
     return sql, params
 
 
