@@ -8,6 +8,7 @@ never echoed).
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 from collections.abc import Awaitable, Callable, Mapping
@@ -240,6 +241,7 @@ class ScimApp(Litestar):
     direct: bool = True
     """False sends every request through Litestar (the tests compare both paths)."""
     _app_state: AppState | None = None
+    _bearer_header: tuple[str, bytes | None] | None = None
 
     async def __call__(
         self, scope: Scope | LifeSpanScope, receive: Receive | LifeSpanReceive, send: Send | LifeSpanSend
@@ -277,7 +279,11 @@ class ScimApp(Litestar):
         if b"transfer-encoding" in headers:
             return None
         header = headers.get(b"authorization")
-        if not bearer_matches(header.decode("latin-1") if header else None, self.scim_config.token):
+        expected = self._bearer()
+        if header is None or not (
+            (expected is not None and hmac.compare_digest(header, expected))
+            or bearer_matches(header.decode("latin-1"), self.scim_config.token)
+        ):
             return None  # Litestar's middleware answers 401
         length = headers.get(b"content-length")
         if operation in ("create", "replace", "modify") and (
@@ -299,6 +305,19 @@ class ScimApp(Litestar):
                     break
             body = b"".join(chunks)
         await self.respond(scope, route, body)(scope, receive, send)
+
+    def _bearer(self) -> bytes | None:
+        """``Authorization: Bearer <token>`` as clients send it, compared first: equal bytes are
+        what :func:`bearer_matches` accepts, and any other spelling (``bearer``, more spaces) or
+        a wrong token goes through it, in constant time. None for a token that is not ASCII."""
+        token = self.scim_config.token
+        known = self._bearer_header
+        if known is None or known[0] is not token:
+            known = self._bearer_header = (
+                token,
+                b"Bearer " + token.encode() if token.isascii() and token else None,
+            )
+        return known[1]
 
     def app_state(self) -> AppState:
         """The app's state as the direct path reads it (set once the app is built)."""

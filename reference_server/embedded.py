@@ -23,7 +23,16 @@ from reference_server.server import build_server
 class EmbeddedServer:
     """``with EmbeddedServer(config) as srv: srv.base_url`` — a real HTTP server on 127.0.0.1."""
 
-    def __init__(self, config: ServerConfig, app: Litestar | None = None, host: str = "127.0.0.1") -> None:
+    def __init__(
+        self,
+        config: ServerConfig,
+        app: Litestar | None = None,
+        host: str = "127.0.0.1",
+        *,
+        keep_alive: int = 5,
+    ) -> None:
+        """``keep_alive``: seconds an idle keep-alive connection stays open (uvicorn's
+        ``timeout_keep_alive``)."""
         self.config = config
         self.app = app or build_server(config)
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -37,7 +46,12 @@ class EmbeddedServer:
         self.port: int = self._sock.getsockname()[1]
         self._server = uvicorn.Server(
             uvicorn.Config(
-                self.app, log_level="warning", access_log=False, lifespan="on", http=OneWriteProtocol
+                self.app,
+                log_level="warning",
+                access_log=False,
+                lifespan="on",
+                http=OneWriteProtocol,
+                timeout_keep_alive=keep_alive,
             )
         )
         self._thread = threading.Thread(target=self._run, name=f"scim-reference-{self.port}", daemon=True)

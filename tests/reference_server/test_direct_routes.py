@@ -112,6 +112,9 @@ def _script(s: Session) -> Iterator[tuple[str, str]]:
     yield "search path", s.send("GET", "/Users/.search")[1]
     yield "trailing slash", s.send("GET", "/Users/")[1]
     yield "wrong token", s.send("GET", "/Users", headers={"Authorization": "Bearer wrong"})[1]
+    yield "token cut short", s.send("GET", "/Users", headers={"Authorization": f"Bearer {TOKEN[:-1]}"})[1]
+    yield "lower-case scheme", s.send("GET", "/Users/{uid}", headers={"Authorization": f"bearer {TOKEN}"})[1]
+    yield "two spaces", s.send("GET", "/Users/{uid}", headers={"Authorization": f"Bearer  {TOKEN}"})[1]
     yield "no method", s.send("DELETE", "/Users")[1]
     response, shown = s.send("POST", "/Groups", {"schemas": [GROUP_URN], "displayName": "Team"})
     s.vars["gid"] = response.json()["id"]

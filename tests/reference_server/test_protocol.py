@@ -12,13 +12,15 @@ import asyncio
 import json
 import logging
 import socket
+import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from reference_server.embedded import EmbeddedServer
 from reference_server.protocol import _JoinedWrites
-from tests.support.scimtest import TOKEN, USER_URN
+from tests.support.scimtest import TOKEN, USER_URN, make_config
 
 
 class RawConnection:
@@ -153,6 +155,45 @@ def test_a_direct_answer_writes_uvicorns_access_line(
         line.endswith('"GET /scim/v2/Users?filter=userName+eq+%22nobody%40example.com%22 HTTP/1.1" 200')
         for line in lines
     ), lines
+
+
+def test_requests_pipelined_behind_one_litestar_answers_are_answered_in_order(server: EmbeddedServer) -> None:
+    """A direct request that arrives while another request (one Litestar answers) is under way
+    waits for it, body and all, then is answered, and the one after it too."""
+    conn = RawConnection(server)
+    try:
+        body = json.dumps({"schemas": [USER_URN], "userName": "pipelined@example.com"}).encode()
+        conn.send(
+            _request("GET", "/ServiceProviderConfig")
+            + _request("POST", "/Users", body)
+            + _request("GET", "/Users?filter=userName+eq+%22pipelined%40example.com%22")
+        )
+        status, _, config = conn.response()
+        assert status == 200 and "patch" in json.loads(config)
+        status, _, created = conn.response()
+        assert status == 201, created
+        status, _, found = conn.response()
+        assert status == 200 and json.loads(found)["Resources"][0]["id"] == json.loads(created)["id"]
+    finally:
+        conn.close()
+
+
+def test_a_connection_is_closed_once_idle_for_the_keep_alive_time_not_while_in_use(tmp_path: Path) -> None:
+    """uvicorn's ``timeout_keep_alive`` (1 s here): requests 0.4 s apart keep a connection open
+    past it (the timer armed after the first answer finds the connection busy since), and one
+    left idle is closed."""
+    with EmbeddedServer(make_config(tmp_path / "scim.db"), keep_alive=1) as server:
+        conn = RawConnection(server)
+        try:
+            for _ in range(4):
+                conn.send(_request("GET", "/Users?count=0"))
+                status, _, _ = conn.response()
+                assert status == 200
+                time.sleep(0.4)
+            conn.sock.settimeout(5)
+            assert conn.sock.recv(1) == b""  # closed by the server, about 1 s after the last answer
+        finally:
+            conn.close()
 
 
 class _Recording:
