@@ -68,6 +68,12 @@ _USER_GROUPS = (
 )
 """The groups of the users whose ``pk`` is in the list, in group order."""
 _USER_GROUPS_OF_ONE = _USER_GROUPS.format("?")
+_IN_A_GROUP = {
+    "User": ", EXISTS (SELECT 1 FROM group_members WHERE group_members.user_pk = r.pk)",
+    "Group": "",
+}
+"""A third column for user rows: whether the user is in any group (an index probe), so that the
+groups of a user in none (most users, in OneLogin's user-only lifecycle) cost no query."""
 
 
 class SqliteTransaction(SqliteRecords):
@@ -81,7 +87,7 @@ class SqliteTransaction(SqliteRecords):
 
     def get(self, kind: Kind, resource_id: str) -> Doc | None:
         row = self.conn.execute(
-            f"SELECT pk, doc FROM {_TABLE[kind]} WHERE id = ?",
+            f"SELECT r.pk, r.doc{_IN_A_GROUP[kind]} FROM {_TABLE[kind]} AS r WHERE r.id = ?",
             (resource_id,),
         ).fetchone()
         if row is None:
@@ -103,8 +109,9 @@ class SqliteTransaction(SqliteRecords):
         if query.sort_by is not None:
             direction = "DESC" if query.descending else "ASC"
             order = f"{compile_sort(query.sort_by, _RTYPE[kind])} {direction}, r.pk {direction}"
-        page = f"SELECT r.pk, r.doc FROM {table} AS r WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?"
-        rows: list[tuple[int, str]] | None = None
+        columns = f"r.pk, r.doc{_IN_A_GROUP[kind]}"
+        page = f"SELECT {columns} FROM {table} AS r WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?"
+        rows: list[tuple[Any, ...]] | None = None
         if query.filter is not None and query.count > 0 and query.start_index == 1:
             # A first page that is not full holds every match, so it is the count too: a lookup
             # (userName eq, externalId eq) costs one query instead of two.
@@ -214,35 +221,39 @@ class SqliteTransaction(SqliteRecords):
             self._touch_groups([group[0]], now)
         return added, removed
 
-    def _hydrate(self, kind: Kind, rows: Sequence[tuple[int, str]], *, members: bool) -> list[Doc]:
-        """Decode documents and attach the derived ``groups`` / ``members`` in one query per page."""
+    def _hydrate(self, kind: Kind, rows: Sequence[tuple[Any, ...]], *, members: bool) -> list[Doc]:
+        """Decode documents and attach the derived ``groups`` / ``members`` in one query per page.
+
+        User rows are ``(pk, doc, in_a_group)`` (:data:`_IN_A_GROUP`): only the users in a group
+        are looked up in ``group_members``."""
         if kind == "User" and len(rows) == 1:
             # One user (what every PUT, PATCH and DELETE reads first, and a lookup finds): the
             # same, without the bookkeeping for a page of them.
-            pk, text = rows[0]
+            pk, text, in_a_group = rows[0]
             user: Doc = _decode(text)
             user.pop("groups", None)
-            groups = [
-                {"value": group_id, "display": display, "type": "direct"}
-                for _, group_id, display in self.conn.execute(_USER_GROUPS_OF_ONE, (pk,))
-            ]
-            if groups:
-                user["groups"] = groups
+            if in_a_group:
+                user["groups"] = [
+                    {"value": group_id, "display": display, "type": "direct"}
+                    for _, group_id, display in self.conn.execute(_USER_GROUPS_OF_ONE, (pk,))
+                ]
             return [user]
-        docs = {pk: _decode(text) for pk, text in rows}
+        docs = {row[0]: _decode(row[1]) for row in rows}
         if not docs:
             return []
         pks = list(docs)
-        marks = ",".join("?" * len(pks))
         if kind == "User":
             for doc in docs.values():
                 doc.pop("groups", None)
-            related = self.conn.execute(_USER_GROUPS.format(marks), pks)
+            grouped = [row[0] for row in rows if row[2]]
+            marks = ",".join("?" * len(grouped))
+            related = self.conn.execute(_USER_GROUPS.format(marks), grouped) if grouped else ()
             for user_pk, group_id, display in related:
                 docs[user_pk].setdefault("groups", []).append(
                     {"value": group_id, "display": display, "type": "direct"}
                 )
         elif members:
+            marks = ",".join("?" * len(pks))
             related = self.conn.execute(
                 "SELECT m.group_pk, u.id, coalesce(d.display, json_extract(u.doc, '$.displayName'), "
                 "json_extract(u.doc, '$.userName')) FROM group_members m "

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from reference_server.filters.parser import parse_filter
 from reference_server.storage.base import Doc, Query, Store, UniquenessConflict, UnknownMember
 from reference_server.storage.records import Account, DuplicateGrant, Grant, Rotation
 from reference_server.storage.sqlite import SqliteStore
@@ -114,6 +115,43 @@ def test_members_and_derived_groups(store: Store) -> None:
     with store.read() as tx:
         assert tx.group_ids_of("u1") == []
         assert tx.missing_users(["u1", "zz", "u2", "zz"]) == ["zz"]
+
+
+def test_each_user_carries_exactly_its_groups_alone_or_in_a_page(store: Store) -> None:
+    """A user in no group has no ``groups``; one in groups has them in group order, whether read
+    by id, found alone by a filter, or in a page beside users in none."""
+    with store.write() as tx:
+        for i in range(1, 6):
+            tx.insert("User", user(f"u{i}", f"user{i}@example.com"))
+        tx.insert("Group", group("g1", "Team", ["u2", "u4"]))
+        tx.insert("Group", group("g2", "Ops", ["u4"]))
+    team = {"value": "g1", "display": "Team", "type": "direct"}
+    ops = {"value": "g2", "display": "Ops", "type": "direct"}
+    expected = {"u1": None, "u2": [team], "u3": None, "u4": [team, ops], "u5": None}
+    with store.read() as tx:
+        _, page = tx.search("User", Query())
+        assert {doc["id"]: doc.get("groups") for doc in page} == expected
+        for uid, groups in expected.items():
+            got = tx.get("User", uid)
+            assert got is not None and got.get("groups") == groups
+            n = uid.removeprefix("u")
+            total, found = tx.search("User", Query(filter=parse_filter(f'userName eq "user{n}@example.com"')))
+            assert total == 1 and found[0].get("groups") == groups
+        _, in_none = tx.search(
+            "User", Query(filter=parse_filter('userName sw "user1" or userName sw "user3"'))
+        )
+        assert [doc["id"] for doc in in_none] == ["u1", "u3"]
+        assert all("groups" not in doc for doc in in_none)
+    with store.write() as tx:
+        tx.update("Group", {**group("g1", "Team", []), "meta": _meta(2)})
+    with store.read() as tx:
+        assert [(doc["id"], doc.get("groups")) for doc in tx.search("User", Query())[1]] == [
+            ("u1", None),
+            ("u2", None),
+            ("u3", None),
+            ("u4", [ops]),
+            ("u5", None),
+        ]
 
 
 def test_unknown_member_is_refused(store: Store) -> None:
