@@ -92,6 +92,22 @@ def _reject_constant(name: str) -> Any:
 
 _DECODER = json.JSONDecoder(object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant)
 """One decoder for every body: ``json.loads`` with hooks builds a new one each call."""
+_decode_fast = msgspec.json.Decoder().decode
+
+
+def _canonical(raw: bytes) -> Any:
+    """The value of ``raw`` if it is exactly the compact JSON msgspec writes for that value, else
+    ``None`` (``null`` is not a body: the caller then takes the general path).
+
+    Such a body (what OneLogin, Okta and Entra send) is decoded in C in a quarter of the time.
+    Writing the value back and getting the same bytes proves there is nothing the general path
+    would refuse or read differently: no duplicate member (the value would hold one member
+    fewer than the bytes), no ``NaN``, no number written another way (``-0``, ``1e400``)."""
+    try:
+        value = _decode_fast(raw)
+    except (msgspec.MsgspecError, RecursionError):
+        return None
+    return value if _encode(value) == raw else None
 
 
 def parse_json(raw: bytes, content_type: str | None) -> Any:
@@ -100,6 +116,12 @@ def parse_json(raw: bytes, content_type: str | None) -> Any:
         media = content_type.split(";", 1)[0].strip().lower()
         if media not in _JSON_TYPES:
             raise ScimError(415, f"Content-Type {media} is not supported; send {SCIM_MEDIA_TYPE}")
+    value = _canonical(raw)
+    return _parse_general(raw) if value is None else value
+
+
+def _parse_general(raw: bytes) -> Any:
+    """Any body: the value, or the 400 that names what is wrong with it."""
     if not raw.strip():
         raise ScimError(400, "the request body is empty; a JSON object is required", "invalidSyntax")
     try:
