@@ -100,10 +100,10 @@ def _canonical(raw: bytes) -> Any:
     ``None`` (``null`` is not a body: the caller then takes the general path).
 
     Such a body (OneLogin's compact JSON, as the simulator sends it) is decoded in C in about a
-    third of the time.
-    Writing the value back and getting the same bytes proves there is nothing the general path
-    would refuse or read differently: no duplicate member (the value would hold one member
-    fewer than the bytes), no ``NaN``, no number written another way (``-0``, ``1e400``)."""
+    third of the time. Writing the value back and getting the same bytes proves there is nothing
+    the general path would refuse or read differently: no duplicate member (the value would hold
+    one member fewer than the bytes), no ``NaN``, no number written another way (``-0``,
+    ``1e400``)."""
     try:
         value = _decode_fast(raw)
     except (msgspec.MsgspecError, RecursionError):

@@ -19,8 +19,8 @@ from reference_server.errors import ScimError
 
 
 def outcome(read: Any, raw: bytes) -> tuple[str, Any]:
-    """What reading ``raw`` gives: ``("value", v)`` or ``("error", (status, scimType, detail))``;
-    floats by their bits, so that ``-0.0`` and ``0.0`` differ."""
+    """What reading ``raw`` gives: ``("value", v as JSON text)`` or ``("error", (status,
+    scimType, detail))``; as text, ``-0.0`` and ``0.0`` differ, and ``1`` and ``1.0``."""
     try:
         return "value", json.dumps(read(raw), allow_nan=True, sort_keys=False)
     except ScimError as exc:
